@@ -1,0 +1,61 @@
+# Agence — the two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLS := .tools
+BUN_VERSION := 1.4.5
+CHROMIUM := /usr/bin/chromium
+PORT ?= 3000
+
+export PATH := $(CURDIR)/$(TOOLS)/bin:$(CURDIR)/$(BIN):$(PATH)
+export REFLEX_CHECK_LATEST_VERSION := false
+export REFLEX_USE_GRANIAN := true
+export REFLEX_TELEMETRY_ENABLED := false
+
+.PHONY: setup run test test-fast bench lint lock chromium clean
+
+setup: $(VENV)/.installed $(TOOLS)/bin/bun
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+# Reflex's own bun download cannot work here and Node 20 is too old for its npm mode:
+# bun comes from the npm registry, into the project.
+$(TOOLS)/bin/bun:
+	npm install --silent --prefix $(TOOLS) -g bun@$(BUN_VERSION)
+	$(TOOLS)/bin/bun --version
+
+chromium:
+	@test -x $(CHROMIUM) || (apt-get install -y chromium || (apt-get update && apt-get install -y chromium))
+
+run: setup
+	$(BIN)/agence db upgrade
+	$(BIN)/agence seed --demo
+	@echo "Agence : http://localhost:$(PORT)"
+	AGENCE_ALLOWED_ORIGINS="$${AGENCE_ALLOWED_ORIGINS:-http://localhost:$(PORT),http://127.0.0.1:$(PORT)}" \
+		$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
+
+test: setup chromium
+	$(BIN)/pytest
+
+test-fast: setup
+	$(BIN)/pytest -m "not e2e"
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Rewrites the full pin list after a change of pyproject.toml's direct dependencies.
+lock:
+	rm -rf /tmp/agence-lock && $(PYTHON) -m venv /tmp/agence-lock
+	/tmp/agence-lock/bin/pip install --quiet -e ".[test]"
+	/tmp/agence-lock/bin/pip freeze --exclude-editable | grep -v '^agence' > requirements.lock
+
+clean:
+	rm -rf .web $(VENV) $(TOOLS)

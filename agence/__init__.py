@@ -1,0 +1,1 @@
+"""Agence: commercial management for group-travel agencies."""

@@ -1,0 +1,123 @@
+"""The `agence` command: database upgrade, seeding, first administrator.
+
+Every command reads the same settings as the app (AGENCE_DATABASE_URL, AGENCE_DATA_DIR…).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from alembic.config import Config
+
+from alembic import command
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    if database_url:
+        config.attributes["database_url"] = database_url
+    return config
+
+
+def upgrade_database(database_url: str | None = None, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def _db(args: argparse.Namespace) -> int:
+    if args.db_command == "upgrade":
+        upgrade_database(revision=args.revision)
+        print("Base de données à jour.")
+    elif args.db_command == "downgrade":
+        command.downgrade(alembic_config(), args.revision)
+        print(f"Base de données ramenée à la révision {args.revision}.")
+    elif args.db_command == "current":
+        command.current(alembic_config())
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from agence.db import session_scope
+    from agence.services import seed
+
+    with session_scope() as session:
+        if args.demo:
+            created = seed.seed_demo(session)
+            print(
+                "Données de démonstration créées."
+                if created
+                else "Base déjà utilisée : données de démonstration non ajoutées."
+            )
+        else:
+            seed.seed_reference_data(session)
+            print("Données de référence à jour.")
+    if args.demo:
+        print(seed.demo_logins_text())
+    return 0
+
+
+def _user_create(args: argparse.Namespace) -> int:
+    from agence.db import session_scope
+    from agence.services import seed
+
+    if not args.admin:
+        print(
+            "Seule la création d'un administrateur est possible en ligne de commande "
+            "(--admin) ; les autres comptes se créent dans l'application.",
+            file=sys.stderr,
+        )
+        return 2
+    password = args.password or getpass.getpass("Mot de passe : ")
+    try:
+        with session_scope() as session:
+            user = seed.create_administrator(
+                session, args.email, password, args.first_name, args.last_name
+            )
+    except ValueError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    print(f"Administrateur créé : {user.email}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="agence", description="Agence : administration.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    db = commands.add_parser("db", help="Schéma de la base (migrations Alembic)")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    up = db_commands.add_parser("upgrade", help="Applique les migrations")
+    up.add_argument("revision", nargs="?", default="head")
+    down = db_commands.add_parser("downgrade", help="Revient à une révision")
+    down.add_argument("revision")
+    db_commands.add_parser("current", help="Révision actuelle")
+    db.set_defaults(handler=_db)
+
+    seed = commands.add_parser("seed", help="Données de référence (et de démonstration)")
+    seed.add_argument("--demo", action="store_true", help="Ajoute l'agence de démonstration")
+    seed.set_defaults(handler=_seed)
+
+    user = commands.add_parser("user", help="Comptes utilisateurs")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    create = user_commands.add_parser("create", help="Crée un compte")
+    create.add_argument("--admin", action="store_true", help="Profil Administrateur")
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", help="Demandé au clavier s'il est omis")
+    create.add_argument("--first-name", default="Admin")
+    create.add_argument("--last-name", default="Agence")
+    create.set_defaults(handler=_user_create)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Reusable UI pieces: the app shell, the data table, form fields, dialogs."""

@@ -1,0 +1,133 @@
+"""Every route of the application, and the navigation generated from them.
+
+The sidebar, the home-page shortcuts and the right checked by each page come from `NAVIGATION`;
+a module of a later issue adds its entries here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from agence.services.permissions import Action, Actor, Module, Right
+
+LOGIN = "/connexion"
+CHANGE_PASSWORD = "/mot-de-passe"
+HOME = "/"
+ACCESS_DENIED = "/acces-refuse"
+
+ADMIN_USERS = "/administration/utilisateurs"
+ADMIN_PROFILES = "/administration/profils"
+ADMIN_AUDIT = "/administration/journal"
+PARAM_SITES = "/parametres/sites"
+PARAM_PAYMENT_METHODS = "/parametres/modes-de-reglement"
+PARAM_PAYMENT_TERMS = "/parametres/conditions-de-reglement"
+PARAM_VAT_RATES = "/parametres/taux-de-tva"
+
+RECORD_PARAM = "record_id"
+NEW_RECORD = "nouveau"
+
+DOWNLOAD_API = "/api/telechargement"
+SITE_LOGO_API = "/api/sites"
+HEALTH_API = "/api/sante"
+
+
+def record_route(list_route: str) -> str:
+    """The dynamic route of a record's page under its list: "/parametres/sites/[record_id]"."""
+    return f"{list_route}/[{RECORD_PARAM}]"
+
+
+def record_url(list_route: str, record_id: int | str) -> str:
+    return f"{list_route}/{record_id}"
+
+
+def login_url(next_path: str = "", reason: str = "") -> str:
+    query = {k: v for k, v in (("suivant", next_path), ("motif", reason)) if v}
+    return LOGIN + ("?" + urlencode(query) if query else "")
+
+
+def site_logo_url(site_id: int, version: str = "") -> str:
+    return f"{SITE_LOGO_API}/{site_id}/logo" + (f"?v={version}" if version else "")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    route: str
+    icon: str
+    right: Right | None
+    section: str = ""
+    description: str = ""
+
+
+def _see(module: Module) -> Right:
+    return Right(module, Action.SEE)
+
+
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry("Accueil", HOME, "house", None),
+    NavEntry(
+        "Utilisateurs",
+        ADMIN_USERS,
+        "users",
+        _see(Module.ADMINISTRATION),
+        "Administration",
+        "Comptes, sites de rattachement, profils, mots de passe.",
+    ),
+    NavEntry(
+        "Profils et droits",
+        ADMIN_PROFILES,
+        "shield-check",
+        _see(Module.ADMINISTRATION),
+        "Administration",
+        "La matrice des droits par module et par action.",
+    ),
+    NavEntry(
+        "Journal d'audit",
+        ADMIN_AUDIT,
+        "scroll-text",
+        _see(Module.ADMINISTRATION),
+        "Administration",
+        "Qui a fait quoi, et quand.",
+    ),
+    NavEntry(
+        "Sites de l'agence",
+        PARAM_SITES,
+        "building-2",
+        _see(Module.PARAMETERS),
+        "Paramètres",
+        "Identité, SIRET, TVA, IBAN, logo, mentions légales.",
+    ),
+    NavEntry(
+        "Modes de règlement",
+        PARAM_PAYMENT_METHODS,
+        "wallet",
+        _see(Module.PARAMETERS),
+        "Paramètres",
+        "Virement, chèque, carte, ANCV, mandat administratif…",
+    ),
+    NavEntry(
+        "Conditions de règlement",
+        PARAM_PAYMENT_TERMS,
+        "calendar-clock",
+        _see(Module.PARAMETERS),
+        "Paramètres",
+        "Échéances, acomptes et soldes.",
+    ),
+    NavEntry(
+        "Taux de TVA",
+        PARAM_VAT_RATES,
+        "percent",
+        _see(Module.PARAMETERS),
+        "Paramètres",
+        "Taux et comptes de TVA collectée et déductible.",
+    ),
+)
+
+
+def visible_entries(actor: Actor) -> list[NavEntry]:
+    return [
+        entry
+        for entry in NAVIGATION
+        if entry.right is None or actor.can(entry.right.module, entry.right.action)
+    ]

@@ -1,0 +1,1 @@
+"""Business logic: plain Python over SQLModel sessions. Never imports Reflex."""

@@ -1,0 +1,304 @@
+"""Sign-in with lock-out, server-side sessions, and the actor behind every event."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from agence.models import AgencySite, LoginThrottle, Profile, ProfileRight, User, UserSession
+from agence.models.base import utcnow
+from agence.services import audit, formats, passwords
+from agence.services.audit import AuditAction
+from agence.services.forms import FormErrors
+from agence.services.permissions import Action, Actor, Module, NotSignedIn, Right
+from agence.settings import get_settings
+
+LOCK_THRESHOLD = 5
+LOCK_WINDOW = timedelta(minutes=15)
+LOCK_DURATION = timedelta(minutes=15)
+SEEN_REFRESH = timedelta(seconds=60)
+
+BAD_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
+SESSION_ENDED = "Votre session a expiré ou a été fermée. Veuillez vous reconnecter."
+ACCOUNT_DISABLED = "Votre compte a été désactivé. Contactez votre administrateur."
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    ok: bool
+    message: str = ""
+    token: str = ""
+    must_change_password: bool = False
+    locked: bool = False
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _locked_message(until: datetime) -> str:
+    return (
+        "Trop de tentatives échouées : ce compte est verrouillé pendant 15 minutes "
+        f"(jusqu'à {formats.local_time(until).strftime('%H:%M')})."
+    )
+
+
+def _throttle(session: Session, email: str) -> LoginThrottle:
+    statement = select(LoginThrottle).where(LoginThrottle.email == email)
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update()
+    throttle = session.exec(statement).first()
+    if throttle is None:
+        throttle = LoginThrottle(email=email, failures=0)
+        session.add(throttle)
+    return throttle
+
+
+def _register_failure(throttle: LoginThrottle, now: datetime) -> bool:
+    """Counts a failure; returns True when it locks the account."""
+    if throttle.window_started_at is None or now - throttle.window_started_at > LOCK_WINDOW:
+        throttle.window_started_at = now
+        throttle.failures = 0
+    throttle.failures += 1
+    if throttle.failures >= LOCK_THRESHOLD:
+        throttle.locked_until = now + LOCK_DURATION
+        throttle.failures = 0
+        throttle.window_started_at = None
+        return True
+    return False
+
+
+def sign_in(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    ip_address: str = "",
+    user_agent: str = "",
+    now: datetime | None = None,
+) -> SignInResult:
+    """Checks the credentials. Unknown e-mails are throttled like known ones (nothing revealed)."""
+    now = now or utcnow()
+    email = normalize_email(email)
+    if not email or not password:
+        return SignInResult(ok=False, message=BAD_CREDENTIALS)
+    throttle = _throttle(session, email)
+    if throttle.locked_until is not None and throttle.locked_until > now:
+        audit.record(
+            session,
+            None,
+            AuditAction.LOGIN_FAILED,
+            entity_type="utilisateur",
+            entity_label=email,
+            changes={"motif": "compte verrouillé"},
+            ip_address=ip_address,
+            user_label=email,
+        )
+        return SignInResult(ok=False, message=_locked_message(throttle.locked_until), locked=True)
+
+    user = session.exec(select(User).where(User.email == email)).first()
+    if user is None:
+        passwords.burn_verification_time(password)
+        valid = False
+    else:
+        valid = passwords.verify_password(user.password_hash, password) and user.active
+
+    if not valid:
+        locked = _register_failure(throttle, now)
+        reason = "compte désactivé" if user is not None and not user.active else "identifiants"
+        audit.record(
+            session,
+            None,
+            AuditAction.LOGIN_FAILED,
+            entity_type="utilisateur",
+            entity_id=user.id if user else "",
+            entity_label=email,
+            changes={"motif": reason},
+            ip_address=ip_address,
+            user_label=email,
+        )
+        if locked:
+            audit.record(
+                session,
+                None,
+                AuditAction.ACCOUNT_LOCKED,
+                entity_type="utilisateur",
+                entity_id=user.id if user else "",
+                entity_label=email,
+                ip_address=ip_address,
+                user_label=email,
+            )
+            return SignInResult(
+                ok=False, message=_locked_message(throttle.locked_until or now), locked=True
+            )
+        return SignInResult(ok=False, message=BAD_CREDENTIALS)
+
+    assert user is not None and user.id is not None
+    session.delete(throttle)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = now
+    token = secrets.token_urlsafe(32)
+    settings = get_settings()
+    session.add(
+        UserSession(
+            token_hash=token_digest(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(minutes=settings.session_idle_minutes),
+            ip_address=ip_address[:45],
+            user_agent=user_agent[:255],
+        )
+    )
+    actor = load_actor(session, user.id)
+    audit.record(
+        session,
+        actor,
+        AuditAction.LOGIN,
+        entity_type="utilisateur",
+        entity_id=user.id,
+        entity_label=email,
+        ip_address=ip_address,
+    )
+    return SignInResult(ok=True, token=token, must_change_password=user.must_change_password)
+
+
+def _live_session(session: Session, token: str, now: datetime) -> UserSession | None:
+    if not token:
+        return None
+    user_session = session.exec(
+        select(UserSession).where(UserSession.token_hash == token_digest(token))
+    ).first()
+    if user_session is None or user_session.revoked_at is not None:
+        return None
+    if user_session.expires_at <= now:
+        return None
+    return user_session
+
+
+def sign_out(session: Session, token: str, *, ip_address: str = "") -> None:
+    now = utcnow()
+    user_session = _live_session(session, token, now)
+    if user_session is None:
+        return
+    user_session.revoked_at = now
+    actor = load_actor(session, user_session.user_id)
+    audit.record(
+        session,
+        actor,
+        AuditAction.LOGOUT,
+        entity_type="utilisateur",
+        entity_id=user_session.user_id,
+        entity_label=actor.email if actor else "",
+        ip_address=ip_address,
+    )
+
+
+def load_actor(session: Session, user_id: int, session_id: int | None = None) -> Actor:
+    row = session.exec(
+        select(User, Profile, AgencySite)
+        .join(Profile, Profile.id == User.profile_id)
+        .join(AgencySite, AgencySite.id == User.site_id, isouter=True)
+        .where(User.id == user_id)
+    ).first()
+    if row is None:
+        raise NotSignedIn(SESSION_ENDED)
+    user, profile, site = row
+    granted = session.exec(
+        select(ProfileRight.module, ProfileRight.action).where(
+            ProfileRight.profile_id == profile.id
+        )
+    ).all()
+    rights = frozenset(
+        Right(Module(module), Action(action))
+        for module, action in granted
+        if module in Module._value2member_map_ and action in Action._value2member_map_
+    )
+    return Actor(
+        user_id=user_id,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        email=user.email,
+        profile_id=profile.id or 0,
+        profile_name=profile.name,
+        site_id=user.site_id,
+        site_name=site.name if site else "",
+        is_sales_rep=user.is_sales_rep,
+        rights=rights,
+        session_id=session_id,
+        must_change_password=user.must_change_password,
+    )
+
+
+def resolve_actor(session: Session, token: str, *, now: datetime | None = None) -> Actor:
+    """The actor of a browser token; raises NotSignedIn when the session is not valid any more."""
+    now = now or utcnow()
+    user_session = _live_session(session, token, now)
+    if user_session is None:
+        raise NotSignedIn(SESSION_ENDED if token else "")
+    user = session.get(User, user_session.user_id)
+    if user is None or not user.active:
+        user_session.revoked_at = now
+        raise NotSignedIn(ACCOUNT_DISABLED)
+    if now - user_session.last_seen_at > SEEN_REFRESH:
+        settings = get_settings()
+        user_session.last_seen_at = now
+        user_session.expires_at = min(
+            now + timedelta(minutes=settings.session_idle_minutes),
+            user_session.created_at + timedelta(hours=settings.session_max_hours),
+        )
+    return load_actor(session, user_session.user_id, user_session.id)
+
+
+def revoke_sessions(session: Session, user_id: int, *, keep_session_id: int | None = None) -> None:
+    now = utcnow()
+    for user_session in session.exec(
+        select(UserSession).where(
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),  # type: ignore[union-attr]
+        )
+    ):
+        if user_session.id != keep_session_id:
+            user_session.revoked_at = now
+
+
+def change_own_password(
+    session: Session, actor: Actor, current: str, new: str, confirmation: str
+) -> None:
+    """The signed-in user changes his password; his other sessions are closed."""
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotSignedIn(SESSION_ENDED)
+    errors: dict[str, str] = {}
+    if not passwords.verify_password(user.password_hash, current):
+        errors["current_password"] = "Mot de passe actuel incorrect."
+    problem = passwords.password_problem(new, user.email)
+    if problem:
+        errors["new_password"] = problem
+    elif new != confirmation:
+        errors["confirmation"] = "Les deux saisies ne sont pas identiques."
+    elif passwords.verify_password(user.password_hash, new):
+        errors["new_password"] = "Le nouveau mot de passe doit être différent de l'actuel."
+    if errors:
+        raise FormErrors(errors)
+    user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
+    user.updated_at = utcnow()
+    revoke_sessions(session, user.id or 0, keep_session_id=actor.session_id)
+    audit.record(
+        session,
+        actor,
+        AuditAction.PASSWORD_CHANGED,
+        entity_type="utilisateur",
+        entity_id=user.id,
+        entity_label=user.email,
+    )

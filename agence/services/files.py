@@ -1,0 +1,176 @@
+"""Private files (site logos) and signed, short-lived download links for generated files.
+
+Private files live under the data folder, never in Reflex's public upload folder; the HTTP
+routes of agence/api serve them only after checking the session and the right.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import io
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+from sqlmodel import Session
+
+from agence.models import AgencySite
+from agence.models.base import utcnow
+from agence.services import audit
+from agence.services.audit import AuditAction
+from agence.services.forms import FormErrors
+from agence.services.permissions import Action, Actor, Module
+from agence.services.records import get_record
+from agence.services.sites import SITES
+from agence.settings import get_settings
+
+LOGO_MAX_BYTES = 1_000_000
+LOGO_FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}
+LOGO_MAX_PIXELS = 4000
+DOWNLOAD_TTL_SECONDS = 300
+
+
+def _check_logo(data: bytes) -> tuple[str, str]:
+    if not data:
+        raise FormErrors({"logo": "Fichier vide."})
+    if len(data) > LOGO_MAX_BYTES:
+        raise FormErrors({"logo": "Logo trop lourd : 1 Mo au plus."})
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            kind = image.format or ""
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise FormErrors({"logo": "Ce fichier n'est pas une image PNG ou JPEG lisible."}) from exc
+    if kind not in LOGO_FORMATS:
+        raise FormErrors({"logo": "Format refusé : PNG ou JPEG uniquement."})
+    if max(width, height) > LOGO_MAX_PIXELS:
+        raise FormErrors({"logo": f"Image trop grande : {LOGO_MAX_PIXELS} pixels de côté au plus."})
+    return LOGO_FORMATS[kind]
+
+
+def store_logo(session: Session, actor: Actor, site_id: int, data: bytes) -> str:
+    """Checks and stores a site's logo; returns the stored file name."""
+    actor.require(Module.PARAMETERS, Action.EDIT)
+    site = get_record(session, SITES, site_id)
+    extension, _mime = _check_logo(data)
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    name = f"sites/logo-{site_id}-{digest}.{extension}"
+    path = get_settings().files_dir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    previous = site.logo_file
+    site.logo_file = name
+    site.updated_at = utcnow()
+    session.add(site)
+    audit.record(
+        session,
+        actor,
+        AuditAction.FILE_UPLOADED,
+        entity_type=SITES.entity,
+        entity_id=site_id,
+        entity_label=SITES.describe(site),
+        changes={"logo_file": [previous, name]},
+    )
+    return name
+
+
+def remove_logo(session: Session, actor: Actor, site_id: int) -> None:
+    actor.require(Module.PARAMETERS, Action.EDIT)
+    site = get_record(session, SITES, site_id)
+    if not site.logo_file:
+        return
+    previous = site.logo_file
+    site.logo_file = ""
+    site.updated_at = utcnow()
+    session.add(site)
+    audit.record(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        entity_type=SITES.entity,
+        entity_id=site_id,
+        entity_label=SITES.describe(site),
+        changes={"logo_file": [previous, ""]},
+    )
+
+
+def logo_file(session: Session, site_id: int) -> tuple[Path, str] | None:
+    """The logo's path and MIME type, if the site has one on disk."""
+    site = session.get(AgencySite, site_id)
+    if site is None or not site.logo_file:
+        return None
+    path = get_settings().files_dir / site.logo_file
+    if not path.is_file():
+        return None
+    mime = "image/png" if path.suffix == ".png" else "image/jpeg"
+    return path, mime
+
+
+# --- Signed download links -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DownloadTicket:
+    file_name: str
+    """Relative to the exports folder."""
+    user_id: int
+    download_name: str
+    expires: int
+
+
+def _sign(payload: bytes) -> str:
+    key = get_settings().secret_key.encode()
+    return base64.urlsafe_b64encode(hmac.new(key, payload, hashlib.sha256).digest()).decode()
+
+
+def new_export_path(extension: str = "xlsx") -> Path:
+    folder = get_settings().exports_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    _purge_old_exports(folder)
+    return folder / f"{secrets.token_urlsafe(16)}.{extension}"
+
+
+def _purge_old_exports(folder: Path, max_age_seconds: int = 3600) -> None:
+    limit = time.time() - max_age_seconds
+    for path in folder.glob("*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            continue
+
+
+def download_token(path: Path, user_id: int, download_name: str) -> str:
+    payload = json.dumps(
+        {
+            "f": path.name,
+            "u": user_id,
+            "n": download_name,
+            "e": int(time.time()) + DOWNLOAD_TTL_SECONDS,
+        },
+        separators=(",", ":"),
+    ).encode()
+    return base64.urlsafe_b64encode(payload).decode() + "." + _sign(payload)
+
+
+def read_download_token(token: str) -> DownloadTicket | None:
+    """The ticket of a valid, unexpired link, else None."""
+    encoded, _, signature = token.partition(".")
+    try:
+        payload = base64.urlsafe_b64decode(encoded.encode())
+    except (ValueError, TypeError):
+        return None
+    if not hmac.compare_digest(_sign(payload), signature):
+        return None
+    data = json.loads(payload)
+    if data["e"] < time.time() or "/" in data["f"] or "\\" in data["f"]:
+        return None
+    return DownloadTicket(
+        file_name=data["f"], user_id=data["u"], download_name=data["n"], expires=data["e"]
+    )

@@ -1,0 +1,262 @@
+"""Form fields: how a submitted text becomes a clean value, or a French message for the field.
+
+Forms in the app are uncontrolled HTML forms: every value arrives as text (checkboxes arrive
+only when ticked). One parser per field kind, shared by every form of the application.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from stdnum import bic as stdnum_bic
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siret as stdnum_siret
+from stdnum.fr import tva as stdnum_tva
+
+from agence.services import formats
+
+FieldKind = Literal[
+    "text",
+    "textarea",
+    "email",
+    "phone",
+    "int",
+    "decimal",
+    "percent",
+    "bool",
+    "choice",
+    "ref",
+    "siret",
+    "vat",
+    "iban",
+    "bic",
+    "account",
+    "code",
+    "password",
+]
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+class FormErrors(Exception):
+    """Validation failed: one French message per field name (`""` for the whole form)."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = dict(errors)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    required: bool = False
+    max_length: int | None = None
+    min_value: Decimal | int | None = None
+    max_value: Decimal | int | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+    placeholder: str = ""
+    account_prefix: str = ""
+    wide: bool = False
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 .()\-]{6,25}$")
+_CODE = re.compile(r"^[A-Z0-9]+$")
+_ACCOUNT = re.compile(r"^[0-9]{3,12}$")
+
+
+def _stdnum_message(exc: StdnumError, what: str, length_hint: str) -> str:
+    if isinstance(exc, InvalidChecksum):
+        return f"{what} invalide : la clé de contrôle ne correspond pas."
+    if isinstance(exc, InvalidLength):
+        return f"{what} invalide : {length_hint}."
+    if isinstance(exc, InvalidComponent):
+        return f"{what} invalide : un élément du numéro n'est pas reconnu."
+    if isinstance(exc, InvalidFormat):
+        return f"{what} invalide : caractères non autorisés."
+    return f"{what} invalide."
+
+
+def parse_siret(raw: str) -> str:
+    try:
+        return stdnum_siret.validate(raw)
+    except StdnumError as exc:
+        message = _stdnum_message(exc, "SIRET", "14 chiffres attendus")
+        if isinstance(exc, InvalidChecksum):
+            message = "SIRET invalide : la clé de contrôle (Luhn) ne correspond pas."
+        raise ValueError(message) from exc
+
+
+def parse_vat(raw: str) -> str:
+    try:
+        number = stdnum_tva.validate(raw)
+    except StdnumError as exc:
+        message = _stdnum_message(exc, "Numéro de TVA", "FR suivi de 11 caractères attendu")
+        if isinstance(exc, InvalidChecksum):
+            message = "Numéro de TVA invalide : la clé FR ne correspond pas au SIREN."
+        raise ValueError(message) from exc
+    return "FR" + number
+
+
+def parse_iban(raw: str) -> str:
+    try:
+        return stdnum_iban.validate(raw)
+    except StdnumError as exc:
+        message = _stdnum_message(exc, "IBAN", "longueur incorrecte pour ce pays")
+        if isinstance(exc, InvalidChecksum):
+            message = "IBAN invalide : la clé de contrôle ne correspond pas."
+        raise ValueError(message) from exc
+
+
+def parse_bic(raw: str) -> str:
+    try:
+        return stdnum_bic.validate(raw)
+    except StdnumError as exc:
+        raise ValueError(_stdnum_message(exc, "BIC", "8 ou 11 caractères attendus")) from exc
+
+
+def parse_decimal(raw: str) -> Decimal:
+    text = raw.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+    text = text.removesuffix("%").removesuffix("€")
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError("Nombre invalide (exemple : 12,50).") from exc
+    if not value.is_finite():
+        raise ValueError("Nombre invalide (exemple : 12,50).")
+    return value
+
+
+def parse_int(raw: str) -> int:
+    text = raw.replace(" ", "")
+    if not re.fullmatch(r"-?[0-9]+", text):
+        raise ValueError("Nombre entier attendu.")
+    return int(text)
+
+
+def _bounded(spec: FieldSpec, value: Decimal | int) -> None:
+    if spec.min_value is not None and value < spec.min_value:
+        raise ValueError(f"La valeur doit être au moins {formats.number(spec.min_value)}.")
+    if spec.max_value is not None and value > spec.max_value:
+        raise ValueError(f"La valeur doit être au plus {formats.number(spec.max_value)}.")
+
+
+def _parse_one(spec: FieldSpec, raw: str) -> Any:
+    kind = spec.kind
+    if kind == "email":
+        value = raw.lower()
+        if not _EMAIL.match(value):
+            raise ValueError("Adresse e-mail invalide.")
+        return value
+    if kind == "phone":
+        if not _PHONE.match(raw):
+            raise ValueError("Numéro de téléphone invalide.")
+        return raw
+    if kind == "int":
+        number = parse_int(raw)
+        _bounded(spec, number)
+        return number
+    if kind in ("decimal", "percent"):
+        number = parse_decimal(raw)
+        if kind == "percent" and spec.min_value is None and number < 0:
+            raise ValueError("Un pourcentage ne peut pas être négatif.")
+        if number.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise ValueError("Deux décimales au plus.")
+        _bounded(spec, number)
+        return number
+    if kind == "choice":
+        allowed = {value for value, _ in spec.choices}
+        if raw not in allowed:
+            raise ValueError("Choix invalide.")
+        return raw
+    if kind == "ref":
+        if raw not in {value for value, _ in spec.choices}:
+            raise ValueError("Choix invalide.")
+        return int(raw)
+    if kind == "siret":
+        return parse_siret(raw)
+    if kind == "vat":
+        return parse_vat(raw)
+    if kind == "iban":
+        return parse_iban(raw)
+    if kind == "bic":
+        return parse_bic(raw)
+    if kind == "account":
+        if not _ACCOUNT.match(raw):
+            raise ValueError("Numéro de compte invalide : 3 à 12 chiffres.")
+        if spec.account_prefix and not raw.startswith(spec.account_prefix):
+            raise ValueError(f"Le compte doit commencer par {spec.account_prefix}.")
+        return raw
+    if kind == "code":
+        value = raw.upper()
+        if not _CODE.match(value):
+            raise ValueError("Lettres majuscules et chiffres uniquement, sans espace.")
+        return value
+    return raw
+
+
+def is_ticked(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"on", "true", "1", "oui", "yes"}
+
+
+def empty_value(spec: FieldSpec) -> Any:
+    if spec.kind in ("int", "decimal", "percent", "ref"):
+        return None
+    if spec.kind == "bool":
+        return False
+    return ""
+
+
+def parse_form(
+    specs: tuple[FieldSpec, ...] | list[FieldSpec],
+    data: Mapping[str, Any],
+    choices: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Parse every field; returns the clean values and the errors (both keyed by field name)."""
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for spec in specs:
+        if choices and spec.name in choices:
+            spec = FieldSpec(**{**spec.__dict__, "choices": choices[spec.name]})
+        raw_value = data.get(spec.name)
+        if spec.kind == "bool":
+            clean[spec.name] = is_ticked(raw_value) if raw_value is not None else False
+            continue
+        raw = "" if raw_value is None else str(raw_value)
+        if spec.kind not in ("password", "textarea"):
+            raw = raw.strip()
+        if raw == "":
+            if spec.required:
+                errors[spec.name] = REQUIRED
+            clean[spec.name] = empty_value(spec)
+            continue
+        if spec.max_length is not None and len(raw) > spec.max_length:
+            errors[spec.name] = f"{spec.max_length} caractères au plus."
+            continue
+        try:
+            clean[spec.name] = _parse_one(spec, raw)
+        except ValueError as exc:
+            errors[spec.name] = str(exc)
+    return clean, errors
+
+
+def value_for_input(spec: FieldSpec, value: Any) -> str:
+    """The text a form field shows for a stored value."""
+    if value is None:
+        return ""
+    if spec.kind == "bool":
+        return "on" if value else ""
+    if isinstance(value, Decimal):
+        return formats.decimal_for_input(value)
+    return str(value)

@@ -1,0 +1,204 @@
+"""The one create / edit / delete mechanism behind every simple form of the application.
+
+A `Resource` describes an entity once: its table, its module (for rights), its form fields and
+its listing. The functions below load a form, save it (parse, validate, write, audit — all in the
+caller's transaction) and delete a record; entities only add what is their own (checks across
+fields, side effects) by overriding a hook.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, select
+
+from agence.models.base import utcnow
+from agence.services import audit
+from agence.services.audit import AuditAction
+from agence.services.forms import FieldSpec, FormErrors, parse_form, value_for_input
+from agence.services.listing import ListSpec
+from agence.services.permissions import Action, Actor, Module
+
+M = TypeVar("M", bound=SQLModel)
+
+DUPLICATE = "Cette valeur est déjà utilisée."
+
+
+class RecordNotFound(Exception):
+    def __init__(self, entity: str, record_id: Any) -> None:
+        super().__init__(f"{entity} introuvable ({record_id}).")
+
+
+class Resource(Generic[M]):
+    model: ClassVar[type[SQLModel]]
+    module: ClassVar[Module]
+    entity: ClassVar[str]
+    """The audit entity type and the word used in messages (« site d'agence »)."""
+    fields: ClassVar[tuple[FieldSpec, ...]]
+    new_title: ClassVar[str] = "Nouvel élément"
+    """The title of the form of a record being created."""
+    unique: ClassVar[tuple[str, ...]] = ()
+    """Fields whose value must be unique, case-insensitively."""
+    deletable: ClassVar[bool] = True
+    live_fields: ClassVar[tuple[str, ...]] = ()
+    """Fields whose every change refreshes `preview` while the form is being typed."""
+
+    def list_spec(self) -> ListSpec:
+        raise NotImplementedError
+
+    def describe(self, record: M) -> str:
+        return str(getattr(record, "name", getattr(record, "label", record)))
+
+    def choices(self, session: Session) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Options of the choice fields that come from the database."""
+        return {}
+
+    def form_fields(self, record: M | None) -> tuple[FieldSpec, ...]:
+        return self.fields
+
+    def defaults(self, session: Session) -> dict[str, str]:
+        return {}
+
+    def form_values(self, session: Session, record: M) -> dict[str, str]:
+        return {
+            spec.name: value_for_input(spec, getattr(record, spec.name, None))
+            for spec in self.form_fields(record)
+            if spec.kind != "password"
+        }
+
+    def validate(
+        self,
+        session: Session,
+        actor: Actor,
+        record: M | None,
+        clean: dict[str, Any],
+        errors: dict[str, str],
+    ) -> None:
+        """Checks across fields; adds messages to `errors`."""
+
+    def apply(self, session: Session, record: M, clean: dict[str, Any]) -> None:
+        for spec in self.form_fields(record):
+            if spec.name in clean and hasattr(record, spec.name) and spec.kind != "password":
+                setattr(record, spec.name, clean[spec.name])
+
+    def after_save(
+        self, session: Session, actor: Actor, record: M, clean: dict[str, Any], created: bool
+    ) -> dict[str, Any]:
+        """Side effects once the record has its id; returns extra audited changes."""
+        return {}
+
+    def delete_problem(self, session: Session, record: M) -> str | None:
+        """Why this record cannot be deleted, or None."""
+        return None
+
+    def preview(self, values: dict[str, str], today: date) -> str:
+        """A worked example of the values being typed (e.g. a due date), or ""."""
+        return ""
+
+
+def get_record(session: Session, resource: Resource[M], record_id: int) -> M:
+    record = session.get(resource.model, record_id)
+    if record is None:
+        raise RecordNotFound(resource.entity, record_id)
+    return record  # type: ignore[return-value]
+
+
+def form_for(
+    session: Session, actor: Actor, resource: Resource[M], record_id: int | None
+) -> dict[str, str]:
+    actor.require(resource.module, Action.SEE)
+    if record_id is None:
+        return resource.defaults(session)
+    return resource.form_values(session, get_record(session, resource, record_id))
+
+
+def _unique_errors(
+    session: Session, resource: Resource[M], record: M | None, clean: dict[str, Any]
+) -> dict[str, str]:
+    errors = {}
+    model = resource.model
+    for name in resource.unique:
+        value = clean.get(name)
+        if value in (None, ""):
+            continue
+        column = getattr(model, name)
+        condition = (
+            func.lower(column) == value.lower() if isinstance(value, str) else (column == value)
+        )
+        statement = select(model.id).where(condition)  # type: ignore[attr-defined]
+        if record is not None:
+            statement = statement.where(model.id != record.id)  # type: ignore[attr-defined]
+        if session.exec(statement).first() is not None:
+            errors[name] = DUPLICATE
+    return errors
+
+
+def save(
+    session: Session,
+    actor: Actor,
+    resource: Resource[M],
+    record_id: int | None,
+    data: dict[str, Any],
+) -> M:
+    """Creates (record_id None) or updates a record from submitted form data."""
+    actor.require(resource.module, Action.CREATE if record_id is None else Action.EDIT)
+    record = None if record_id is None else get_record(session, resource, record_id)
+    fields = resource.form_fields(record)
+    clean, errors = parse_form(fields, data, resource.choices(session))
+    for name, message in _unique_errors(session, resource, record, clean).items():
+        errors.setdefault(name, message)
+    resource.validate(session, actor, record, clean, errors)
+    if errors:
+        raise FormErrors(errors)
+
+    created = record is None
+    if record is None:
+        record = resource.model()  # type: ignore[assignment]
+        before: dict[str, Any] = {}
+    else:
+        before = audit.snapshot(record)
+    resource.apply(session, record, clean)  # type: ignore[arg-type]
+    if hasattr(record, "updated_at"):
+        record.updated_at = utcnow()  # type: ignore[union-attr]
+    session.add(record)
+    session.flush()
+    changes = audit.changes_between(before, audit.snapshot(record))  # type: ignore[arg-type]
+    changes.update(resource.after_save(session, actor, record, clean, created))  # type: ignore[arg-type]
+    if created or changes:
+        audit.record(
+            session,
+            actor,
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            entity_type=resource.entity,
+            entity_id=record.id,  # type: ignore[union-attr]
+            entity_label=resource.describe(record),
+            changes=changes,  # type: ignore[arg-type]
+        )
+    return record  # type: ignore[return-value]
+
+
+def delete(session: Session, actor: Actor, resource: Resource[M], record_id: int) -> None:
+    actor.require(resource.module, Action.DELETE)
+    record = get_record(session, resource, record_id)
+    problem = (
+        "Cet élément ne peut pas être supprimé."
+        if not resource.deletable
+        else resource.delete_problem(session, record)
+    )
+    if problem:
+        raise FormErrors({"": problem})
+    label = resource.describe(record)
+    before = audit.snapshot(record)
+    session.delete(record)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.DELETE,
+        entity_type=resource.entity,
+        entity_id=record_id,
+        entity_label=label,
+        changes={k: [v, None] for k, v in before.items()},
+    )

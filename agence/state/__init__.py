@@ -1,0 +1,1 @@
+"""Reflex State classes: thin adapters between the pages and the services."""
