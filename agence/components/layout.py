@@ -40,7 +40,7 @@ def _any_visible(entries: list[NavEntry]) -> rx.Var | bool:
 
 
 def _nav_link(entry: NavEntry, close_drawer: bool) -> rx.Component:
-    path = AppState.router.page.path
+    path = AppState.router.url.path
     active = (path == entry.route) if entry.route == routes.HOME else path.contains(entry.route)
     link = rx.link(
         rx.hstack(

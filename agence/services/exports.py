@@ -82,15 +82,19 @@ def write_workbook(
     formats = [NUMBER_FORMATS.get(column.kind) for column in columns]
     written = 0
     for row in rows:
-        cells = []
+        cells: list[Any] = []
         for column, number_format in zip(columns, formats, strict=True):
             value = cell_value(column, row.get(column.key))
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # a stored text never becomes a spreadsheet formula
-            if number_format:
+            if number_format and value is not None and not isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = number_format
-            cells.append(cell)
+                cells.append(cell)
+            elif isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"  # a stored text never becomes a spreadsheet formula
+                cells.append(cell)
+            else:
+                cells.append(value)  # plain values: no cell object, much faster
         sheet.append(cells)
         written += 1
     if written:

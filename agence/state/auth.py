@@ -29,7 +29,7 @@ class LoginState(AppState):
     def open_login(self):
         """Public page: a visitor already signed in goes straight on."""
         self.error = ""
-        reason = str(self.router.page.params.get("motif", ""))
+        reason = self._page_param("motif")
         self.notice = {
             "session": auth.SESSION_ENDED,
             "deconnexion": "Vous êtes déconnecté.",
@@ -41,7 +41,7 @@ class LoginState(AppState):
                 auth.resolve_actor(session, self.session_token)
         except NotSignedIn:
             return rx.remove_cookie(SESSION_COOKIE)
-        return rx.redirect(_safe_next(str(self.router.page.params.get("suivant", ""))))
+        return rx.redirect(_safe_next(self._page_param("suivant")))
 
     @rx.event
     def sign_in(self, form_data: dict):
@@ -64,7 +64,7 @@ class LoginState(AppState):
         self.session_token = result.token
         if result.must_change_password:
             return rx.redirect(routes.CHANGE_PASSWORD)
-        return rx.redirect(_safe_next(str(self.router.page.params.get("suivant", ""))))
+        return rx.redirect(_safe_next(self._page_param("suivant")))
 
 
 class PasswordState(AppState):

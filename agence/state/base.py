@@ -39,7 +39,12 @@ class AppState(rx.State):
         return self.router.session.client_ip or ""
 
     def _current_path(self) -> str:
-        return self.router.page.raw_path or ""
+        return self.router.url.path or ""
+
+    def _page_param(self, name: str) -> str:
+        """A dynamic segment ("[record_id]") or query parameter of the current page's URL."""
+        value = self.rx_router_page.params.get(name, "")
+        return value if isinstance(value, str) else ""
 
     def _actor(self, *, allow_password_change: bool = False) -> Actor:
         """The signed-in actor, checked against the database now."""

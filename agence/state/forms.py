@@ -43,7 +43,7 @@ class FormMixin(rx.State, mixin=True):
 
     def _record_id_from_url(self) -> int | None | bool:
         """None for "nouveau", the id for a number, False for anything else."""
-        raw = str(self.router.page.params.get(routes.RECORD_PARAM, ""))
+        raw = self._page_param(routes.RECORD_PARAM)
         if raw == routes.NEW_RECORD:
             return None
         return int(raw) if raw.isdigit() and len(raw) < 12 else False
@@ -54,11 +54,11 @@ class FormMixin(rx.State, mixin=True):
     @rx.event
     def load(self):
         resource = self._resource()
-        actor = self._require(resource.module, Action.SEE)
+        record_id = self._record_id_from_url()
+        actor = self._require(resource.module, Action.CREATE if record_id is None else Action.SEE)
         self.errors = {}
         self.loaded = False
         self.not_found = False
-        record_id = self._record_id_from_url()
         if record_id is False:
             self.not_found = True
             return

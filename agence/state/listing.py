@@ -91,6 +91,7 @@ class ListMixin(rx.State, mixin=True):
             return
         self.desc = not self.desc if self.sort == column.key else False
         self.sort = column.key
+        self.page = 1
         self._refresh(actor)
 
     @rx.event

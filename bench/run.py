@@ -1,0 +1,114 @@
+"""Benchmarks (`make bench`): figures go to bench/results.json, never into test assertions.
+
+1. The users list page query + count over 10 000 users (first page, a far page, a search,
+   a filter, a sort).
+2. The Excel export of 10 000 rows.
+
+SQLite by default; AGENCE_BENCH_DATABASE_URL runs the same on another database (which it
+empties).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+USERS = 10_000
+REPEAT = 15
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def _timed(function, repeat: int = REPEAT) -> dict[str, float]:
+    durations = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        durations.append((time.perf_counter() - start) * 1000)
+    return {
+        "median_ms": round(statistics.median(durations), 2),
+        "min_ms": round(min(durations), 2),
+        "max_ms": round(max(durations), 2),
+        "runs": repeat,
+    }
+
+
+def main() -> int:
+    work = Path(tempfile.mkdtemp(prefix="agence-bench-"))
+    os.environ["AGENCE_DATA_DIR"] = str(work)
+    database_url = os.environ.get("AGENCE_BENCH_DATABASE_URL", f"sqlite:///{work / 'bench.db'}")
+    os.environ["AGENCE_DATABASE_URL"] = database_url
+
+    from sqlmodel import SQLModel, text
+
+    from agence.cli import upgrade_database
+    from agence.db import engine_for, session_scope
+    from agence.services import auth, exports, listing, seed
+    from agence.services.listing import ListQuery
+    from agence.services.permissions import Module
+    from agence.services.users import USERS as USER_RESOURCE
+    from bench.data import add_users
+
+    if not database_url.startswith("sqlite"):
+        with engine_for(database_url).begin() as connection:
+            SQLModel.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade_database(database_url)
+    with session_scope() as session:
+        seed.seed_demo(session)
+        add_users(session, USERS)
+    with session_scope() as session:
+        admin = next(u for u in session.exec(text("SELECT id FROM users WHERE email = :e"),
+                                             params={"e": seed.DEMO_USERS[0].email}))
+        actor = auth.load_actor(session, admin[0])
+
+    spec = USER_RESOURCE.list_spec()
+    cases = {
+        "first_page": ListQuery(),
+        "page_200": ListQuery(page=200, page_size=50),
+        "search_two_words": ListQuery(search="martin camille"),
+        "filter_active_sales_reps": ListQuery(filters={"active": "1", "sales_rep": "1"}),
+        "sort_by_last_login_desc": ListQuery(sort="last_login_at", desc=True),
+    }
+    results: dict[str, object] = {}
+    for name, query in cases.items():
+        def run(query=query):
+            with session_scope() as session:
+                return listing.fetch_page(session, spec, query, actor)
+
+        with session_scope() as session:
+            total = listing.fetch_page(session, spec, query, actor).total
+        results[f"users_list_{name}"] = {**_timed(run), "total": total}
+
+    def export():
+        with session_scope() as session:
+            return exports.export_listing(session, actor, Module.ADMINISTRATION, spec, ListQuery())
+
+    with session_scope() as session:
+        sample = exports.export_listing(session, actor, Module.ADMINISTRATION, spec, ListQuery())
+    results["excel_export_all_users"] = {
+        **_timed(export, repeat=3), "rows": sample.rows,
+        "file_kib": round(sample.path.stat().st_size / 1024, 1),
+    }
+
+    report = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": database_url.split(":", 1)[0],
+        "users": USERS + len(seed.DEMO_USERS),
+        "python": sys.version.split()[0],
+        "machine": f"{platform.machine()} · {os.cpu_count()} CPU",
+        "results": results,
+    }
+    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

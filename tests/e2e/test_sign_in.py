@@ -1,0 +1,61 @@
+"""Sign-in, lock-out, sign-out, and pages that require a signed-in user."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import ADMIN, sign_in, sign_in_ok
+
+
+def test_every_page_sends_an_anonymous_visitor_to_the_sign_in_page(page):
+    page.goto("/parametres/sites")
+    expect(page).to_have_url(re.compile(r"/connexion"))
+    expect(page.locator("#login-submit")).to_be_visible()
+
+
+def test_wrong_credentials_give_one_generic_message_then_the_right_ones_sign_in(page):
+    sign_in(page, ADMIN, "mauvais-mot-de-passe")
+    expect(page.locator("#login-error")).to_have_text(
+        "Adresse e-mail ou mot de passe incorrect."
+    )
+    sign_in(page, "inconnu@escapades-loire.fr", "mauvais-mot-de-passe")
+    expect(page.locator("#login-error")).to_have_text(
+        "Adresse e-mail ou mot de passe incorrect."
+    )
+    sign_in_ok(page)
+    expect(page.locator("#current-user")).to_have_text("Claire Martin")
+    expect(page.locator("#current-site")).to_have_text("Escapades Val de Loire — Tours")
+    expect(page.locator("#shortcuts")).to_contain_text("Utilisateurs")
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(page):
+    account = "j.roux@escapades-loire.fr"
+    for _ in range(4):
+        sign_in(page, account, "pas-le-bon")
+        expect(page.locator("#login-error")).to_contain_text("incorrect")
+    sign_in(page, account, "pas-le-bon")
+    expect(page.locator("#login-error")).to_contain_text("verrouillé pendant 15 minutes")
+    sign_in(page, account, "Agence2026!")
+    expect(page.locator("#login-error")).to_contain_text("verrouillé")
+    expect(page).to_have_url(re.compile(r"/connexion"))
+
+
+def test_signing_out_closes_the_session(page):
+    sign_in_ok(page)
+    page.locator("#account-menu").click()
+    page.locator("#logout").click()
+    expect(page).to_have_url(re.compile(r"/connexion"))
+    page.goto("/administration/utilisateurs")
+    expect(page).to_have_url(re.compile(r"/connexion"))
+
+
+def test_after_sign_in_the_requested_page_opens(page):
+    page.goto("/parametres/taux-de-tva")
+    expect(page).to_have_url(re.compile(r"/connexion"))
+    page.locator("#email").fill(ADMIN)
+    page.locator("#password").fill("Agence2026!")
+    page.locator("#login-submit").click()
+    expect(page).to_have_url(re.compile(r"/parametres/taux-de-tva"))
+    expect(page.locator("#data-table")).to_contain_text("Taux normal")

@@ -1,0 +1,54 @@
+"""State tests: the real State classes, their event handlers called directly."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from typing import Any
+
+import pytest
+import reflex as rx
+from reflex.istate.data import RouterData
+
+from agence.models import User
+from agence.state.base import AppState
+from tests.factories import sign_in
+
+
+class Browser:
+    """One browser tab's state tree, as the server holds it."""
+
+    def __init__(self) -> None:
+        self.root = rx.State(_reflex_internal_init=True)
+
+    def state(self, cls: type[rx.State]) -> Any:
+        names = cls.get_full_name().split(".")
+        node = self.root
+        for name in names[1:]:
+            node = node.substates[name]
+        return node
+
+    def sign_in(self, user: User) -> str:
+        token = sign_in(user)
+        self.state(AppState).session_token = token
+        return token
+
+    def visit(self, route: str, path: str | None = None, **params: str) -> None:
+        path = path or route
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        self.root.router = RouterData.from_router_data(
+            {"pathname": route, "query": params, "asPath": path + ("?" + query if query else "")}
+        )
+
+    def run(self, cls: type[rx.State], handler: str, *args: Any) -> Any:
+        """Calls an event handler as Reflex would (awaiting it when it is async)."""
+        function = cls.event_handlers[handler].fn
+        result = function(self.state(cls), *args)
+        if inspect.iscoroutine(result):
+            result = asyncio.run(result)
+        return result
+
+
+@pytest.fixture
+def browser(db) -> Browser:
+    return Browser()

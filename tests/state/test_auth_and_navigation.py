@@ -1,0 +1,122 @@
+"""Sign-in, sign-out, the shell's user data, and how access problems become redirects."""
+
+from __future__ import annotations
+
+from agence import routes
+from agence.db import session_scope
+from agence.services import auth
+from agence.services.permissions import (
+    AccessDenied,
+    Action,
+    Module,
+    NotSignedIn,
+    PasswordChangeRequired,
+    Right,
+)
+from agence.state.auth import LoginState, PasswordState
+from agence.state.base import AppState
+from agence.state.home import HomeState
+from tests.factories import PASSWORD, make_user, reference_data
+
+
+def _redirects_to(events, path: str) -> bool:
+    events = events if isinstance(events, list) else [events]
+    return any("_redirect" in str(event) and path in str(event) for event in events)
+
+
+def test_signing_in_keeps_the_token_and_goes_to_the_requested_page(browser, session):
+    user = make_user(session, email="claire@example.fr")
+    browser.visit(routes.LOGIN, suivant="/parametres/sites")
+    events = browser.run(LoginState, "sign_in", {"email": "Claire@Example.fr",
+                                                 "password": PASSWORD})
+    token = browser.state(AppState).session_token
+    assert token
+    with session_scope() as s:
+        assert auth.resolve_actor(s, token).user_id == user.id
+    assert _redirects_to(events, "/parametres/sites")
+
+
+def test_a_foreign_next_address_is_never_followed(browser, session):
+    user = make_user(session)
+    browser.visit(routes.LOGIN, suivant="//evil.example/")
+    events = browser.run(LoginState, "sign_in", {"email": user.email, "password": PASSWORD})
+    assert not _redirects_to(events, "evil")
+    assert _redirects_to(events, routes.HOME)
+
+
+def test_wrong_credentials_show_one_generic_message(browser, session):
+    user = make_user(session)
+    browser.run(LoginState, "sign_in", {"email": user.email, "password": "faux"})
+    assert browser.state(LoginState).error == auth.BAD_CREDENTIALS
+    browser.run(LoginState, "sign_in", {"email": "personne@example.fr", "password": "faux"})
+    assert browser.state(LoginState).error == auth.BAD_CREDENTIALS
+    assert browser.state(AppState).session_token == ""
+
+
+def test_the_fifth_failure_locks_the_account_and_says_so(browser, session):
+    user = make_user(session)
+    for _ in range(4):
+        browser.run(LoginState, "sign_in", {"email": user.email, "password": "faux"})
+    browser.run(LoginState, "sign_in", {"email": user.email, "password": "faux"})
+    assert "verrouillé pendant 15 minutes" in browser.state(LoginState).error
+    browser.run(LoginState, "sign_in", {"email": user.email, "password": PASSWORD})
+    assert "verrouillé" in browser.state(LoginState).error
+    assert browser.state(AppState).session_token == ""
+
+
+def test_a_temporary_password_leads_to_the_password_page(browser, session):
+    user = make_user(session, must_change_password=True)
+    events = browser.run(LoginState, "sign_in", {"email": user.email, "password": PASSWORD})
+    assert _redirects_to(events, routes.CHANGE_PASSWORD)
+    browser.run(PasswordState, "open_password")
+    assert browser.state(PasswordState).forced is True
+    browser.run(PasswordState, "change_password", {
+        "current_password": PASSWORD, "new_password": "court", "confirmation": "court"})
+    assert "10 caractères" in browser.state(PasswordState).errors["new_password"]
+    events = browser.run(PasswordState, "change_password", {
+        "current_password": PASSWORD, "new_password": "Nouveau2026x",
+        "confirmation": "Nouveau2026x"})
+    assert _redirects_to(events, routes.HOME)
+    browser.run(HomeState, "open_home")  # no longer refused
+
+
+def test_logging_out_closes_the_session_on_the_server(browser, session):
+    user = make_user(session)
+    token = browser.sign_in(user)
+    events = browser.run(AppState, "logout")
+    assert _redirects_to(events, routes.LOGIN)
+    assert browser.state(AppState).session_token == ""
+    with session_scope() as s:
+        try:
+            auth.resolve_actor(s, token)
+            raise AssertionError("the session should be closed")
+        except NotSignedIn:
+            pass
+
+
+def test_the_shell_shows_the_user_and_only_the_modules_he_may_see(browser, session):
+    reference_data()
+    user = make_user(session, {Right(Module.PARAMETERS, Action.SEE)}, first_name="Lucie",
+                     last_name="Bernard")
+    browser.sign_in(user)
+    browser.run(HomeState, "open_home")
+    app = browser.state(AppState)
+    assert app.user_name == "Lucie Bernard"
+    assert app.user_initials == "LB"
+    assert "parametres:voir" in app.rights and "administration:voir" not in app.rights
+    labels = {item["label"] for item in browser.state(HomeState).shortcuts}
+    assert "Sites de l'agence" in labels and "Utilisateurs" not in labels
+
+
+def test_access_problems_become_redirects():
+    from agence.agence import handle_backend_exception
+
+    not_signed_in = NotSignedIn(auth.SESSION_ENDED)
+    not_signed_in.next_path = "/parametres/sites"
+    events = handle_backend_exception(not_signed_in)
+    assert _redirects_to(events, routes.LOGIN) and "suivant" in str(events)
+    assert _redirects_to(handle_backend_exception(PasswordChangeRequired()),
+                         routes.CHANGE_PASSWORD)
+    denied = AccessDenied(Right(Module.THIRD_PARTIES, Action.SEE))
+    assert _redirects_to(handle_backend_exception(denied), routes.ACCESS_DENIED)
+    assert "toast" in str(handle_backend_exception(RuntimeError("boom"))).lower()
