@@ -64,8 +64,13 @@ def main() -> int:
         seed.seed_demo(session)
         add_users(session, USERS)
     with session_scope() as session:
-        admin = next(u for u in session.exec(text("SELECT id FROM users WHERE email = :e"),
-                                             params={"e": seed.DEMO_USERS[0].email}))
+        admin = next(
+            u
+            for u in session.exec(
+                text("SELECT id FROM users WHERE email = :e"),
+                params={"e": seed.DEMO_USERS[0].email},
+            )
+        )
         actor = auth.load_actor(session, admin[0])
 
     spec = USER_RESOURCE.list_spec()
@@ -78,6 +83,7 @@ def main() -> int:
     }
     results: dict[str, object] = {}
     for name, query in cases.items():
+
         def run(query=query):
             with session_scope() as session:
                 return listing.fetch_page(session, spec, query, actor)
@@ -93,7 +99,8 @@ def main() -> int:
     with session_scope() as session:
         sample = exports.export_listing(session, actor, Module.ADMINISTRATION, spec, ListQuery())
     results["excel_export_all_users"] = {
-        **_timed(export, repeat=3), "rows": sample.rows,
+        **_timed(export, repeat=3),
+        "rows": sample.rows,
         "file_kib": round(sample.path.stat().st_size / 1024, 1),
     }
 

@@ -1,9 +1,8 @@
-"""Alembic is the only way the schema is made: it must build it, take it down, and match the models."""
+"""Alembic alone makes the schema: it builds it, takes it down, and matches the models."""
 
 from __future__ import annotations
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -11,9 +10,10 @@ from sqlmodel import SQLModel
 
 from agence.cli import alembic_config
 from agence.db import engine_for
+from alembic import command
 from tests.conftest import (
-    POSTGRES_URL,
     _DATA_DIR,
+    POSTGRES_URL,
     backends,
     derived_postgres_url,
     drop_postgres_database,

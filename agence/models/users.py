@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, Index, SQLModel
 
 from agence.models.base import Timestamped, utcnow
@@ -69,6 +70,6 @@ class LoginThrottle(SQLModel, table=True):
     __tablename__ = "login_throttles"
 
     email: str = Field(primary_key=True, max_length=254)
-    failures: int = Field(default=0)
-    window_started_at: datetime | None = Field(default=None)
+    recent_failures: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """ISO times of the failures of the last 15 minutes (a sliding window)."""
     locked_until: datetime | None = Field(default=None)

@@ -44,7 +44,8 @@ ACTION_LABELS: dict[str, str] = {
 
 def json_safe(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return format(value, "f")
+        # 20, 20.0 and 20.00 are one amount: the stored scale must not look like a change.
+        return format(value.normalize(), "f")
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, StrEnum):
@@ -84,10 +85,10 @@ def record(
 ) -> AuditEntry:
     entry = AuditEntry(
         user_id=actor.user_id if actor else None,
-        user_label=user_label or (f"{actor.display_name} <{actor.email}>" if actor else ""),
+        user_label=(user_label or (f"{actor.display_name} <{actor.email}>" if actor else ""))[:200],
         action=action.value,
         entity_type=entity_type,
-        entity_id=str(entity_id) if entity_id not in (None, "") else "",
+        entity_id=str(entity_id)[:40] if entity_id not in (None, "") else "",
         entity_label=entity_label[:200],
         changes=changes or {},
         ip_address=ip_address[:45],

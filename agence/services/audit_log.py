@@ -14,7 +14,7 @@ from agence.services.listing import ChoiceFilter, Column, DateFilter, ListSpec
 
 
 def describe_changes(raw: Any) -> str:
-    """`{"email": ["a", "b"]}` → `email : a → b`; one field per line."""
+    """`{"email": ["a", "b"]}` → `email : a → b`; fields separated by « ; »."""
     if raw in (None, ""):
         return ""
     changes = json.loads(raw) if isinstance(raw, str) else raw

@@ -21,6 +21,7 @@ LOCK_THRESHOLD = 5
 LOCK_WINDOW = timedelta(minutes=15)
 LOCK_DURATION = timedelta(minutes=15)
 SEEN_REFRESH = timedelta(seconds=60)
+MAX_EMAIL_LENGTH = 254
 
 BAD_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
 SESSION_ENDED = "Votre session a expiré ou a été fermée. Veuillez vous reconnecter."
@@ -57,23 +58,24 @@ def _throttle(session: Session, email: str) -> LoginThrottle:
         statement = statement.with_for_update()
     throttle = session.exec(statement).first()
     if throttle is None:
-        throttle = LoginThrottle(email=email, failures=0)
+        throttle = LoginThrottle(email=email, recent_failures=[])
         session.add(throttle)
     return throttle
 
 
 def _register_failure(throttle: LoginThrottle, now: datetime) -> bool:
-    """Counts a failure; returns True when it locks the account."""
-    if throttle.window_started_at is None or now - throttle.window_started_at > LOCK_WINDOW:
-        throttle.window_started_at = now
-        throttle.failures = 0
-    throttle.failures += 1
-    if throttle.failures >= LOCK_THRESHOLD:
+    """Counts a failure; True when it is the 5th within any 15 minutes, which locks."""
+    recent = [
+        moment
+        for moment in (datetime.fromisoformat(text) for text in throttle.recent_failures)
+        if now - moment < LOCK_WINDOW
+    ]
+    recent.append(now)
+    if len(recent) >= LOCK_THRESHOLD:
         throttle.locked_until = now + LOCK_DURATION
-        throttle.failures = 0
-        throttle.window_started_at = None
-        return True
-    return False
+        recent = []
+    throttle.recent_failures = [moment.isoformat() for moment in recent]
+    return throttle.locked_until == now + LOCK_DURATION
 
 
 def sign_in(
@@ -88,7 +90,7 @@ def sign_in(
     """Checks the credentials. Unknown e-mails are throttled like known ones (nothing revealed)."""
     now = now or utcnow()
     email = normalize_email(email)
-    if not email or not password:
+    if not email or not password or len(email) > MAX_EMAIL_LENGTH:
         return SignInResult(ok=False, message=BAD_CREDENTIALS)
     throttle = _throttle(session, email)
     if throttle.locked_until is not None and throttle.locked_until > now:
@@ -239,16 +241,19 @@ def load_actor(session: Session, user_id: int, session_id: int | None = None) ->
     )
 
 
-def resolve_actor(session: Session, token: str, *, now: datetime | None = None) -> Actor:
-    """The actor of a browser token; raises NotSignedIn when the session is not valid any more."""
+def session_actor(
+    session: Session, token: str, *, now: datetime | None = None
+) -> Actor | NotSignedIn:
+    """The actor of a browser token, or the reason it is refused (returned, not raised, so that
+    closing the session of a deactivated user is kept when the caller's transaction commits)."""
     now = now or utcnow()
     user_session = _live_session(session, token, now)
     if user_session is None:
-        raise NotSignedIn(SESSION_ENDED if token else "")
+        return NotSignedIn(SESSION_ENDED if token else "")
     user = session.get(User, user_session.user_id)
     if user is None or not user.active:
         user_session.revoked_at = now
-        raise NotSignedIn(ACCOUNT_DISABLED)
+        return NotSignedIn(ACCOUNT_DISABLED)
     if now - user_session.last_seen_at > SEEN_REFRESH:
         settings = get_settings()
         user_session.last_seen_at = now
@@ -257,6 +262,14 @@ def resolve_actor(session: Session, token: str, *, now: datetime | None = None) 
             user_session.created_at + timedelta(hours=settings.session_max_hours),
         )
     return load_actor(session, user_session.user_id, user_session.id)
+
+
+def resolve_actor(session: Session, token: str, *, now: datetime | None = None) -> Actor:
+    """The actor of a browser token; raises NotSignedIn when the session is not valid any more."""
+    found = session_actor(session, token, now=now)
+    if isinstance(found, NotSignedIn):
+        raise found
+    return found
 
 
 def revoke_sessions(session: Session, user_id: int, *, keep_session_id: int | None = None) -> None:

@@ -164,11 +164,11 @@ def read_download_token(token: str) -> DownloadTicket | None:
     encoded, _, signature = token.partition(".")
     try:
         payload = base64.urlsafe_b64decode(encoded.encode())
+        if not hmac.compare_digest(_sign(payload).encode(), signature.encode()):
+            return None
+        data = json.loads(payload)
     except (ValueError, TypeError):
         return None
-    if not hmac.compare_digest(_sign(payload), signature):
-        return None
-    data = json.loads(payload)
     if data["e"] < time.time() or "/" in data["f"] or "\\" in data["f"]:
         return None
     return DownloadTicket(

@@ -72,6 +72,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 .()\-]{6,25}$")
 _CODE = re.compile(r"^[A-Z0-9]+$")
 _ACCOUNT = re.compile(r"^[0-9]{3,12}$")
+_DECIMAL = re.compile(r"^-?[0-9]{1,15}(\.[0-9]+)?$")
 
 
 def _stdnum_message(exc: StdnumError, what: str, length_hint: str) -> str:
@@ -127,13 +128,12 @@ def parse_bic(raw: str) -> str:
 def parse_decimal(raw: str) -> Decimal:
     text = raw.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
     text = text.removesuffix("%").removesuffix("€")
+    if not _DECIMAL.match(text):
+        raise ValueError("Nombre invalide (exemple : 12,50).")
     try:
-        value = Decimal(text)
+        return Decimal(text)
     except InvalidOperation as exc:
         raise ValueError("Nombre invalide (exemple : 12,50).") from exc
-    if not value.is_finite():
-        raise ValueError("Nombre invalide (exemple : 12,50).")
-    return value
 
 
 def parse_int(raw: str) -> int:

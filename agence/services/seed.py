@@ -16,6 +16,7 @@ from agence.models import AgencySite, PaymentMethod, PaymentTerm, Profile, User,
 from agence.services import audit, passwords
 from agence.services.audit import AuditAction
 from agence.services.auth import normalize_email
+from agence.services.forms import FieldSpec, parse_form
 from agence.services.payment_terms import TermRule
 from agence.services.permissions import ALL_RIGHTS, Action, Module, Right
 from agence.services.profiles import set_rights
@@ -328,6 +329,11 @@ def create_administrator(
     """An administrator created from the command line (the first one of an empty database)."""
     seed_reference_data(session)
     email = normalize_email(email)
+    _, errors = parse_form(
+        (FieldSpec("email", "E-mail", "email", required=True, max_length=254),), {"email": email}
+    )
+    if errors:
+        raise ValueError(f"{email or 'e-mail vide'} : {errors['email']}")
     problem = passwords.password_problem(password, email)
     if problem:
         raise ValueError(problem)

@@ -116,8 +116,10 @@ class SiteResource(Resource[AgencySite]):
         errors: dict[str, str],
     ) -> None:
         postcode = clean.get("postcode") or ""
-        if clean.get("country") == "FR" and postcode and not (
-            len(postcode) == 5 and postcode.isdigit()
+        if (
+            clean.get("country") == "FR"
+            and postcode
+            and not (len(postcode) == 5 and postcode.isdigit())
         ):
             errors.setdefault("postcode", "Code postal français : 5 chiffres.")
         siret, vat = clean.get("siret"), clean.get("vat_number")

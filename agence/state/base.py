@@ -48,12 +48,12 @@ class AppState(rx.State):
 
     def _actor(self, *, allow_password_change: bool = False) -> Actor:
         """The signed-in actor, checked against the database now."""
-        try:
-            with session_scope() as session:
-                actor = auth.resolve_actor(session, self.session_token)
-        except NotSignedIn as problem:
-            problem.next_path = self._current_path()  # type: ignore[attr-defined]
-            raise
+        with session_scope() as session:
+            found = auth.session_actor(session, self.session_token)
+        if isinstance(found, NotSignedIn):
+            found.next_path = self._current_path()  # type: ignore[attr-defined]
+            raise found
+        actor = found
         if actor.must_change_password and not allow_password_change:
             raise PasswordChangeRequired()
         self._show_actor(actor)

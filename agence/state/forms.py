@@ -19,6 +19,7 @@ from agence.services.records import RecordNotFound, Resource
 
 SAVED = "Enregistré."
 FIX_ERRORS = "Le formulaire contient des erreurs : voir les champs signalés."
+NOT_READY = "Ce formulaire n'est pas chargé : rechargez la page."
 
 
 class FormMixin(rx.State, mixin=True):
@@ -34,6 +35,8 @@ class FormMixin(rx.State, mixin=True):
     can_edit: bool = False
     can_delete: bool = False
     _record_id: int | None = None
+    _ready: bool = False
+    """True once `load` has found the record (or opened a new one) for this page."""
 
     def _resource(self) -> Resource:
         raise NotImplementedError
@@ -58,6 +61,7 @@ class FormMixin(rx.State, mixin=True):
         actor = self._require(resource.module, Action.CREATE if record_id is None else Action.SEE)
         self.errors = {}
         self.loaded = False
+        self._ready = False
         self.not_found = False
         if record_id is False:
             self.not_found = True
@@ -87,6 +91,7 @@ class FormMixin(rx.State, mixin=True):
         self._after_load(actor)
         self.form_key += 1
         self.loaded = True
+        self._ready = True
 
     @rx.event
     def field_changed(self, name: str, value: str):
@@ -104,6 +109,8 @@ class FormMixin(rx.State, mixin=True):
         actor = self._require(
             resource.module, Action.CREATE if self._record_id is None else Action.EDIT
         )
+        if not self._ready:
+            return rx.toast.error(NOT_READY)
         try:
             with session_scope() as session:
                 record = records.save(session, actor, resource, self._record_id, form_data)
@@ -122,7 +129,7 @@ class FormMixin(rx.State, mixin=True):
     def delete(self):
         resource = self._resource()
         actor = self._require(resource.module, Action.DELETE)
-        if self._record_id is None:
+        if not self._ready or self._record_id is None:
             return
         try:
             with session_scope() as session:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 14:36:46.997391
+Create Date: 2026-11-29 15:03:49.192134
 """
 
 from collections.abc import Sequence
@@ -53,8 +53,7 @@ def upgrade() -> None:
 
     op.create_table('login_throttles',
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
-    sa.Column('failures', sa.Integer(), nullable=False),
-    sa.Column('window_started_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('recent_failures', sa.JSON(), nullable=False),
     sa.Column('locked_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('email', name=op.f('pk_login_throttles'))
     )

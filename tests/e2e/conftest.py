@@ -4,6 +4,7 @@ freshly migrated and seeded database, driven by Debian's headless Chromium throu
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -17,7 +18,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import POSTGRES_URL, derived_postgres_url, drop_postgres_database, require_postgres
+from tests.conftest import (
+    POSTGRES_URL,
+    derived_postgres_url,
+    drop_postgres_database,
+    require_postgres,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("AGENCE_CHROMIUM", "/usr/bin/chromium")
@@ -102,9 +108,21 @@ def app_server() -> Iterator[str]:
     log = data_dir / "server.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [str(PROJECT_ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod",
-             "--single-port", "--frontend-port", str(port), "--backend-port", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            [
+                str(PROJECT_ROOT / ".venv" / "bin" / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     try:
@@ -115,10 +133,8 @@ def app_server() -> Iterator[str]:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         if POSTGRES_URL:
             drop_postgres_database(database_url)
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -129,8 +145,9 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: run the tests through `make test`.",
-                    pytrace=False)
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: run the tests through `make test`.", pytrace=False
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
@@ -139,7 +156,10 @@ def chromium():
 
 def _new_page(chromium, app_server: str, viewport: dict):
     context = chromium.new_context(
-        base_url=app_server, viewport=viewport, locale="fr-FR", timezone_id="Europe/Paris",
+        base_url=app_server,
+        viewport=viewport,
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
         accept_downloads=True,
     )
     context.set_default_timeout(20_000)

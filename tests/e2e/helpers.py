@@ -11,8 +11,9 @@ from agence.services.seed import DEMO_PASSWORD
 ADMIN = "admin@escapades-loire.fr"
 
 
-def sign_in(page: Page, email: str = ADMIN, password: str = DEMO_PASSWORD,
-            path: str = "/connexion") -> None:
+def sign_in(
+    page: Page, email: str = ADMIN, password: str = DEMO_PASSWORD, path: str = "/connexion"
+) -> None:
     page.goto(path)
     page.locator("#email").fill(email)
     page.locator("#password").fill(password)

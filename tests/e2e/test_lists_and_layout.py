@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -24,7 +25,7 @@ def test_the_excel_export_downloads_the_whole_filtered_list(page):
         page.locator("#list-export").click()
     download = download_info.value
     assert re.match(r"Utilisateurs-\d{4}-\d{2}-\d{2}\.xlsx", download.suggested_filename)
-    workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     sheet = workbook.active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("Nom", "E-mail")
@@ -63,8 +64,13 @@ def test_no_page_scrolls_sideways_on_a_phone_a_tablet_or_a_desktop(open_page):
     for viewport in (PHONE, TABLET, DESKTOP):
         page = open_page(viewport)
         sign_in_ok(page)
-        for path in ("/", "/administration/utilisateurs", "/administration/profils/1",
-                     "/parametres/sites/1", "/administration/journal"):
+        for path in (
+            "/",
+            "/administration/utilisateurs",
+            "/administration/profils/1",
+            "/parametres/sites/1",
+            "/administration/journal",
+        ):
             page.goto(path)
             page.wait_for_load_state("networkidle")
             assert no_horizontal_scroll(page), f"{path} scrolls sideways at {viewport['width']}px"

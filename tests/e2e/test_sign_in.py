@@ -17,13 +17,9 @@ def test_every_page_sends_an_anonymous_visitor_to_the_sign_in_page(page):
 
 def test_wrong_credentials_give_one_generic_message_then_the_right_ones_sign_in(page):
     sign_in(page, ADMIN, "mauvais-mot-de-passe")
-    expect(page.locator("#login-error")).to_have_text(
-        "Adresse e-mail ou mot de passe incorrect."
-    )
+    expect(page.locator("#login-error")).to_have_text("Adresse e-mail ou mot de passe incorrect.")
     sign_in(page, "inconnu@escapades-loire.fr", "mauvais-mot-de-passe")
-    expect(page.locator("#login-error")).to_have_text(
-        "Adresse e-mail ou mot de passe incorrect."
-    )
+    expect(page.locator("#login-error")).to_have_text("Adresse e-mail ou mot de passe incorrect.")
     sign_in_ok(page)
     expect(page.locator("#current-user")).to_have_text("Claire Martin")
     expect(page.locator("#current-site")).to_have_text("Escapades Val de Loire — Tours")

@@ -127,6 +127,17 @@ def test_an_empty_email_or_password_gives_the_generic_message(session):
     assert attempt(user.email, "").message == auth.BAD_CREDENTIALS
 
 
+@pytest.mark.parametrize("length", [210, 300])
+def test_an_overlong_email_typed_at_sign_in_gives_the_generic_message(session, length):
+    """Whatever is typed in the e-mail box is an ordinary failure, never a server error."""
+    make_user(session)
+
+    result = attempt("a" * length + "@example.fr", WRONG)
+
+    assert not result.ok
+    assert result.message == auth.BAD_CREDENTIALS
+
+
 def test_a_failed_sign_in_creates_no_session_and_is_audited(session):
     user = make_user(session)
 

@@ -27,8 +27,9 @@ def _redirects_to(events, path: str) -> bool:
 def test_signing_in_keeps_the_token_and_goes_to_the_requested_page(browser, session):
     user = make_user(session, email="claire@example.fr")
     browser.visit(routes.LOGIN, suivant="/parametres/sites")
-    events = browser.run(LoginState, "sign_in", {"email": "Claire@Example.fr",
-                                                 "password": PASSWORD})
+    events = browser.run(
+        LoginState, "sign_in", {"email": "Claire@Example.fr", "password": PASSWORD}
+    )
     token = browser.state(AppState).session_token
     assert token
     with session_scope() as s:
@@ -70,12 +71,21 @@ def test_a_temporary_password_leads_to_the_password_page(browser, session):
     assert _redirects_to(events, routes.CHANGE_PASSWORD)
     browser.run(PasswordState, "open_password")
     assert browser.state(PasswordState).forced is True
-    browser.run(PasswordState, "change_password", {
-        "current_password": PASSWORD, "new_password": "court", "confirmation": "court"})
+    browser.run(
+        PasswordState,
+        "change_password",
+        {"current_password": PASSWORD, "new_password": "court", "confirmation": "court"},
+    )
     assert "10 caractères" in browser.state(PasswordState).errors["new_password"]
-    events = browser.run(PasswordState, "change_password", {
-        "current_password": PASSWORD, "new_password": "Nouveau2026x",
-        "confirmation": "Nouveau2026x"})
+    events = browser.run(
+        PasswordState,
+        "change_password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "Nouveau2026x",
+            "confirmation": "Nouveau2026x",
+        },
+    )
     assert _redirects_to(events, routes.HOME)
     browser.run(HomeState, "open_home")  # no longer refused
 
@@ -96,8 +106,9 @@ def test_logging_out_closes_the_session_on_the_server(browser, session):
 
 def test_the_shell_shows_the_user_and_only_the_modules_he_may_see(browser, session):
     reference_data()
-    user = make_user(session, {Right(Module.PARAMETERS, Action.SEE)}, first_name="Lucie",
-                     last_name="Bernard")
+    user = make_user(
+        session, {Right(Module.PARAMETERS, Action.SEE)}, first_name="Lucie", last_name="Bernard"
+    )
     browser.sign_in(user)
     browser.run(HomeState, "open_home")
     app = browser.state(AppState)
@@ -115,8 +126,7 @@ def test_access_problems_become_redirects():
     not_signed_in.next_path = "/parametres/sites"
     events = handle_backend_exception(not_signed_in)
     assert _redirects_to(events, routes.LOGIN) and "suivant" in str(events)
-    assert _redirects_to(handle_backend_exception(PasswordChangeRequired()),
-                         routes.CHANGE_PASSWORD)
+    assert _redirects_to(handle_backend_exception(PasswordChangeRequired()), routes.CHANGE_PASSWORD)
     denied = AccessDenied(Right(Module.THIRD_PARTIES, Action.SEE))
     assert _redirects_to(handle_backend_exception(denied), routes.ACCESS_DENIED)
     assert "toast" in str(handle_backend_exception(RuntimeError("boom"))).lower()

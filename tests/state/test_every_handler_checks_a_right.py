@@ -40,9 +40,7 @@ def _handlers_without_check() -> list[str]:
         for name, handler in cls.event_handlers.items():
             if name in FRAMEWORK_HANDLERS or name.startswith("_"):
                 continue
-            owner = next(
-                (c.__name__ for c in cls.__mro__ if name in c.__dict__), cls.__name__
-            )
+            owner = next((c.__name__ for c in cls.__mro__ if name in c.__dict__), cls.__name__)
             if (owner, name) in PUBLIC_HANDLERS:
                 continue
             source = textwrap.dedent(inspect.getsource(handler.fn))

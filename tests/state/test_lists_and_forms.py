@@ -49,8 +49,11 @@ def test_an_unknown_or_malformed_id_shows_introuvable(browser, session):
     reference_data()
     browser.sign_in(make_user(session))
     for raw in ("999999", "abc", "-1", "1e3"):
-        browser.visit(routes.record_route(routes.ADMIN_USERS),
-                      routes.record_url(routes.ADMIN_USERS, raw), record_id=raw)
+        browser.visit(
+            routes.record_route(routes.ADMIN_USERS),
+            routes.record_url(routes.ADMIN_USERS, raw),
+            record_id=raw,
+        )
         browser.run(UserFormState, "load")
         assert browser.state(UserFormState).not_found is True
 
@@ -58,11 +61,15 @@ def test_an_unknown_or_malformed_id_shows_introuvable(browser, session):
 def test_bad_input_is_reported_next_to_the_fields_and_nothing_is_saved(browser, session):
     reference_data()
     browser.sign_in(make_user(session))
-    browser.visit(routes.record_route(routes.PARAM_VAT_RATES),
-                  routes.record_url(routes.PARAM_VAT_RATES, "nouveau"), record_id="nouveau")
+    browser.visit(
+        routes.record_route(routes.PARAM_VAT_RATES),
+        routes.record_url(routes.PARAM_VAT_RATES, "nouveau"),
+        record_id="nouveau",
+    )
     browser.run(VatRateFormState, "load")
-    browser.run(VatRateFormState, "save", {"rate": "douze", "label": "",
-                                           "collected_account": "4011"})
+    browser.run(
+        VatRateFormState, "save", {"rate": "douze", "label": "", "collected_account": "4011"}
+    )
     errors = browser.state(VatRateFormState).errors
     assert set(errors) >= {"rate", "label", "collected_account"}
     assert errors["label"] == "Ce champ est obligatoire."
@@ -71,8 +78,11 @@ def test_bad_input_is_reported_next_to_the_fields_and_nothing_is_saved(browser, 
 def test_the_payment_term_form_shows_the_due_date_while_typing(browser, session):
     reference_data()
     browser.sign_in(make_user(session))
-    browser.visit(routes.record_route(routes.PARAM_PAYMENT_TERMS),
-                  routes.record_url(routes.PARAM_PAYMENT_TERMS, "nouveau"), record_id="nouveau")
+    browser.visit(
+        routes.record_route(routes.PARAM_PAYMENT_TERMS),
+        routes.record_url(routes.PARAM_PAYMENT_TERMS, "nouveau"),
+        record_id="nouveau",
+    )
     browser.run(PaymentTermFormState, "load")
     state = browser.state(PaymentTermFormState)
     assert "échéance le" in state.preview
@@ -81,3 +91,27 @@ def test_the_payment_term_form_shows_the_due_date_while_typing(browser, session)
     assert "acompte de 30 %" in state.preview
     browser.run(PaymentTermFormState, "field_changed", "label", "ignored")
     assert "label" not in state.values or state.values.get("label") != "ignored"
+
+
+def test_a_form_that_did_not_load_saves_nothing(browser, session):
+    """An unknown id must never turn a save into the creation of a new record."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from agence.models import VatRate
+
+    reference_data()
+    browser.sign_in(make_user(session))
+    browser.visit(
+        routes.record_route(routes.PARAM_VAT_RATES),
+        routes.record_url(routes.PARAM_VAT_RATES, "424242"),
+        record_id="424242",
+    )
+    browser.run(VatRateFormState, "load")
+    assert browser.state(VatRateFormState).not_found is True
+    before = session.exec(select(func.count()).select_from(VatRate)).one()
+    browser.run(
+        VatRateFormState, "save", {"rate": "7", "label": "Fantôme", "collected_account": "445719"}
+    )
+    session.expire_all()
+    assert session.exec(select(func.count()).select_from(VatRate)).one() == before

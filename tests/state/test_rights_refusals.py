@@ -1,4 +1,4 @@
-"""For every administration and parameters action: without the right, refused and nothing written."""
+"""Every administration and parameters action: without the right, refused, nothing written."""
 
 from __future__ import annotations
 
@@ -123,8 +123,11 @@ def test_creating_without_the_create_right_is_refused_and_writes_nothing(
     module = _module_of(form_state)
     user = make_user(session, _everything_but(module, Action.CREATE))
     browser.sign_in(user)
-    browser.visit(routes.record_route(list_route), routes.record_url(list_route, "nouveau"),
-                  record_id="nouveau")
+    browser.visit(
+        routes.record_route(list_route),
+        routes.record_url(list_route, "nouveau"),
+        record_id="nouveau",
+    )
     with pytest.raises(AccessDenied):
         browser.run(form_state, "load")
     before = _counts(session)
@@ -140,8 +143,11 @@ def test_creating_with_the_right_saves_and_returns_to_the_list(
     reference_data()
     user = make_user(session)
     browser.sign_in(user)
-    browser.visit(routes.record_route(list_route), routes.record_url(list_route, "nouveau"),
-                  record_id="nouveau")
+    browser.visit(
+        routes.record_route(list_route),
+        routes.record_url(list_route, "nouveau"),
+        record_id="nouveau",
+    )
     browser.run(form_state, "load")
     before = _counts(session)
     events = browser.run(form_state, "save", _prepared(data, session))
@@ -158,13 +164,19 @@ def test_editing_without_the_edit_right_is_refused_and_writes_nothing(
 ):
     reference_data()
     module = _module_of(form_state)
-    record = session.exec(select(model)).first()
-    if record is None:
+    if model is AgencySite:
         record = make_site(session, "TST")
+    elif model is User:
+        record = make_user(session, set())
+    else:
+        record = session.exec(select(model)).first()
     user = make_user(session, _everything_but(module, Action.EDIT))
     browser.sign_in(user)
-    browser.visit(routes.record_route(list_route), routes.record_url(list_route, record.id),
-                  record_id=str(record.id))
+    browser.visit(
+        routes.record_route(list_route),
+        routes.record_url(list_route, record.id),
+        record_id=str(record.id),
+    )
     browser.run(form_state, "load")
     state = browser.state(form_state)
     assert state.can_edit is False
@@ -181,8 +193,11 @@ def test_a_user_without_the_see_right_cannot_open_the_form(
     reference_data()
     user = make_user(session, _everything_but(_module_of(form_state), Action.SEE))
     browser.sign_in(user)
-    browser.visit(routes.record_route(list_route), routes.record_url(list_route, "nouveau"),
-                  record_id="nouveau")
+    browser.visit(
+        routes.record_route(list_route),
+        routes.record_url(list_route, "nouveau"),
+        record_id="nouveau",
+    )
     with pytest.raises(AccessDenied):
         browser.run(form_state, "load")
     assert browser.state(form_state).values == {}
@@ -192,7 +207,8 @@ DELETABLE = [form for form in FORMS if form[0] is not UserFormState]
 
 
 @pytest.mark.parametrize(
-    ("form_state", "list_route", "data", "model"), DELETABLE,
+    ("form_state", "list_route", "data", "model"),
+    DELETABLE,
     ids=[form[0].__name__ for form in DELETABLE],
 )
 def test_deleting_without_the_delete_right_is_refused_and_writes_nothing(
@@ -203,8 +219,11 @@ def test_deleting_without_the_delete_right_is_refused_and_writes_nothing(
     record = session.exec(select(model)).first()
     user = make_user(session, _everything_but(_module_of(form_state), Action.DELETE))
     browser.sign_in(user)
-    browser.visit(routes.record_route(list_route), routes.record_url(list_route, record.id),
-                  record_id=str(record.id))
+    browser.visit(
+        routes.record_route(list_route),
+        routes.record_url(list_route, record.id),
+        record_id=str(record.id),
+    )
     browser.run(form_state, "load")
     assert browser.state(form_state).can_delete is False
     before = _counts(session)
@@ -249,8 +268,11 @@ def test_users_cannot_be_deactivated_or_given_a_password_without_the_edit_right(
     target = make_user(session, set())
     user = make_user(session, _everything_but(Module.ADMINISTRATION, Action.EDIT))
     browser.sign_in(user)
-    browser.visit(routes.record_route(routes.ADMIN_USERS),
-                  routes.record_url(routes.ADMIN_USERS, target.id), record_id=str(target.id))
+    browser.visit(
+        routes.record_route(routes.ADMIN_USERS),
+        routes.record_url(routes.ADMIN_USERS, target.id),
+        record_id=str(target.id),
+    )
     browser.run(UserFormState, "load")
     before = _counts(session)
     with pytest.raises(AccessDenied):
@@ -282,8 +304,11 @@ def test_a_site_logo_needs_the_edit_right(browser, session):
     site = make_site(session, "LOG")
     user = make_user(session, _everything_but(Module.PARAMETERS, Action.EDIT))
     browser.sign_in(user)
-    browser.visit(routes.record_route(routes.PARAM_SITES),
-                  routes.record_url(routes.PARAM_SITES, site.id), record_id=str(site.id))
+    browser.visit(
+        routes.record_route(routes.PARAM_SITES),
+        routes.record_url(routes.PARAM_SITES, site.id),
+        record_id=str(site.id),
+    )
     browser.run(SiteFormState, "load")
     with pytest.raises(AccessDenied):
         browser.run(SiteFormState, "upload_logo", [_Upload(_png())])
@@ -296,8 +321,11 @@ def test_a_site_logo_needs_the_edit_right(browser, session):
 def test_a_site_logo_is_stored_and_shown_with_the_right(browser, session):
     site = make_site(session, "LOG")
     browser.sign_in(make_user(session))
-    browser.visit(routes.record_route(routes.PARAM_SITES),
-                  routes.record_url(routes.PARAM_SITES, site.id), record_id=str(site.id))
+    browser.visit(
+        routes.record_route(routes.PARAM_SITES),
+        routes.record_url(routes.PARAM_SITES, site.id),
+        record_id=str(site.id),
+    )
     browser.run(SiteFormState, "load")
     browser.run(SiteFormState, "upload_logo", [_Upload(_png())])
     state = browser.state(SiteFormState)
