@@ -44,6 +44,7 @@ def handle_backend_exception(exception: Exception) -> list[EventSpec]:
 
 
 app = rx.App(
+    html_lang="fr",
     stylesheets=["/agence.css"],
     api_transformer=api_app(),
     backend_exception_handler=handle_backend_exception,

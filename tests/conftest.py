@@ -27,6 +27,11 @@ POSTGRES_URL = os.environ.get("AGENCE_TEST_DATABASE_URL", "").strip()
 SQLITE_URL = f"sqlite:///{_DATA_DIR / 'unit.db'}"
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests last: the fast tests fail first, and the one app server starts late."""
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+
+
 def backends() -> list[str]:
     return ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 

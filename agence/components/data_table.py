@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agence import routes
+from agence.components.layout import page_title
 from agence.services.listing import PAGE_SIZES, ChoiceFilter, Column, DateFilter, ListSpec
 
 PHONE_HIDDEN = ["none", "table-cell"]
@@ -243,4 +244,20 @@ def data_table(
         spacing="3",
         width="100%",
         id="data-table",
+    )
+
+
+def list_page(
+    title: str,
+    subtitle: str,
+    state,
+    spec: ListSpec,
+    row_route: str | None = None,
+    new_label: str = "Nouveau",
+) -> rx.Component:
+    """A listing page: its title, then the data table."""
+    return rx.vstack(
+        page_title(title, subtitle=subtitle),
+        data_table(state, spec, row_route=row_route, new_label=new_label),
+        width="100%",
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from agence import routes
-from agence.components.data_table import data_table
+from agence.components.data_table import list_page
 from agence.components.forms import confirm_button, field_error, form_field, record_form
-from agence.components.layout import app_page, page_title
+from agence.components.layout import app_page
 from agence.services.audit_log import AUDIT_LIST
 from agence.services.permissions import ACTION_LABELS, MODULE_LABELS, Action, Module, Right
 from agence.services.profiles import PROFILES, right_field
@@ -23,15 +23,13 @@ from agence.state.admin import (
 
 @app_page(routes.ADMIN_USERS, "Utilisateurs", UsersListState.load_list)
 def users_list() -> rx.Component:
-    return rx.vstack(
-        page_title("Utilisateurs", subtitle="Les comptes de l'agence et leur profil."),
-        data_table(
-            UsersListState,
-            USERS.list_spec(),
-            row_route=routes.ADMIN_USERS,
-            new_label="Nouvel utilisateur",
-        ),
-        width="100%",
+    return list_page(
+        "Utilisateurs",
+        "Les comptes de l'agence et leur profil.",
+        UsersListState,
+        USERS.list_spec(),
+        routes.ADMIN_USERS,
+        "Nouvel utilisateur",
     )
 
 
@@ -130,18 +128,13 @@ def user_form() -> rx.Component:
 
 @app_page(routes.ADMIN_PROFILES, "Profils", ProfilesListState.load_list)
 def profiles_list() -> rx.Component:
-    return rx.vstack(
-        page_title(
-            "Profils et droits",
-            subtitle="Chaque utilisateur a un profil ; le profil donne les droits.",
-        ),
-        data_table(
-            ProfilesListState,
-            PROFILES.list_spec(),
-            row_route=routes.ADMIN_PROFILES,
-            new_label="Nouveau profil",
-        ),
-        width="100%",
+    return list_page(
+        "Profils et droits",
+        "Chaque utilisateur a un profil ; le profil donne les droits.",
+        ProfilesListState,
+        PROFILES.list_spec(),
+        routes.ADMIN_PROFILES,
+        "Nouveau profil",
     )
 
 
@@ -211,10 +204,9 @@ def profile_form() -> rx.Component:
 
 @app_page(routes.ADMIN_AUDIT, "Journal d'audit", AuditListState.load_list)
 def audit_log() -> rx.Component:
-    return rx.vstack(
-        page_title(
-            "Journal d'audit", subtitle="Connexions, créations, modifications et suppressions."
-        ),
-        data_table(AuditListState, AUDIT_LIST),
-        width="100%",
+    return list_page(
+        "Journal d'audit",
+        "Connexions, créations, modifications et suppressions.",
+        AuditListState,
+        AUDIT_LIST,
     )

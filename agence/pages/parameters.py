@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from agence import routes
-from agence.components.data_table import data_table
+from agence.components.data_table import list_page
 from agence.components.forms import confirm_button, record_form
-from agence.components.layout import app_page, page_title
+from agence.components.layout import app_page
 from agence.services.files import LOGO_MAX_BYTES
 from agence.services.payment_methods import PAYMENT_METHODS
 from agence.services.payment_terms import PAYMENT_TERMS
@@ -26,21 +26,13 @@ from agence.state.parameters import (
 )
 
 
-def _list_page(title: str, subtitle: str, state, resource, route: str, new_label: str):
-    return rx.vstack(
-        page_title(title, subtitle=subtitle),
-        data_table(state, resource.list_spec(), row_route=route, new_label=new_label),
-        width="100%",
-    )
-
-
 @app_page(routes.PARAM_SITES, "Sites de l'agence", SitesListState.load_list)
 def sites_list() -> rx.Component:
-    return _list_page(
+    return list_page(
         "Sites de l'agence",
         "Les établissements : identité portée par les documents.",
         SitesListState,
-        SITES,
+        SITES.list_spec(),
         routes.PARAM_SITES,
         "Nouveau site",
     )
@@ -128,11 +120,11 @@ def site_form() -> rx.Component:
 
 @app_page(routes.PARAM_PAYMENT_METHODS, "Modes de règlement", PaymentMethodsListState.load_list)
 def payment_methods_list() -> rx.Component:
-    return _list_page(
+    return list_page(
         "Modes de règlement",
         "Les moyens de paiement proposés aux clients.",
         PaymentMethodsListState,
-        PAYMENT_METHODS,
+        PAYMENT_METHODS.list_spec(),
         routes.PARAM_PAYMENT_METHODS,
         "Nouveau mode",
     )
@@ -154,11 +146,11 @@ def payment_method_form() -> rx.Component:
 
 @app_page(routes.PARAM_PAYMENT_TERMS, "Conditions de règlement", PaymentTermsListState.load_list)
 def payment_terms_list() -> rx.Component:
-    return _list_page(
+    return list_page(
         "Conditions de règlement",
         "Les échéances proposées sur les factures.",
         PaymentTermsListState,
-        PAYMENT_TERMS,
+        PAYMENT_TERMS.list_spec(),
         routes.PARAM_PAYMENT_TERMS,
         "Nouvelle condition",
     )
@@ -191,11 +183,11 @@ def payment_term_form() -> rx.Component:
 
 @app_page(routes.PARAM_VAT_RATES, "Taux de TVA", VatRatesListState.load_list)
 def vat_rates_list() -> rx.Component:
-    return _list_page(
+    return list_page(
         "Taux de TVA",
         "Les taux et leurs comptes de TVA.",
         VatRatesListState,
-        VAT_RATES,
+        VAT_RATES.list_spec(),
         routes.PARAM_VAT_RATES,
         "Nouveau taux",
     )

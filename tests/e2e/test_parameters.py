@@ -80,3 +80,22 @@ def test_an_unknown_record_or_page_says_introuvable(page):
     expect(page.locator("#not-found")).to_contain_text("Introuvable")
     page.goto("/cette-page-n-existe-pas")
     expect(page.locator("#not-found")).to_contain_text("Cette page n'existe pas")
+
+
+def test_a_site_logo_is_uploaded_and_served_only_to_signed_in_users(page, tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 40), "teal").save(logo)
+    sign_in_ok(page)
+    page.goto("/parametres/sites")
+    page.get_by_role("link", name="PAR", exact=True).click()
+    page.locator("#site_logo input[type=file]").set_input_files(str(logo))
+    image = page.locator("#site-logo")
+    expect(image).to_be_visible()
+    page.wait_for_function("document.querySelector('#site-logo').naturalWidth === 120")
+    source = image.get_attribute("src")
+    assert page.request.get(source).status == 200
+    anonymous = page.context.browser.new_context(base_url=page.url.split("/parametres")[0])
+    assert anonymous.request.get(source).status == 401
+    anonymous.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -45,7 +46,9 @@ class Browser:
         function = cls.event_handlers[handler].fn
         result = function(self.state(cls), *args)
         if inspect.iscoroutine(result):
-            result = asyncio.run(result)
+            # A thread of its own: Playwright's sync API may hold this thread's event loop.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                result = pool.submit(asyncio.run, result).result()
         return result
 
 
