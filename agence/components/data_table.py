@@ -92,7 +92,7 @@ def _toolbar(state, spec: ListSpec, new_route: str | None, new_label: str) -> rx
             rx.spacer(),
             rx.hstack(*actions, spacing="2", wrap="wrap"),
             direction=rx.breakpoints(initial="column", xs="row"),
-            gap="2",
+            spacing="2",
             width="100%",
         ),
         rx.flex(
@@ -101,7 +101,7 @@ def _toolbar(state, spec: ListSpec, new_route: str | None, new_label: str) -> rx
                 "Effacer les filtres", variant="ghost", size="1", on_click=state.clear_filters
             ),
             wrap="wrap",
-            gap="3",
+            spacing="3",
             align="end",
         )
         if filters
@@ -196,7 +196,7 @@ def _pager(state) -> rx.Component:
             spacing="2",
         ),
         direction=rx.breakpoints(initial="column", xs="row"),
-        gap="2",
+        spacing="2",
         align=rx.breakpoints(initial="start", xs="center"),
         width="100%",
     )

@@ -97,7 +97,7 @@ def form_field(state, spec: FieldSpec, live: Sequence[str] = ()) -> rx.Component
             field_error(state, spec.name),
             spacing="1",
             width="100%",
-            grid_column=["auto", "span 2"] if spec.wide else None,
+            grid_column="1 / -1" if spec.wide else None,
         )
     label = spec.label + (" *" if spec.required else "")
     return rx.vstack(
@@ -107,15 +107,16 @@ def form_field(state, spec: FieldSpec, live: Sequence[str] = ()) -> rx.Component
         field_error(state, spec.name),
         spacing="1",
         width="100%",
-        grid_column=["auto", "span 2"] if spec.wide else None,
+        grid_column="1 / -1" if spec.wide else None,
     )
 
 
 def fields_grid(state, specs: Sequence[FieldSpec], live: Sequence[str] = ()) -> rx.Component:
-    return rx.grid(
+    return rx.box(
         *[form_field(state, spec, live) for spec in specs],
-        columns=rx.breakpoints(initial="1", sm="2"),
-        gap="4",
+        display="grid",
+        grid_template_columns=["minmax(0, 1fr)", "minmax(0, 1fr)", "repeat(2, minmax(0, 1fr))"],
+        gap="1rem 1.5rem",
         width="100%",
     )
 

@@ -309,7 +309,7 @@ def page_title(title: rx.Var | str, *actions: rx.Component, subtitle: str = "") 
         rx.spacer(),
         rx.hstack(*actions, spacing="2", wrap="wrap"),
         direction=rx.breakpoints(initial="column", xs="row"),
-        gap="3",
+        spacing="3",
         align=rx.breakpoints(initial="start", xs="center"),
         width="100%",
         margin_bottom="1rem",

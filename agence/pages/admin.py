@@ -99,7 +99,7 @@ def _account_card() -> rx.Component:
                             id="reset-password-submit",
                         ),
                         direction=rx.breakpoints(initial="column", xs="row"),
-                        gap="2",
+                        spacing="2",
                         width="100%",
                     ),
                     on_submit=state.reset_password,

@@ -45,7 +45,7 @@ def home() -> rx.Component:
         rx.grid(
             rx.foreach(HomeState.shortcuts, _shortcut),
             columns=rx.breakpoints(initial="1", sm="2", lg="3"),
-            gap="4",
+            spacing="4",
             width="100%",
             id="shortcuts",
         ),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import (
     POSTGRES_URL,
@@ -39,6 +40,10 @@ START_TIMEOUT = 600
 DESKTOP = {"width": 1440, "height": 900}
 TABLET = {"width": 820, "height": 1180}
 PHONE = {"width": 390, "height": 844}
+
+
+# CI machines are small and shared: assertions wait up to 15 s for the page to catch up.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):
