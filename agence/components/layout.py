@@ -217,6 +217,15 @@ def user_menu() -> rx.Component:
                 rx.menu.item("Se déconnecter", on_click=AppState.logout, color="red", id="logout"),
             ),
         ),
+        rx.icon_button(
+            rx.icon("log-out", size=18),
+            on_click=AppState.logout,
+            variant="ghost",
+            color_scheme="gray",
+            aria_label="Se déconnecter",
+            title="Se déconnecter",
+            id="logout-button",
+        ),
         align="center",
         spacing="3",
     )

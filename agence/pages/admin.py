@@ -6,8 +6,9 @@ import reflex as rx
 
 from agence import routes
 from agence.components.data_table import list_page
-from agence.components.forms import confirm_button, field_error, form_field, record_form
+from agence.components.forms import confirm_button, field_error, form_field
 from agence.components.layout import app_page
+from agence.components.resource_pages import ResourcePages, register
 from agence.services.audit_log import AUDIT_LIST
 from agence.services.permissions import ACTION_LABELS, MODULE_LABELS, Action, Module, Right
 from agence.services.profiles import PROFILES, right_field
@@ -19,18 +20,6 @@ from agence.state.admin import (
     UserFormState,
     UsersListState,
 )
-
-
-@app_page(routes.ADMIN_USERS, "Utilisateurs", UsersListState.load_list)
-def users_list() -> rx.Component:
-    return list_page(
-        "Utilisateurs",
-        "Les comptes de l'agence et leur profil.",
-        UsersListState,
-        USERS.list_spec(),
-        routes.ADMIN_USERS,
-        "Nouvel utilisateur",
-    )
 
 
 def _account_card() -> rx.Component:
@@ -114,30 +103,6 @@ def _account_card() -> rx.Component:
     )
 
 
-@app_page(routes.record_route(routes.ADMIN_USERS), "Utilisateur", UserFormState.load)
-def user_form() -> rx.Component:
-    return record_form(
-        UserFormState,
-        USERS.fields,
-        list_route=routes.ADMIN_USERS,
-        entity="utilisateur",
-        after_fields=rx.cond(UserFormState.is_new, form_field(UserFormState, USERS.password_field)),
-        aside=_account_card(),
-    )
-
-
-@app_page(routes.ADMIN_PROFILES, "Profils", ProfilesListState.load_list)
-def profiles_list() -> rx.Component:
-    return list_page(
-        "Profils et droits",
-        "Chaque utilisateur a un profil ; le profil donne les droits.",
-        ProfilesListState,
-        PROFILES.list_spec(),
-        routes.ADMIN_PROFILES,
-        "Nouveau profil",
-    )
-
-
 def _matrix_checkbox(right: Right) -> rx.Component:
     name = right_field(right)
     return rx.table.cell(
@@ -191,15 +156,39 @@ def rights_matrix() -> rx.Component:
     )
 
 
-@app_page(routes.record_route(routes.ADMIN_PROFILES), "Profil", ProfileFormState.load)
-def profile_form() -> rx.Component:
-    return record_form(
-        ProfileFormState,
-        PROFILES.fields,
-        list_route=routes.ADMIN_PROFILES,
-        entity="profil",
-        after_fields=rights_matrix(),
+def _temporary_password() -> rx.Component:
+    return rx.cond(UserFormState.is_new, form_field(UserFormState, USERS.password_field))
+
+
+register(
+    ResourcePages(
+        USERS,
+        routes.ADMIN_USERS,
+        UsersListState,
+        UserFormState,
+        title="Utilisateurs",
+        subtitle="Les comptes de l'agence et leur profil.",
+        record_title="Utilisateur",
+        new_label="Nouvel utilisateur",
+        entity="utilisateur",
+        after_fields=_temporary_password,
+        aside=_account_card,
     )
+)
+register(
+    ResourcePages(
+        PROFILES,
+        routes.ADMIN_PROFILES,
+        ProfilesListState,
+        ProfileFormState,
+        title="Profils et droits",
+        subtitle="Chaque utilisateur a un profil ; le profil donne les droits.",
+        record_title="Profil",
+        new_label="Nouveau profil",
+        entity="profil",
+        after_fields=rights_matrix,
+    )
+)
 
 
 @app_page(routes.ADMIN_AUDIT, "Journal d'audit", AuditListState.load_list)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from agence import routes
-from agence.components.data_table import list_page
-from agence.components.forms import confirm_button, record_form
-from agence.components.layout import app_page
+from agence.components.forms import confirm_button
+from agence.components.resource_pages import ResourcePages, register
 from agence.services.files import LOGO_MAX_BYTES
 from agence.services.payment_methods import PAYMENT_METHODS
 from agence.services.payment_terms import PAYMENT_TERMS
@@ -24,18 +23,6 @@ from agence.state.parameters import (
     VatRateFormState,
     VatRatesListState,
 )
-
-
-@app_page(routes.PARAM_SITES, "Sites de l'agence", SitesListState.load_list)
-def sites_list() -> rx.Component:
-    return list_page(
-        "Sites de l'agence",
-        "Les établissements : identité portée par les documents.",
-        SitesListState,
-        SITES.list_spec(),
-        routes.PARAM_SITES,
-        "Nouveau site",
-    )
 
 
 def _logo_card() -> rx.Component:
@@ -107,62 +94,8 @@ def _logo_card() -> rx.Component:
     )
 
 
-@app_page(routes.record_route(routes.PARAM_SITES), "Site", SiteFormState.load)
-def site_form() -> rx.Component:
-    return record_form(
-        SiteFormState,
-        SITES.fields,
-        list_route=routes.PARAM_SITES,
-        entity="site",
-        aside=_logo_card(),
-    )
-
-
-@app_page(routes.PARAM_PAYMENT_METHODS, "Modes de règlement", PaymentMethodsListState.load_list)
-def payment_methods_list() -> rx.Component:
-    return list_page(
-        "Modes de règlement",
-        "Les moyens de paiement proposés aux clients.",
-        PaymentMethodsListState,
-        PAYMENT_METHODS.list_spec(),
-        routes.PARAM_PAYMENT_METHODS,
-        "Nouveau mode",
-    )
-
-
-@app_page(
-    routes.record_route(routes.PARAM_PAYMENT_METHODS),
-    "Mode de règlement",
-    PaymentMethodFormState.load,
-)
-def payment_method_form() -> rx.Component:
-    return record_form(
-        PaymentMethodFormState,
-        PAYMENT_METHODS.fields,
-        list_route=routes.PARAM_PAYMENT_METHODS,
-        entity="mode de règlement",
-    )
-
-
-@app_page(routes.PARAM_PAYMENT_TERMS, "Conditions de règlement", PaymentTermsListState.load_list)
-def payment_terms_list() -> rx.Component:
-    return list_page(
-        "Conditions de règlement",
-        "Les échéances proposées sur les factures.",
-        PaymentTermsListState,
-        PAYMENT_TERMS.list_spec(),
-        routes.PARAM_PAYMENT_TERMS,
-        "Nouvelle condition",
-    )
-
-
-@app_page(
-    routes.record_route(routes.PARAM_PAYMENT_TERMS),
-    "Condition de règlement",
-    PaymentTermFormState.load,
-)
-def payment_term_form() -> rx.Component:
-    preview = rx.cond(
+def _due_date_example() -> rx.Component:
+    return rx.cond(
         PaymentTermFormState.preview != "",
         rx.callout(
             PaymentTermFormState.preview,
@@ -171,30 +104,60 @@ def payment_term_form() -> rx.Component:
             id="term-preview",
         ),
     )
-    return record_form(
+
+
+register(
+    ResourcePages(
+        SITES,
+        routes.PARAM_SITES,
+        SitesListState,
+        SiteFormState,
+        title="Sites de l'agence",
+        subtitle="Les établissements : identité portée par les documents.",
+        record_title="Site",
+        new_label="Nouveau site",
+        entity="site",
+        aside=_logo_card,
+    )
+)
+register(
+    ResourcePages(
+        PAYMENT_METHODS,
+        routes.PARAM_PAYMENT_METHODS,
+        PaymentMethodsListState,
+        PaymentMethodFormState,
+        title="Modes de règlement",
+        subtitle="Les moyens de paiement proposés aux clients.",
+        record_title="Mode de règlement",
+        new_label="Nouveau mode",
+        entity="mode de règlement",
+    )
+)
+register(
+    ResourcePages(
+        PAYMENT_TERMS,
+        routes.PARAM_PAYMENT_TERMS,
+        PaymentTermsListState,
         PaymentTermFormState,
-        PAYMENT_TERMS.fields,
-        list_route=routes.PARAM_PAYMENT_TERMS,
+        title="Conditions de règlement",
+        subtitle="Les échéances proposées sur les factures.",
+        record_title="Condition de règlement",
+        new_label="Nouvelle condition",
         entity="condition de règlement",
         live=PAYMENT_TERMS.live_fields,
-        after_fields=preview,
+        after_fields=_due_date_example,
     )
-
-
-@app_page(routes.PARAM_VAT_RATES, "Taux de TVA", VatRatesListState.load_list)
-def vat_rates_list() -> rx.Component:
-    return list_page(
-        "Taux de TVA",
-        "Les taux et leurs comptes de TVA.",
-        VatRatesListState,
-        VAT_RATES.list_spec(),
+)
+register(
+    ResourcePages(
+        VAT_RATES,
         routes.PARAM_VAT_RATES,
-        "Nouveau taux",
+        VatRatesListState,
+        VatRateFormState,
+        title="Taux de TVA",
+        subtitle="Les taux et leurs comptes de TVA.",
+        record_title="Taux de TVA",
+        new_label="Nouveau taux",
+        entity="taux de TVA",
     )
-
-
-@app_page(routes.record_route(routes.PARAM_VAT_RATES), "Taux de TVA", VatRateFormState.load)
-def vat_rate_form() -> rx.Component:
-    return record_form(
-        VatRateFormState, VAT_RATES.fields, list_route=routes.PARAM_VAT_RATES, entity="taux de TVA"
-    )
+)

@@ -20,12 +20,10 @@ from PIL import Image, UnidentifiedImageError
 from sqlmodel import Session
 
 from agence.models import AgencySite
-from agence.models.base import utcnow
-from agence.services import audit
 from agence.services.audit import AuditAction
 from agence.services.forms import FormErrors
 from agence.services.permissions import Action, Actor, Module
-from agence.services.records import get_record
+from agence.services.records import get_record, record_change
 from agence.services.sites import SITES
 from agence.settings import get_settings
 
@@ -64,18 +62,9 @@ def store_logo(session: Session, actor: Actor, site_id: int, data: bytes) -> str
     path = get_settings().files_dir / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    previous = site.logo_file
-    site.logo_file = name
-    site.updated_at = utcnow()
-    session.add(site)
-    audit.record(
-        session,
-        actor,
-        AuditAction.FILE_UPLOADED,
-        entity_type=SITES.entity,
-        entity_id=site_id,
-        entity_label=SITES.describe(site),
-        changes={"logo_file": [previous, name]},
+    previous, site.logo_file = site.logo_file, name
+    record_change(
+        session, actor, SITES, site, {"logo_file": [previous, name]}, AuditAction.FILE_UPLOADED
     )
     return name
 
@@ -85,19 +74,8 @@ def remove_logo(session: Session, actor: Actor, site_id: int) -> None:
     site = get_record(session, SITES, site_id)
     if not site.logo_file:
         return
-    previous = site.logo_file
-    site.logo_file = ""
-    site.updated_at = utcnow()
-    session.add(site)
-    audit.record(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        entity_type=SITES.entity,
-        entity_id=site_id,
-        entity_label=SITES.describe(site),
-        changes={"logo_file": [previous, ""]},
-    )
+    previous, site.logo_file = site.logo_file, ""
+    record_change(session, actor, SITES, site, {"logo_file": [previous, ""]})
 
 
 def logo_file(session: Session, site_id: int) -> tuple[Path, str] | None:

@@ -179,6 +179,29 @@ def save(
     return record  # type: ignore[return-value]
 
 
+def record_change(
+    session: Session,
+    actor: Actor,
+    resource: Resource[M],
+    record: M,
+    changes: dict[str, Any],
+    action: AuditAction = AuditAction.UPDATE,
+) -> None:
+    """A change made outside the form (an action button): timestamped and audited."""
+    if hasattr(record, "updated_at"):
+        record.updated_at = utcnow()  # type: ignore[attr-defined]
+    session.add(record)
+    audit.record(
+        session,
+        actor,
+        action,
+        entity_type=resource.entity,
+        entity_id=record.id,  # type: ignore[attr-defined]
+        entity_label=resource.describe(record),
+        changes=changes,
+    )
+
+
 def delete(session: Session, actor: Actor, resource: Resource[M], record_id: int) -> None:
     actor.require(resource.module, Action.DELETE)
     record = get_record(session, resource, record_id)

@@ -9,13 +9,13 @@ from sqlmodel import Session, select
 
 from agence.models import AgencySite, LoginThrottle, Profile, ProfileRight, User
 from agence.models.base import utcnow
-from agence.services import audit, formats, passwords
+from agence.services import formats, passwords
 from agence.services.audit import AuditAction
 from agence.services.auth import revoke_sessions
 from agence.services.forms import FieldSpec, FormErrors
 from agence.services.listing import ChoiceFilter, Column, DateFilter, ListSpec
 from agence.services.permissions import Action, Actor, Module
-from agence.services.records import Resource, get_record
+from agence.services.records import Resource, get_record, record_change
 from agence.services.sites import ACTIVE_OPTIONS, site_choices
 
 LAST_ADMIN = (
@@ -240,19 +240,9 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> Us
         ):
             raise FormErrors({"": LAST_ADMIN})
     user.active = active
-    user.updated_at = utcnow()
-    session.add(user)
     if not active:
         revoke_sessions(session, user_id)
-    audit.record(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        entity_type=USERS.entity,
-        entity_id=user_id,
-        entity_label=USERS.describe(user),
-        changes={"active": [not active, active]},
-    )
+    record_change(session, actor, USERS, user, {"active": [not active, active]})
     return user
 
 
@@ -265,20 +255,11 @@ def reset_password(session: Session, actor: Actor, user_id: int, temporary: str)
         raise FormErrors({"password": problem})
     user.password_hash = passwords.hash_password(temporary)
     user.must_change_password = True
-    user.updated_at = utcnow()
-    session.add(user)
     revoke_sessions(session, user_id)
     throttle = session.get(LoginThrottle, user.email)
     if throttle is not None:
         session.delete(throttle)
-    audit.record(
-        session,
-        actor,
-        AuditAction.PASSWORD_RESET,
-        entity_type=USERS.entity,
-        entity_id=user_id,
-        entity_label=USERS.describe(user),
-    )
+    record_change(session, actor, USERS, user, {}, AuditAction.PASSWORD_RESET)
     return user
 
 

@@ -36,8 +36,7 @@ def test_a_user_without_a_module_right_does_not_see_it_and_is_refused_on_its_url
     page.locator("#list-search").fill(email)
     expect(page.locator("#list-count")).to_have_text("1 résultat(s)")
 
-    page.locator("#account-menu").click()
-    page.locator("#logout").click()
+    page.locator("#logout-button").click()
     expect(page).to_have_url(re.compile(r"/connexion"))
 
     sign_in(page, email, "Provisoire2026")
