@@ -110,6 +110,13 @@ class DateFilter:
 Filter = ChoiceFilter | DateFilter
 
 
+def active_filter(expr: Any) -> ChoiceFilter:
+    """The "État : actifs / inactifs" filter every parameter listing offers."""
+    return ChoiceFilter(
+        "active", "État", expr, (("1", "Actifs"), ("0", "Inactifs")), value_type=bool
+    )
+
+
 @dataclass(frozen=True)
 class ListSpec:
     name: str

@@ -6,10 +6,9 @@ from sqlmodel import Session, select
 
 from agence.models import PaymentMethod
 from agence.services.forms import FieldSpec
-from agence.services.listing import ChoiceFilter, Column, ListSpec
+from agence.services.listing import Column, ListSpec, active_filter
 from agence.services.permissions import Module
 from agence.services.records import Resource
-from agence.services.sites import ACTIVE_OPTIONS
 
 PAYMENT_METHODS_LIST = ListSpec(
     name="Modes de règlement",
@@ -27,9 +26,7 @@ PAYMENT_METHODS_LIST = ListSpec(
         Column("active", "Actif", PaymentMethod.active, kind="bool", width=8),
     ),
     search=(PaymentMethod.code, PaymentMethod.label),
-    filters=(
-        ChoiceFilter("active", "État", PaymentMethod.active, ACTIVE_OPTIONS, value_type=bool),
-    ),
+    filters=(active_filter(PaymentMethod.active),),
     default_sort="position",
     tie_breaker=PaymentMethod.id,
 )

@@ -20,10 +20,9 @@ from sqlmodel import Session, select
 from agence.models import PaymentTerm
 from agence.services import formats
 from agence.services.forms import FieldSpec, parse_form
-from agence.services.listing import ChoiceFilter, Column, ListSpec
+from agence.services.listing import ChoiceFilter, Column, ListSpec, active_filter
 from agence.services.permissions import Actor, Module
 from agence.services.records import Resource
-from agence.services.sites import ACTIVE_OPTIONS
 
 LEGAL_MAX_DAYS = 60
 
@@ -161,7 +160,7 @@ PAYMENT_TERMS_LIST = ListSpec(
     search=(PaymentTerm.label,),
     filters=(
         ChoiceFilter("rule", "Règle", PaymentTerm.rule, tuple(RULE_LABELS.items())),
-        ChoiceFilter("active", "État", PaymentTerm.active, ACTIVE_OPTIONS, value_type=bool),
+        active_filter(PaymentTerm.active),
     ),
     default_sort="label",
     tie_breaker=PaymentTerm.id,

@@ -9,11 +9,9 @@ from sqlmodel import Session, select
 
 from agence.models import AgencySite, User
 from agence.services.forms import FieldSpec
-from agence.services.listing import ChoiceFilter, Column, ListSpec
+from agence.services.listing import Column, ListSpec, active_filter
 from agence.services.permissions import Actor, Module
 from agence.services.records import Resource
-
-ACTIVE_OPTIONS = (("1", "Actifs"), ("0", "Inactifs"))
 
 
 def _sites_query():
@@ -44,7 +42,7 @@ SITES_LIST = ListSpec(
         Column("active", "Actif", AgencySite.active, kind="bool", width=8),
     ),
     search=(AgencySite.name, AgencySite.code, AgencySite.city, AgencySite.siret),
-    filters=(ChoiceFilter("active", "État", AgencySite.active, ACTIVE_OPTIONS, value_type=bool),),
+    filters=(active_filter(AgencySite.active),),
     default_sort="name",
     tie_breaker=AgencySite.id,
 )

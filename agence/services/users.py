@@ -13,10 +13,10 @@ from agence.services import formats, passwords
 from agence.services.audit import AuditAction
 from agence.services.auth import revoke_sessions
 from agence.services.forms import FieldSpec, FormErrors
-from agence.services.listing import ChoiceFilter, Column, DateFilter, ListSpec
+from agence.services.listing import ChoiceFilter, Column, DateFilter, ListSpec, active_filter
 from agence.services.permissions import Action, Actor, Module
 from agence.services.records import Resource, get_record, record_change
-from agence.services.sites import ACTIVE_OPTIONS, site_choices
+from agence.services.sites import site_choices
 
 LAST_ADMIN = (
     "Il doit rester au moins un utilisateur actif ayant le droit « Administration — Modifier »."
@@ -85,7 +85,7 @@ USERS_LIST = ListSpec(
             (("1", "Commerciaux"), ("0", "Non commerciaux")),
             value_type=bool,
         ),
-        ChoiceFilter("active", "État", User.active, ACTIVE_OPTIONS, value_type=bool),
+        active_filter(User.active),
         DateFilter("login_since", "Connecté depuis le", User.last_login_at),
     ),
     default_sort="name",

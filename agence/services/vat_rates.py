@@ -10,10 +10,9 @@ from sqlmodel import Session, select
 from agence.models import VatRate
 from agence.services import formats
 from agence.services.forms import FieldSpec
-from agence.services.listing import ChoiceFilter, Column, ListSpec
+from agence.services.listing import Column, ListSpec, active_filter
 from agence.services.permissions import Actor, Module
 from agence.services.records import Resource
-from agence.services.sites import ACTIVE_OPTIONS
 
 VAT_RATES_LIST = ListSpec(
     name="Taux de TVA",
@@ -39,7 +38,7 @@ VAT_RATES_LIST = ListSpec(
         Column("active", "Actif", VatRate.active, kind="bool", width=8),
     ),
     search=(VatRate.label, VatRate.collected_account, VatRate.deductible_account),
-    filters=(ChoiceFilter("active", "État", VatRate.active, ACTIVE_OPTIONS, value_type=bool),),
+    filters=(active_filter(VatRate.active),),
     default_sort="rate",
     default_desc=True,
     tie_breaker=VatRate.id,
