@@ -21,6 +21,8 @@ class Settings:
     secret_key: str
     session_idle_minutes: int
     session_max_hours: int
+    https: bool
+    """Served over HTTPS (behind a proxy): the session cookie is then marked Secure."""
 
     @property
     def files_dir(self) -> Path:
@@ -63,4 +65,5 @@ def get_settings() -> Settings:
         secret_key=secret_key,
         session_idle_minutes=_int_env("AGENCE_SESSION_IDLE_MINUTES", 8 * 60),
         session_max_hours=_int_env("AGENCE_SESSION_MAX_HOURS", 7 * 24),
+        https=os.environ.get("AGENCE_HTTPS", "").strip().lower() in {"1", "true", "oui", "yes"},
     )

@@ -35,6 +35,11 @@ def percent(value: Decimal | None) -> str:
     return f"{format_decimal(shown, locale=LOCALE)} %"
 
 
+def today() -> date:
+    """The agency's date now (Europe/Paris), whatever the server's time zone."""
+    return datetime.now(AGENCY_TIMEZONE).date()
+
+
 def local_time(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)

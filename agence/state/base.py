@@ -28,6 +28,7 @@ class AppState(rx.State):
         name=SESSION_COOKIE,
         same_site="strict",
         max_age=get_settings().session_max_hours * 3600,
+        secure=get_settings().https or None,
     )
     user_name: str = ""
     user_initials: str = ""

@@ -6,13 +6,11 @@ URL and is kept in a backend var: the browser never tells the server which recor
 
 from __future__ import annotations
 
-from datetime import date
-
 import reflex as rx
 
 from agence import routes
 from agence.db import session_scope
-from agence.services import records
+from agence.services import formats, records
 from agence.services.forms import FormErrors
 from agence.services.permissions import Action, Actor
 from agence.services.records import RecordNotFound, Resource
@@ -87,7 +85,7 @@ class FormMixin(rx.State, mixin=True):
         self.can_delete = (
             not self.is_new and resource.deletable and actor.can(resource.module, Action.DELETE)
         )
-        self.preview = resource.preview(self.values, date.today()) if resource.live_fields else ""
+        self.preview = resource.preview(self.values, formats.today())
         self._after_load(actor)
         self.form_key += 1
         self.loaded = True
@@ -101,7 +99,7 @@ class FormMixin(rx.State, mixin=True):
         if name not in resource.live_fields:
             return
         self.values = {**self.values, name: str(value)}
-        self.preview = resource.preview(self.values, date.today())
+        self.preview = resource.preview(self.values, formats.today())
 
     @rx.event
     def save(self, form_data: dict):
@@ -117,7 +115,6 @@ class FormMixin(rx.State, mixin=True):
                 label = resource.describe(record)
         except FormErrors as problem:
             self.errors = problem.errors
-            self.values = {**self.values, **{k: str(v) for k, v in form_data.items()}}
             return rx.toast.error(problem.errors.get("", FIX_ERRORS))
         except RecordNotFound:
             self.not_found = True
