@@ -23,11 +23,22 @@ PARAM_SITES = "/parametres/sites"
 PARAM_PAYMENT_METHODS = "/parametres/modes-de-reglement"
 PARAM_PAYMENT_TERMS = "/parametres/conditions-de-reglement"
 PARAM_VAT_RATES = "/parametres/taux-de-tva"
+PARAM_PRODUCT_TYPES = "/parametres/types-de-prestations"
+PARAM_CLIENT_CATEGORIES = "/parametres/categories-de-clients"
+
+TIERS_CLIENTS = "/tiers/clients"
+TIERS_SUPPLIERS = "/tiers/fournisseurs"
+TIERS_FOLLOW_UPS = "/tiers/relances"
+TIERS_PIPELINE = "/tiers/pipeline"
+TIERS_REPORTS = "/tiers/comptes-rendus"
+TIERS_TO_VISIT = "/tiers/clients-a-voir"
+TIERS_IMPORT = "/tiers/import"
 
 RECORD_PARAM = "record_id"
 NEW_RECORD = "nouveau"
 
 DOWNLOAD_API = "/api/telechargement"
+DOCUMENT_API = "/api/documents"
 SITE_LOGO_API = "/api/sites"
 HEALTH_API = "/api/sante"
 
@@ -44,6 +55,10 @@ def record_url(list_route: str, record_id: int | str) -> str:
 def login_url(next_path: str = "", reason: str = "") -> str:
     query = {k: v for k, v in (("suivant", next_path), ("motif", reason)) if v}
     return LOGIN + ("?" + urlencode(query) if query else "")
+
+
+def document_url(document_id: int | str) -> str:
+    return f"{DOCUMENT_API}/{document_id}"
 
 
 def site_logo_url(site_id: int, version: str = "") -> str:
@@ -66,6 +81,62 @@ def _see(module: Module) -> Right:
 
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Accueil", HOME, "house", None),
+    NavEntry(
+        "Clients et prospects",
+        TIERS_CLIENTS,
+        "contact",
+        _see(Module.THIRD_PARTIES),
+        "Tiers",
+        "Fiches clients, contacts, adresses, segments, en-cours.",
+    ),
+    NavEntry(
+        "Fournisseurs",
+        TIERS_SUPPLIERS,
+        "store",
+        _see(Module.THIRD_PARTIES),
+        "Tiers",
+        "Hôtels, restaurants, sites, transporteurs, guides…",
+    ),
+    NavEntry(
+        "Mes relances",
+        TIERS_FOLLOW_UPS,
+        "bell-ring",
+        _see(Module.THIRD_PARTIES),
+        "Tiers",
+        "Les prochaines actions dues aujourd'hui ou en retard.",
+    ),
+    NavEntry(
+        "Pipeline",
+        TIERS_PIPELINE,
+        "kanban",
+        _see(Module.THIRD_PARTIES),
+        "Tiers",
+        "Prospects et clients avec leur prochaine action.",
+    ),
+    NavEntry(
+        "Comptes rendus",
+        TIERS_REPORTS,
+        "notebook-pen",
+        _see(Module.THIRD_PARTIES),
+        "Tiers",
+        "Visites, appels, réunions : saisis sur le terrain.",
+    ),
+    NavEntry(
+        "Clients à voir",
+        TIERS_TO_VISIT,
+        "map-pin",
+        _see(Module.THIRD_PARTIES),
+        "Tiers",
+        "Vos clients sans visite depuis plusieurs mois.",
+    ),
+    NavEntry(
+        "Import",
+        TIERS_IMPORT,
+        "upload",
+        Right(Module.THIRD_PARTIES, Action.CREATE),
+        "Tiers",
+        "Clients ou fournisseurs depuis Excel ou CSV.",
+    ),
     NavEntry(
         "Utilisateurs",
         ADMIN_USERS,
@@ -121,6 +192,22 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _see(Module.PARAMETERS),
         "Paramètres",
         "Taux et comptes de TVA collectée et déductible.",
+    ),
+    NavEntry(
+        "Types de prestations",
+        PARAM_PRODUCT_TYPES,
+        "tags",
+        _see(Module.PARAMETERS),
+        "Paramètres",
+        "Visite, restauration, hébergement… (remises clients, catalogue).",
+    ),
+    NavEntry(
+        "Catégories de clients",
+        PARAM_CLIENT_CATEGORIES,
+        "folder-tree",
+        _see(Module.PARAMETERS),
+        "Paramètres",
+        "Pour segmenter la clientèle.",
     ),
 )
 

@@ -15,8 +15,9 @@ from starlette.routing import Route
 
 from agence import routes
 from agence.db import get_engine, session_scope
-from agence.services import auth, files
+from agence.services import auth, documents, files
 from agence.services.permissions import AccessProblem, Action, Actor, Module
+from agence.services.records import RecordNotFound
 from agence.settings import SESSION_COOKIE, get_settings
 
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
@@ -69,6 +70,22 @@ async def site_logo(request: Request) -> Response:
     return FileResponse(path, media_type=mime, headers=PRIVATE_HEADERS)
 
 
+async def document(request: Request) -> Response:
+    """A client's or supplier's document, for a user who may see that file."""
+    actor = _actor(request)
+    if actor is None or not actor.can(Module.THIRD_PARTIES, Action.SEE):
+        return _refused(actor)
+    try:
+        with session_scope() as session:
+            path, found = documents.readable_document(
+                session, actor, request.path_params["document_id"]
+            )
+            file_name, mime = found.file_name, found.mime_type
+    except RecordNotFound:
+        return PlainTextResponse("Document introuvable.", status_code=404)
+    return FileResponse(path, filename=file_name, media_type=mime, headers=PRIVATE_HEADERS)
+
+
 async def health(_request: Request) -> Response:
     """Reports the database (and Redis when configured); 503 when one is down."""
     report: dict[str, str] = {}
@@ -98,6 +115,7 @@ def api_app() -> Starlette:
         routes=[
             Route(f"{routes.DOWNLOAD_API}/{{token}}", download),
             Route(f"{routes.SITE_LOGO_API}/{{site_id:int}}/logo", site_logo),
+            Route(f"{routes.DOCUMENT_API}/{{document_id:int}}", document),
             Route(routes.HEALTH_API, health),
         ]
     )

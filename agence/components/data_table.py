@@ -10,12 +10,22 @@ import reflex as rx
 
 from agence import routes
 from agence.components.layout import page_title
-from agence.services.listing import PAGE_SIZES, ChoiceFilter, Column, DateFilter, ListSpec
+from agence.services.listing import (
+    PAGE_SIZES,
+    Column,
+    DateFilter,
+    Filter,
+    ListSpec,
+    NumberFilter,
+    TextFilter,
+)
 
 PHONE_HIDDEN = ["none", "table-cell"]
+FOLDED_FILTERS = 4
+"""Listings with more filters show them folded under « Filtres »."""
 
 
-def _search_box(state) -> rx.Component:
+def _search_box(state, dom_id: str) -> rx.Component:
     return rx.debounce_input(
         rx.input(
             rx.input.slot(rx.icon("search", size=16)),
@@ -24,20 +34,32 @@ def _search_box(state) -> rx.Component:
             on_change=state.search_changed,
             aria_label="Rechercher",
             width=["100%", "16rem"],
-            id="list-search",
+            id=f"{dom_id}-search",
         ),
         debounce_timeout=300,
     )
 
 
-def _filter(state, flt: ChoiceFilter | DateFilter) -> rx.Component:
+def _filter(state, flt: Filter, dom_id: str) -> rx.Component:
     if isinstance(flt, DateFilter):
         control = rx.input(
             type="date",
             value=state.filters.get(flt.key, ""),
             on_change=lambda value: state.filter_changed(flt.key, value),
             aria_label=flt.label,
-            id=f"filter-{flt.key}",
+            id=_filter_id(dom_id, flt.key),
+        )
+    elif isinstance(flt, NumberFilter | TextFilter):
+        control = rx.debounce_input(
+            rx.input(
+                value=state.filters.get(flt.key, ""),
+                on_change=lambda value: state.filter_changed(flt.key, value),
+                aria_label=flt.label,
+                input_mode="decimal" if isinstance(flt, NumberFilter) else None,
+                width="9rem",
+                id=_filter_id(dom_id, flt.key),
+            ),
+            debounce_timeout=400,
         )
     else:
         control = rx.el.select(
@@ -49,7 +71,7 @@ def _filter(state, flt: ChoiceFilter | DateFilter) -> rx.Component:
             value=state.filters.get(flt.key, ""),
             on_change=lambda value: state.filter_changed(flt.key, value),
             aria_label=flt.label,
-            id=f"filter-{flt.key}",
+            id=_filter_id(dom_id, flt.key),
             class_name="agence-select",
         )
     return rx.vstack(
@@ -59,16 +81,24 @@ def _filter(state, flt: ChoiceFilter | DateFilter) -> rx.Component:
     )
 
 
-def _toolbar(state, spec: ListSpec, new_route: str | None, new_label: str) -> rx.Component:
+def _filter_id(dom_id: str, key: str) -> str:
+    return f"filter-{key}" if dom_id == "list" else f"{dom_id}-filter-{key}"
+
+
+def _toolbar(
+    state, spec: ListSpec, new_route: str | None, new_label: str, new_action, dom_id: str
+) -> rx.Component:
     actions = []
-    if new_route:
+    if new_route or new_action is not None:
+        button = rx.button(
+            rx.icon("plus", size=16),
+            new_label,
+            on_click=new_action,
+            id=f"{dom_id}-new",
+            type="button",
+        )
         actions.append(
-            rx.cond(
-                state.can_create,
-                rx.link(
-                    rx.button(rx.icon("plus", size=16), new_label), href=new_route, id="list-new"
-                ),
-            )
+            rx.cond(state.can_create, rx.link(button, href=new_route) if new_route else button)
         )
     actions.append(
         rx.cond(
@@ -81,31 +111,42 @@ def _toolbar(state, spec: ListSpec, new_route: str | None, new_label: str) -> rx
                 on_click=state.export_excel,
                 disabled=state.exporting,
                 variant="soft",
-                id="list-export",
+                id=f"{dom_id}-export",
             ),
         )
     )
-    filters = [_filter(state, flt) for flt in spec.filters]
+    filters = [_filter(state, flt, dom_id) for flt in spec.filters]
+    panel = rx.flex(
+        *filters,
+        rx.button("Effacer les filtres", variant="ghost", size="1", on_click=state.clear_filters),
+        wrap="wrap",
+        spacing="3",
+        align="end",
+    )
+    if len(filters) > FOLDED_FILTERS:
+        panel = rx.el.details(
+            rx.el.summary(
+                rx.text.span("Filtres", weight="medium"),
+                rx.cond(
+                    state.active_filters > 0,
+                    rx.badge(state.active_filters.to_string() + " actif(s)", margin_left="0.5rem"),
+                ),
+                cursor="pointer",
+                id=f"{dom_id}-filters-toggle",
+            ),
+            rx.box(panel, padding_top="0.75rem"),
+            width="100%",
+        )
     return rx.vstack(
         rx.flex(
-            _search_box(state),
+            _search_box(state, dom_id),
             rx.spacer(),
             rx.hstack(*actions, spacing="2", wrap="wrap"),
             direction=rx.breakpoints(initial="column", xs="row"),
             spacing="2",
             width="100%",
         ),
-        rx.flex(
-            *filters,
-            rx.button(
-                "Effacer les filtres", variant="ghost", size="1", on_click=state.clear_filters
-            ),
-            wrap="wrap",
-            spacing="3",
-            align="end",
-        )
-        if filters
-        else rx.fragment(),
+        panel if filters else rx.fragment(),
         spacing="3",
         width="100%",
     )
@@ -141,10 +182,34 @@ def _header_cell(state, column: Column) -> rx.Component:
     )
 
 
-def _cell(column: Column, row, index: int, row_route: str | None) -> rx.Component:
+def _cell(
+    column: Column, row, index: int, row_route: str | None, row_action, download: bool
+) -> rx.Component:
     content: rx.Component = rx.text(row[column.key])
-    if index == 0 and row_route:
+    if column.flag:
+        content = rx.cond(
+            row[column.flag] == "1",
+            rx.badge(row[column.key], color_scheme="red", title="Plafond dépassé"),
+            content,
+        )
+    if index == 0 and row_route and download:
+        content = rx.el.a(
+            rx.icon("download", size=14),
+            row[column.key],
+            href=row_route + "/" + row["id"],
+            target="_blank",
+            rel="noopener",
+            class_name="agence-download",
+        )
+    elif index == 0 and row_route:
         content = rx.link(row[column.key], href=row_route + "/" + row["id"], weight="medium")
+    elif index == 0 and row_action is not None:
+        content = rx.el.button(
+            row[column.key],
+            on_click=row_action(row["id"]),
+            type="button",
+            class_name="agence-row-action",
+        )
     align = "right" if column.kind in ("int", "decimal", "money", "percent") else "left"
     return rx.table.cell(
         content,
@@ -153,13 +218,13 @@ def _cell(column: Column, row, index: int, row_route: str | None) -> rx.Componen
     )
 
 
-def _pager(state) -> rx.Component:
+def _pager(state, dom_id: str) -> rx.Component:
     return rx.flex(
         rx.text(
             state.total.to_string() + " résultat(s)",
             size="2",
             color=rx.color("gray", 11),
-            id="list-count",
+            id=f"{dom_id}-count",
         ),
         rx.spacer(),
         rx.hstack(
@@ -176,13 +241,13 @@ def _pager(state) -> rx.Component:
                 disabled=state.page <= 1,
                 variant="soft",
                 aria_label="Page précédente",
-                id="list-previous",
+                id=f"{dom_id}-previous",
             ),
             rx.text(
                 "Page " + state.page.to_string() + " / " + state.page_count.to_string(),
                 size="2",
                 white_space="nowrap",
-                id="list-page",
+                id=f"{dom_id}-page",
             ),
             rx.icon_button(
                 rx.icon("chevron-right"),
@@ -190,7 +255,7 @@ def _pager(state) -> rx.Component:
                 disabled=state.page >= state.page_count,
                 variant="soft",
                 aria_label="Page suivante",
-                id="list-next",
+                id=f"{dom_id}-next",
             ),
             align="center",
             spacing="2",
@@ -202,33 +267,71 @@ def _pager(state) -> rx.Component:
     )
 
 
+def _select_header(state, dom_id: str) -> rx.Component:
+    return rx.table.column_header_cell(
+        rx.checkbox(
+            checked=(state.page_selected > 0) & (state.page_selected == state.rows.length()),
+            on_change=lambda _checked: state.toggle_page(),
+            aria_label="Cocher la page",
+            id=f"{dom_id}-select-page",
+        ),
+        width="2.5rem",
+    )
+
+
+def _select_cell(state, row) -> rx.Component:
+    return rx.table.cell(
+        rx.checkbox(
+            checked=state.selected.contains(row["id"]),
+            on_change=lambda _checked: state.toggle_row(row["id"]),
+            aria_label="Cocher la ligne",
+        ),
+        width="2.5rem",
+    )
+
+
 def data_table(
     state,
     spec: ListSpec,
     *,
     row_route: str | None = None,
     new_label: str = "Nouveau",
+    row_action=None,
+    new_action=None,
+    selectable: bool = False,
+    show_new: bool = True,
+    dom_id: str = "list",
+    download: bool = False,
+    row_buttons=None,
 ) -> rx.Component:
-    """The listing of `spec` served by `state`; rows link to `row_route/<id>`."""
-    new_route = routes.record_url(row_route, routes.NEW_RECORD) if row_route else None
+    """The listing of `spec` served by `state`. The first cell of a row links to
+    `row_route/<id>`, or runs `row_action(id)`; `selectable` adds a column of checkboxes."""
+    new_route = routes.record_url(row_route, routes.NEW_RECORD) if row_route and show_new else None
+
+    def row(item) -> rx.Component:
+        cells = [
+            _cell(column, item, index, row_route, row_action, download)
+            for index, column in enumerate(spec.columns)
+        ]
+        if row_buttons is not None:
+            cells.append(rx.table.cell(row_buttons(item), text_align="right"))
+        return (
+            rx.table.row(_select_cell(state, item), *cells) if selectable else rx.table.row(*cells)
+        )
+
+    headers = [_header_cell(state, column) for column in spec.columns]
+    if row_buttons is not None:
+        headers.append(rx.table.column_header_cell(""))
     return rx.vstack(
-        _toolbar(state, spec, new_route, new_label),
+        _toolbar(state, spec, new_route, new_label, new_action, dom_id),
         rx.box(
             rx.table.root(
                 rx.table.header(
-                    rx.table.row(*[_header_cell(state, column) for column in spec.columns])
+                    rx.table.row(_select_header(state, dom_id), *headers)
+                    if selectable
+                    else rx.table.row(*headers)
                 ),
-                rx.table.body(
-                    rx.foreach(
-                        state.rows,
-                        lambda row: rx.table.row(
-                            *[
-                                _cell(column, row, index, row_route)
-                                for index, column in enumerate(spec.columns)
-                            ]
-                        ),
-                    ),
-                ),
+                rx.table.body(rx.foreach(state.rows, row)),
                 variant="surface",
                 size="2",
                 width="100%",
@@ -240,10 +343,10 @@ def data_table(
             width="100%",
             overflow_x="auto",
         ),
-        _pager(state),
+        _pager(state, dom_id),
         spacing="3",
         width="100%",
-        id="data-table",
+        id="data-table" if dom_id == "list" else f"{dom_id}-table",
     )
 
 

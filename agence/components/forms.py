@@ -69,6 +69,8 @@ def field_input(state, spec: FieldSpec, live: Sequence[str] = ()) -> rx.Componen
         return rx.text_area(rows="4", **common)
     if spec.kind == "password":
         return rx.input(type="password", auto_complete="new-password", **common)
+    if spec.kind == "date":
+        return rx.input(type="date", **{k: v for k, v in common.items() if k != "placeholder"})
     return rx.input(
         type="text",
         input_mode=INPUT_MODES.get(spec.kind),
@@ -160,7 +162,7 @@ def form_error(state) -> rx.Component:
     )
 
 
-def record_form(
+def record_form_card(
     state,
     specs: Sequence[FieldSpec],
     *,
@@ -169,10 +171,9 @@ def record_form(
     live: Sequence[str] = (),
     before_fields: rx.Component | None = None,
     after_fields: rx.Component | None = None,
-    aside: rx.Component | None = None,
     actions: Sequence[rx.Component] = (),
 ) -> rx.Component:
-    """A record's page: title, the form (save / cancel / delete), and what a page adds."""
+    """The form of a record in a card: its fields, save / cancel / delete."""
     buttons = rx.hstack(
         rx.cond(state.can_edit, rx.button("Enregistrer", type="submit", id="form-save")),
         rx.link(
@@ -222,18 +223,81 @@ def record_form(
         width="100%",
         id="record-form",
     )
+    return rx.card(form, width="100%")
+
+
+def record_page(state, *content: rx.Component) -> rx.Component:
+    """A record's page once loaded: « introuvable », a spinner, or the content."""
     return rx.cond(
         state.not_found,
         not_found_block(),
         rx.cond(
             state.loaded,
-            rx.vstack(
-                page_title(state.title),
-                rx.card(form, width="100%"),
-                aside or rx.fragment(),
-                spacing="4",
-                width="100%",
-            ),
+            rx.vstack(*content, spacing="4", width="100%"),
             rx.center(rx.spinner(size="3"), padding="3rem"),
         ),
+    )
+
+
+def record_form(
+    state,
+    specs: Sequence[FieldSpec],
+    *,
+    list_route: str,
+    entity: str,
+    live: Sequence[str] = (),
+    before_fields: rx.Component | None = None,
+    after_fields: rx.Component | None = None,
+    aside: rx.Component | None = None,
+    actions: Sequence[rx.Component] = (),
+) -> rx.Component:
+    """A record's page: title, the form (save / cancel / delete), and what a page adds."""
+    return record_page(
+        state,
+        page_title(state.title),
+        record_form_card(
+            state,
+            specs,
+            list_route=list_route,
+            entity=entity,
+            live=live,
+            before_fields=before_fields,
+            after_fields=after_fields,
+            actions=actions,
+        ),
+        aside or rx.fragment(),
+    )
+
+
+def checkbox_group(state, choices_key: str, prefix: str, label: str) -> rx.Component:
+    """One checkbox per option loaded by the state (e.g. the client categories), named
+    `prefix + value`, ticked when the form's values say so."""
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium"),
+        rx.flex(
+            rx.foreach(
+                state.choices.get(choices_key, []),
+                lambda option: rx.el.label(
+                    rx.checkbox(
+                        name=prefix + option[0],
+                        default_checked=state.values.get(prefix + option[0], "") == "on",
+                    ),
+                    rx.text(option[1], size="2"),
+                    display="flex",
+                    gap="0.4rem",
+                    align_items="center",
+                    cursor="pointer",
+                ),
+            ),
+            wrap="wrap",
+            spacing="4",
+        ),
+        rx.cond(
+            state.choices.get(choices_key, []).length() == 0,
+            rx.text(
+                "Aucune catégorie : créez-en dans Paramètres.", size="1", color=rx.color("gray", 10)
+            ),
+        ),
+        spacing="2",
+        width="100%",
     )

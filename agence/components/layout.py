@@ -113,21 +113,24 @@ def brand() -> rx.Component:
 
 def sidebar() -> rx.Component:
     return rx.box(
-        rx.vstack(
-            brand(),
-            rx.separator(),
-            navigation(),
-            spacing="4",
-            padding="1rem",
-            width="100%",
+        rx.box(
+            rx.vstack(
+                brand(),
+                rx.separator(),
+                navigation(),
+                spacing="4",
+                padding="1rem",
+                width="100%",
+            ),
+            height="100vh",
+            position="sticky",
+            top="0",
+            overflow_y="auto",
         ),
         display=DESKTOP_ONLY,
         width=SIDEBAR_WIDTH,
         min_width=SIDEBAR_WIDTH,
-        height="100vh",
-        position="sticky",
-        top="0",
-        overflow_y="auto",
+        align_self="stretch",
         border_right=f"1px solid {rx.color('gray', 5)}",
         background=rx.color("gray", 2),
     )
@@ -308,11 +311,15 @@ def app_page(route: str, title: str, on_load: object) -> Callable:
     return decorator
 
 
-def page_title(title: rx.Var | str, *actions: rx.Component, subtitle: str = "") -> rx.Component:
+def page_title(
+    title: rx.Var | str, *actions: rx.Component, subtitle: rx.Var | str = ""
+) -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.heading(title, size="6", as_="h1"),
-            rx.text(subtitle, color=rx.color("gray", 10), size="2") if subtitle else rx.fragment(),
+            rx.text(subtitle, color=rx.color("gray", 10), size="2")
+            if isinstance(subtitle, rx.Var) or subtitle
+            else rx.fragment(),
             spacing="1",
         ),
         rx.spacer(),

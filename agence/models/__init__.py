@@ -1,12 +1,42 @@
 """All tables; importing this package registers them on SQLModel.metadata."""
 
 from agence.models.audit import AuditEntry
+from agence.models.crm import (
+    AppSetting,
+    ClientCategory,
+    ClientCategoryLink,
+    ClientContract,
+    ClientDiscount,
+    ClientTag,
+    ProductType,
+    Segment,
+    Tag,
+    VisitReport,
+    VisitReportContact,
+)
 from agence.models.parameters import AgencySite, PaymentMethod, PaymentTerm, VatRate
+from agence.models.parties import Address, Client, Contact, PartyDocument, Supplier
 from agence.models.users import LoginThrottle, Profile, ProfileRight, User, UserSession
 
 __all__ = [
+    "Address",
     "AgencySite",
+    "AppSetting",
     "AuditEntry",
+    "Client",
+    "ClientCategory",
+    "ClientCategoryLink",
+    "ClientContract",
+    "ClientDiscount",
+    "ClientTag",
+    "Contact",
+    "PartyDocument",
+    "ProductType",
+    "Segment",
+    "Supplier",
+    "Tag",
+    "VisitReport",
+    "VisitReportContact",
     "LoginThrottle",
     "PaymentMethod",
     "PaymentTerm",

@@ -16,6 +16,8 @@ class Profile(Timestamped, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True)
     description: str = Field(default="", max_length=255)
+    own_clients_only: bool = Field(default=False)
+    """Its users see and edit only the clients whose sales rep they are."""
 
 
 class ProfileRight(SQLModel, table=True):

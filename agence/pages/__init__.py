@@ -1,3 +1,3 @@
 """Every page; importing this package registers them."""
 
-from agence.pages import admin, auth, home, parameters  # noqa: F401
+from agence.pages import admin, auth, clients, crm, home, parameters, suppliers  # noqa: F401

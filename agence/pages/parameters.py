@@ -7,6 +7,7 @@ import reflex as rx
 from agence import routes
 from agence.components.forms import confirm_button
 from agence.components.resource_pages import ResourcePages, register
+from agence.services.catalogue_types import CLIENT_CATEGORIES, PRODUCT_TYPES
 from agence.services.files import LOGO_MAX_BYTES
 from agence.services.payment_methods import PAYMENT_METHODS
 from agence.services.payment_terms import PAYMENT_TERMS
@@ -14,10 +15,14 @@ from agence.services.sites import SITES
 from agence.services.vat_rates import VAT_RATES
 from agence.state.parameters import (
     LOGO_UPLOAD_ID,
+    CategoriesListState,
+    CategoryFormState,
     PaymentMethodFormState,
     PaymentMethodsListState,
     PaymentTermFormState,
     PaymentTermsListState,
+    ProductTypeFormState,
+    ProductTypesListState,
     SiteFormState,
     SitesListState,
     VatRateFormState,
@@ -159,5 +164,31 @@ register(
         record_title="Taux de TVA",
         new_label="Nouveau taux",
         entity="taux de TVA",
+    )
+)
+register(
+    ResourcePages(
+        PRODUCT_TYPES,
+        routes.PARAM_PRODUCT_TYPES,
+        ProductTypesListState,
+        ProductTypeFormState,
+        title="Types de prestations",
+        subtitle="Visite, restauration, hébergement… : pour le catalogue et les remises clients.",
+        record_title="Type de prestation",
+        new_label="Nouveau type",
+        entity="type de prestation",
+    )
+)
+register(
+    ResourcePages(
+        CLIENT_CATEGORIES,
+        routes.PARAM_CLIENT_CATEGORIES,
+        CategoriesListState,
+        CategoryFormState,
+        title="Catégories de clients",
+        subtitle="Pour segmenter la clientèle (écoles primaires, CE de grandes entreprises…).",
+        record_title="Catégorie de clients",
+        new_label="Nouvelle catégorie",
+        entity="catégorie",
     )
 )

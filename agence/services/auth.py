@@ -238,6 +238,7 @@ def load_actor(session: Session, user_id: int, session_id: int | None = None) ->
         rights=rights,
         session_id=session_id,
         must_change_password=user.must_change_password,
+        own_clients_only=profile.own_clients_only,
     )
 
 

@@ -111,12 +111,17 @@ class ExportResult:
 
 
 def export_listing(
-    session: Session, actor: Actor, module: Module, spec: ListSpec, query: ListQuery
+    session: Session,
+    actor: Actor,
+    module: Module,
+    spec: ListSpec,
+    query: ListQuery,
+    conditions: tuple = (),
 ) -> ExportResult:
     """Writes the whole filtered, sorted result of a listing to a new Excel file."""
     actor.require(module, Action.EXPORT)
     path = new_export_path("xlsx")
-    rows = iter_rows(session, spec, query, actor)
+    rows = iter_rows(session, spec, query, actor, conditions=conditions)
     written = write_workbook(path, spec.name, spec.columns, rows)
     stamp = local_time(datetime.now(UTC)).strftime("%Y-%m-%d")
     safe_name = re.sub(r"[^\w\- ]", "", spec.name).strip().replace(" ", "-") or "export"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -39,6 +40,7 @@ FieldKind = Literal[
     "account",
     "code",
     "password",
+    "date",
 ]
 
 REQUIRED = "Ce champ est obligatoire."
@@ -196,12 +198,26 @@ def _parse_one(spec: FieldSpec, raw: str) -> Any:
         if spec.account_prefix and not raw.startswith(spec.account_prefix):
             raise ValueError(f"Le compte doit commencer par {spec.account_prefix}.")
         return raw
+    if kind == "date":
+        return parse_date(raw)
     if kind == "code":
         value = raw.upper()
         if not _CODE.match(value):
             raise ValueError("Lettres majuscules et chiffres uniquement, sans espace.")
         return value
     return raw
+
+
+def parse_date(raw: str) -> date:
+    """A date typed as 29/11/2026 or sent by a date input as 2026-11-29."""
+    text = raw.strip()
+    try:
+        if "/" in text:
+            day, month, year = (int(part) for part in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError("Date invalide (exemple : 29/11/2026).") from exc
 
 
 def is_ticked(value: Any) -> bool:
@@ -211,7 +227,7 @@ def is_ticked(value: Any) -> bool:
 
 
 def empty_value(spec: FieldSpec) -> Any:
-    if spec.kind in ("int", "decimal", "percent", "ref"):
+    if spec.kind in ("int", "decimal", "percent", "ref", "date"):
         return None
     if spec.kind == "bool":
         return False
@@ -259,4 +275,6 @@ def value_for_input(spec: FieldSpec, value: Any) -> str:
         return "on" if value else ""
     if isinstance(value, Decimal):
         return formats.decimal_for_input(value)
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)

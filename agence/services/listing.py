@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from agence.services import formats
 from agence.services.formats import AGENCY_TIMEZONE
 from agence.services.permissions import Actor
+from agence.services.text import normalize_text
 
 ColumnKind = Literal["text", "int", "decimal", "money", "percent", "date", "datetime", "bool"]
 
@@ -40,6 +42,8 @@ class Column:
     """Display labels of coded values (statuses, rules)."""
     render: Callable[[Any], Any] | None = None
     """Turns the stored value into what is shown and exported."""
+    flag: str = ""
+    """A boolean row value that highlights the cell (e.g. "over_limit" on the outstanding)."""
 
     def shown(self, value: Any) -> Any:
         if value is None:
@@ -62,6 +66,8 @@ class ChoiceFilter:
     options_query: Callable[[Session], list[tuple[str, str]]] | None = None
     value_type: type = str
     """`int` for ids, `bool` for yes/no filters (values "1" / "0")."""
+    match: Callable[[Any], ColumnElement[bool]] | None = None
+    """A clause of its own for the chosen value (e.g. "has this tag"), instead of equality."""
 
     def clause(self, value: str) -> ColumnElement[bool] | None:
         if value == "":
@@ -74,7 +80,7 @@ class ChoiceFilter:
             typed = self.value_type(value)
         except ValueError:
             return None
-        return self.expr == typed
+        return self.match(typed) if self.match is not None else self.expr == typed
 
     def choices(self, session: Session) -> list[tuple[str, str]]:
         if self.options_query is not None:
@@ -107,7 +113,48 @@ class DateFilter:
         return []
 
 
-Filter = ChoiceFilter | DateFilter
+@dataclass(frozen=True)
+class NumberFilter:
+    """Rows whose number is at least (`min`) / at most (`max`) the typed amount."""
+
+    key: str
+    label: str
+    expr: Any
+    bound: Literal["min", "max"] = "min"
+
+    def clause(self, value: str) -> ColumnElement[bool] | None:
+        text = value.replace(" ", "").replace("\u202f", "").replace(",", ".")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            return None
+        if not amount.is_finite():
+            return None
+        return self.expr >= amount if self.bound == "min" else self.expr <= amount
+
+    def choices(self, session: Session) -> list[tuple[str, str]]:
+        return []
+
+
+@dataclass(frozen=True)
+class TextFilter:
+    """Rows whose text starts with the typed value, case-insensitively (a city, a postcode)."""
+
+    key: str
+    label: str
+    expr: Any
+
+    def clause(self, value: str) -> ColumnElement[bool] | None:
+        text = value.strip()[:MAX_SEARCH_LENGTH]
+        if not text:
+            return None
+        return self.expr.ilike(f"{_escape_like(text)}%", escape="\\")
+
+    def choices(self, session: Session) -> list[tuple[str, str]]:
+        return []
+
+
+Filter = ChoiceFilter | DateFilter | NumberFilter | TextFilter
 
 
 def active_filter(expr: Any) -> ChoiceFilter:
@@ -131,6 +178,10 @@ class ListSpec:
     tie_breaker: Any = None
     scope: Callable[[Select, Actor], Select] | None = None
     """Row-level access: narrows the query for the actor."""
+    normalized_search: tuple[Any, ...] = ()
+    """Columns holding text without accents or case, searched with the normalized terms."""
+    decorate: Callable[[Session, list[dict[str, Any]]], None] | None = None
+    """Adds computed values to fetched rows (one call per page or export batch)."""
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -163,14 +214,24 @@ def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def filtered_query(spec: ListSpec, query: ListQuery, actor: Actor | None = None) -> Select:
+def filtered_query(
+    spec: ListSpec, query: ListQuery, actor: Actor | None = None, conditions: tuple = ()
+) -> Select:
+    """The listing's query narrowed by the actor's scope, the fixed `conditions` (e.g. the
+    contacts of one client), the search terms and the filters."""
     statement = spec.query()
     if spec.scope is not None and actor is not None:
         statement = spec.scope(statement, actor)
+    for condition in conditions:
+        statement = statement.where(condition)
     for term in _search_terms(query.search):
         pattern = f"%{_escape_like(term)}%"
+        normalized = f"%{_escape_like(normalize_text(term))}%"
         statement = statement.where(
-            or_(*(expr.ilike(pattern, escape="\\") for expr in spec.search))
+            or_(
+                *(expr.ilike(pattern, escape="\\") for expr in spec.search),
+                *(expr.like(normalized, escape="\\") for expr in spec.normalized_search),
+            )
         )
     filters_by_key: Mapping[str, Filter] = {f.key: f for f in spec.filters}
     for key, value in query.filters.items():
@@ -201,10 +262,14 @@ def count(session: Session, statement: Select) -> int:
 
 
 def fetch_page(
-    session: Session, spec: ListSpec, query: ListQuery, actor: Actor | None = None
+    session: Session,
+    spec: ListSpec,
+    query: ListQuery,
+    actor: Actor | None = None,
+    conditions: tuple = (),
 ) -> ListPage:
     page_size = query.page_size if query.page_size in PAGE_SIZES else PAGE_SIZES[0]
-    statement = filtered_query(spec, query, actor)
+    statement = filtered_query(spec, query, actor, conditions)
     total = count(session, statement)
     page_count = max(1, -(-total // page_size))
     page = min(max(1, query.page), page_count)
@@ -212,6 +277,8 @@ def fetch_page(
         _ordered(spec, statement, query).offset((page - 1) * page_size).limit(page_size)
     )
     rows = [dict(row._mapping) for row in result]
+    if spec.decorate is not None:
+        spec.decorate(session, rows)
     return ListPage(rows=rows, total=total, page=page, page_count=page_count, page_size=page_size)
 
 
@@ -221,12 +288,16 @@ def iter_rows(
     query: ListQuery,
     actor: Actor | None = None,
     batch: int = 1000,
+    conditions: tuple = (),
 ) -> Iterator[dict[str, Any]]:
     """Every row of the filtered, sorted result, fetched in batches."""
-    statement = _ordered(spec, filtered_query(spec, query, actor), query)
+    statement = _ordered(spec, filtered_query(spec, query, actor, conditions), query)
     result = session.execute(statement.execution_options(yield_per=batch))
-    for row in result:
-        yield dict(row._mapping)
+    for rows in result.partitions(batch):
+        chunk = [dict(row._mapping) for row in rows]
+        if spec.decorate is not None:
+            spec.decorate(session, chunk)
+        yield from chunk
 
 
 def display_value(column: Column, value: Any) -> str:
@@ -251,10 +322,12 @@ def display_value(column: Column, value: Any) -> str:
 
 def display_rows(spec: ListSpec, rows: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Rows for the page: the id and every column as formatted text."""
+    flags = [c.flag for c in spec.columns if c.flag]
     return [
         {
             "id": str(row.get("id", "")),
             **{c.key: display_value(c, row.get(c.key)) for c in spec.columns},
+            **{flag: "1" if row.get(flag) else "" for flag in flags},
         }
         for row in rows
     ]

@@ -112,6 +112,8 @@ class Actor:
     rights: frozenset[Right] = field(default_factory=frozenset)
     session_id: int | None = None
     must_change_password: bool = False
+    own_clients_only: bool = False
+    """His profile limits him to the clients whose sales rep he is."""
 
     @property
     def display_name(self) -> str:

@@ -106,6 +106,13 @@ class ProfileResource(Resource[Profile]):
     fields = (
         FieldSpec("name", "Nom du profil", required=True, max_length=80),
         FieldSpec("description", "Description", max_length=255, wide=True),
+        FieldSpec(
+            "own_clients_only",
+            "Limité à « ses clients » (un commercial ne voit que "
+            "les clients dont il est le commercial)",
+            "bool",
+            wide=True,
+        ),
     )
 
     def list_spec(self) -> ListSpec:

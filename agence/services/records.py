@@ -44,6 +44,25 @@ class Resource(Generic[M]):
     deletable: ClassVar[bool] = True
     live_fields: ClassVar[tuple[str, ...]] = ()
     """Fields whose every change refreshes `preview` while the form is being typed."""
+    parent: ClassVar[Resource | None] = None
+    """For the records of a file (a client's contacts): the resource of the file."""
+    parent_field: ClassVar[str] = ""
+    """The column that holds the id of the parent record (e.g. "client_id")."""
+
+    @property
+    def soft_deleted(self) -> bool:
+        """Tables with a `deleted_at` column keep deleted rows (history, audit, references)."""
+        return "deleted_at" in self.model.model_fields
+
+    def accessible(self, session: Session, actor: Actor, record: M) -> bool:
+        """Row-level access (e.g. a sales rep restricted to his own clients)."""
+        return True
+
+    def action_for(self, action: Action) -> Action:
+        """The right an action needs: a file's records are changed by editing the file."""
+        if self.parent is not None and action in (Action.CREATE, Action.EDIT, Action.DELETE):
+            return Action.EDIT
+        return action
 
     def list_spec(self) -> ListSpec:
         raise NotImplementedError
@@ -51,7 +70,9 @@ class Resource(Generic[M]):
     def describe(self, record: M) -> str:
         return str(getattr(record, "name", getattr(record, "label", record)))
 
-    def choices(self, session: Session) -> dict[str, tuple[tuple[str, str], ...]]:
+    def choices(
+        self, session: Session, parent_id: int | None = None
+    ) -> dict[str, tuple[tuple[str, str], ...]]:
         """Options of the choice fields that come from the database."""
         return {}
 
@@ -93,25 +114,62 @@ class Resource(Generic[M]):
         """Why this record cannot be deleted, or None."""
         return None
 
+    def parse_extra(
+        self,
+        session: Session,
+        data: dict[str, Any],
+        clean: dict[str, Any],
+        errors: dict[str, str],
+    ) -> None:
+        """Reads submitted values that are not fixed fields (e.g. one checkbox per category)."""
+
     def preview(self, values: dict[str, str], today: date) -> str:
         """A worked example of the values being typed (e.g. a due date), or ""."""
         return ""
 
 
-def get_record(session: Session, resource: Resource[M], record_id: int) -> M:
+def get_record(
+    session: Session,
+    resource: Resource[M],
+    record_id: int,
+    actor: Actor | None = None,
+    parent_id: int | None = None,
+) -> M:
+    """The record, unless it is deleted, out of the actor's reach, or not under `parent_id`:
+    all three answer « introuvable », so nothing is revealed."""
     record = session.get(resource.model, record_id)
-    if record is None:
+    if (
+        record is None
+        or getattr(record, "deleted_at", None) is not None
+        or (actor is not None and not resource.accessible(session, actor, record))  # type: ignore[arg-type]
+        or (resource.parent is not None and getattr(record, resource.parent_field) != parent_id)
+    ):
         raise RecordNotFound(resource.entity, record_id)
     return record  # type: ignore[return-value]
 
 
+def get_parent(session: Session, actor: Actor, resource: Resource[M], parent_id: int | None):
+    """The file a record belongs to, checked like the file itself."""
+    if resource.parent is None:
+        return None
+    if parent_id is None:
+        raise RecordNotFound(resource.parent.entity, parent_id)
+    return get_record(session, resource.parent, parent_id, actor)
+
+
 def form_for(
-    session: Session, actor: Actor, resource: Resource[M], record_id: int | None
+    session: Session,
+    actor: Actor,
+    resource: Resource[M],
+    record_id: int | None,
+    parent_id: int | None = None,
 ) -> dict[str, str]:
     actor.require(resource.module, Action.SEE)
+    get_parent(session, actor, resource, parent_id)
     if record_id is None:
         return resource.defaults(session)
-    return resource.form_values(session, get_record(session, resource, record_id))
+    record = get_record(session, resource, record_id, actor, parent_id)
+    return resource.form_values(session, record)
 
 
 def _unique_errors(
@@ -141,12 +199,19 @@ def save(
     resource: Resource[M],
     record_id: int | None,
     data: dict[str, Any],
+    parent_id: int | None = None,
 ) -> M:
     """Creates (record_id None) or updates a record from submitted form data."""
-    actor.require(resource.module, Action.CREATE if record_id is None else Action.EDIT)
-    record = None if record_id is None else get_record(session, resource, record_id)
+    actor.require(
+        resource.module, resource.action_for(Action.CREATE if record_id is None else Action.EDIT)
+    )
+    get_parent(session, actor, resource, parent_id)
+    record = (
+        None if record_id is None else get_record(session, resource, record_id, actor, parent_id)
+    )
     fields = resource.form_fields(record)
-    clean, errors = parse_form(fields, data, resource.choices(session))
+    clean, errors = parse_form(fields, data, resource.choices(session, parent_id))
+    resource.parse_extra(session, data, clean, errors)
     for name, message in _unique_errors(session, resource, record, clean).items():
         errors.setdefault(name, message)
     resource.validate(session, actor, record, clean, errors)
@@ -156,6 +221,8 @@ def save(
     created = record is None
     if record is None:
         record = resource.model()  # type: ignore[assignment]
+        if resource.parent is not None:
+            setattr(record, resource.parent_field, parent_id)
         before: dict[str, Any] = {}
     else:
         before = audit.snapshot(record)
@@ -202,9 +269,17 @@ def record_change(
     )
 
 
-def delete(session: Session, actor: Actor, resource: Resource[M], record_id: int) -> None:
-    actor.require(resource.module, Action.DELETE)
-    record = get_record(session, resource, record_id)
+def delete(
+    session: Session,
+    actor: Actor,
+    resource: Resource[M],
+    record_id: int,
+    parent_id: int | None = None,
+) -> None:
+    """Deletes a record (keeps it with a deletion date when its table has one)."""
+    actor.require(resource.module, resource.action_for(Action.DELETE))
+    get_parent(session, actor, resource, parent_id)
+    record = get_record(session, resource, record_id, actor, parent_id)
     problem = (
         "Cet élément ne peut pas être supprimé."
         if not resource.deletable
@@ -214,7 +289,11 @@ def delete(session: Session, actor: Actor, resource: Resource[M], record_id: int
         raise FormErrors({"": problem})
     label = resource.describe(record)
     before = audit.snapshot(record)
-    session.delete(record)
+    if resource.soft_deleted:
+        record.deleted_at = utcnow()  # type: ignore[attr-defined]
+        session.add(record)
+    else:
+        session.delete(record)
     session.flush()
     audit.record(
         session,

@@ -12,10 +12,19 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from agence.models import AgencySite, PaymentMethod, PaymentTerm, Profile, User, VatRate
+from agence.models import (
+    AgencySite,
+    PaymentMethod,
+    PaymentTerm,
+    ProductType,
+    Profile,
+    User,
+    VatRate,
+)
 from agence.services import audit, passwords
 from agence.services.audit import AuditAction
 from agence.services.auth import normalize_email
+from agence.services.demo_parties import seed_parties
 from agence.services.forms import FieldSpec, parse_form
 from agence.services.payment_terms import TermRule
 from agence.services.permissions import ALL_RIGHTS, Action, Module, Right
@@ -110,6 +119,18 @@ PAYMENT_TERMS = (
     ),
 )
 
+PRODUCT_TYPES = (
+    ("VISITE", "Visite"),
+    ("RESTAURATION", "Restauration"),
+    ("HEBERGEMENT", "Hébergement"),
+    ("TRANSPORT", "Transport"),
+    ("GUIDAGE", "Guidage"),
+    ("ACTIVITE", "Activité"),
+    ("SALLE", "Salle"),
+    ("DIVERS", "Divers"),
+)
+OWN_CLIENTS_PROFILES = ("Commercial",)
+
 VAT_RATES = (
     (Decimal("20"), "Taux normal", "445712", "445662"),
     (Decimal("10"), "Taux intermédiaire", "445711", "445661"),
@@ -122,7 +143,9 @@ VAT_RATES = (
 def seed_reference_data(session: Session) -> None:
     for name, (description, rights) in PROFILES.items():
         if session.exec(select(Profile).where(Profile.name == name)).first() is None:
-            profile = Profile(name=name, description=description)
+            profile = Profile(
+                name=name, description=description, own_clients_only=name in OWN_CLIENTS_PROFILES
+            )
             session.add(profile)
             session.flush()
             set_rights(session, profile.id or 0, rights)
@@ -142,6 +165,9 @@ def seed_reference_data(session: Session) -> None:
                     is_default=default and has_default_term is None,
                 )
             )
+    for position, (code, label) in enumerate(PRODUCT_TYPES, start=1):
+        if session.exec(select(ProductType).where(ProductType.code == code)).first() is None:
+            session.add(ProductType(code=code, label=label, position=position * 10))
     for rate, label, collected, deductible in VAT_RATES:
         if session.exec(select(VatRate).where(VatRate.rate == rate)).first() is None:
             session.add(
@@ -312,6 +338,7 @@ def seed_demo(session: Session) -> bool:
             )
         )
     session.flush()
+    seed_parties(session)
     return True
 
 

@@ -166,7 +166,9 @@ class UserResource(Resource[User]):
     def form_fields(self, record: User | None) -> tuple[FieldSpec, ...]:
         return self.fields if record is not None else (*self.fields, self.password_field)
 
-    def choices(self, session: Session) -> dict[str, tuple[tuple[str, str], ...]]:
+    def choices(
+        self, session: Session, parent_id: int | None = None
+    ) -> dict[str, tuple[tuple[str, str], ...]]:
         return {
             "site_id": site_choices(session),
             "profile_id": tuple(_profile_options(session)),

@@ -32,6 +32,8 @@ class FormMixin(rx.State, mixin=True):
     preview: str = ""
     can_edit: bool = False
     can_delete: bool = False
+    record_key: str = ""
+    """The open record's id, for links of the page (never trusted back from the browser)."""
     _record_id: int | None = None
     _ready: bool = False
     """True once `load` has found the record (or opened a new one) for this page."""
@@ -51,6 +53,13 @@ class FormMixin(rx.State, mixin=True):
 
     def _after_load(self, actor: Actor) -> None:
         """Extra data a page shows beside the form (override)."""
+
+    def _on_errors(self, problem: FormErrors) -> None:
+        """A page may show more of a refusal than the field messages (override)."""
+
+    def _route_after_save(self, record_id: int) -> str:
+        """Where a saved form leads: back to the listing, unless a page prefers its record."""
+        return self._list_route()
 
     @rx.event
     def load(self):
@@ -78,6 +87,7 @@ class FormMixin(rx.State, mixin=True):
             self.not_found = True
             return
         self._record_id = record_id
+        self.record_key = str(record_id or "")
         self.is_new = record_id is None
         if self.is_new:
             self.title = resource.new_title
@@ -113,14 +123,16 @@ class FormMixin(rx.State, mixin=True):
             with session_scope() as session:
                 record = records.save(session, actor, resource, self._record_id, form_data)
                 label = resource.describe(record)
+                saved_id = record.id
         except FormErrors as problem:
             self.errors = problem.errors
+            self._on_errors(problem)
             return rx.toast.error(problem.errors.get("", FIX_ERRORS))
         except RecordNotFound:
             self.not_found = True
             return
         self.errors = {}
-        return [rx.toast.success(f"{SAVED} {label}"), rx.redirect(self._list_route())]
+        return [rx.toast.success(f"{SAVED} {label}"), rx.redirect(self._route_after_save(saved_id))]
 
     @rx.event
     def delete(self):

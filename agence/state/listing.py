@@ -16,6 +16,8 @@ from agence.services.listing import ListQuery, ListSpec
 from agence.services.permissions import Action, Actor, Module
 from agence.services.records import Resource
 
+MAX_SELECTION = 1000
+
 
 class ListMixin(rx.State, mixin=True):
     rows: list[dict[str, str]] = []
@@ -31,6 +33,17 @@ class ListMixin(rx.State, mixin=True):
     exporting: bool = False
     can_create: bool = False
     can_export: bool = False
+    selected: list[str] = []
+    """Ids of the rows ticked for a bulk action (kept across pages)."""
+
+    @rx.var
+    def active_filters(self) -> int:
+        return sum(1 for value in self.filters.values() if value)
+
+    @rx.var
+    def page_selected(self) -> int:
+        """How many rows of the page are ticked."""
+        return sum(1 for row in self.rows if row.get("id") in self.selected)
 
     def _resource(self) -> Resource:
         """The listed resource; a listing without one overrides the two methods below."""
@@ -41,6 +54,10 @@ class ListMixin(rx.State, mixin=True):
 
     def _list_module(self) -> Module:
         return self._resource().module
+
+    def _conditions(self) -> tuple:
+        """Fixed conditions decided by the server (e.g. the contacts of the open client)."""
+        return ()
 
     def _list_query(self) -> ListQuery:
         return ListQuery(
@@ -55,7 +72,9 @@ class ListMixin(rx.State, mixin=True):
     def _refresh(self, actor: Actor) -> None:
         spec = self._list_spec()
         with session_scope() as session:
-            result = listing.fetch_page(session, spec, self._list_query(), actor)
+            result = listing.fetch_page(
+                session, spec, self._list_query(), actor, self._conditions()
+            )
             self.rows = listing.display_rows(spec, result.rows)
         self.total = result.total
         self.page = result.page
@@ -132,6 +151,31 @@ class ListMixin(rx.State, mixin=True):
             self.page = 1
             self._refresh(actor)
 
+    @rx.event
+    def toggle_row(self, row_id: str):
+        self._require(self._list_module(), Action.SEE)
+        row_id = str(row_id)
+        if row_id in self.selected:
+            self.selected = [i for i in self.selected if i != row_id]
+        elif row_id.isdigit() and len(self.selected) < MAX_SELECTION:
+            self.selected = [*self.selected, row_id]
+
+    @rx.event
+    def toggle_page(self):
+        """Ticks every row of the page, or unticks them when they all are."""
+        self._require(self._list_module(), Action.SEE)
+        page_ids = [row["id"] for row in self.rows]
+        if page_ids and all(i in self.selected for i in page_ids):
+            self.selected = [i for i in self.selected if i not in page_ids]
+        else:
+            extra = [i for i in page_ids if i not in self.selected]
+            self.selected = [*self.selected, *extra][:MAX_SELECTION]
+
+    @rx.event
+    def clear_selection(self):
+        self._require(self._list_module(), Action.SEE)
+        self.selected = []
+
     @rx.event(background=True)
     async def export_excel(self):
         """Writes the whole filtered result off the event loop, then hands a signed link."""
@@ -141,8 +185,9 @@ class ListMixin(rx.State, mixin=True):
                 return
             self.exporting = True
             spec, module, query = self._list_spec(), self._list_module(), self._list_query()
+            conditions = self._conditions()
         try:
-            result = await asyncio.to_thread(_export, actor, module, spec, query)
+            result = await asyncio.to_thread(_export, actor, module, spec, query, conditions)
         finally:
             async with self:
                 self.exporting = False
@@ -153,6 +198,6 @@ class ListMixin(rx.State, mixin=True):
         ]
 
 
-def _export(actor: Actor, module: Module, spec: ListSpec, query: ListQuery):
+def _export(actor: Actor, module: Module, spec: ListSpec, query: ListQuery, conditions: tuple):
     with session_scope() as session:
-        return exports.export_listing(session, actor, module, spec, query)
+        return exports.export_listing(session, actor, module, spec, query, conditions)

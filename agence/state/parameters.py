@@ -1,4 +1,4 @@
-"""Parameters: agency sites (with their logo), payment methods, payment terms, VAT rates."""
+"""Parameters: agency sites (with their logo), payment methods and terms, VAT rates, lists."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import reflex as rx
 from agence import routes
 from agence.db import session_scope
 from agence.services import files
+from agence.services.catalogue_types import CLIENT_CATEGORIES, PRODUCT_TYPES
 from agence.services.forms import FormErrors
 from agence.services.payment_methods import PAYMENT_METHODS
 from agence.services.payment_terms import PAYMENT_TERMS
@@ -117,3 +118,29 @@ class VatRateFormState(FormMixin, AppState):
 
     def _list_route(self) -> str:
         return routes.PARAM_VAT_RATES
+
+
+class ProductTypesListState(ListMixin, AppState):
+    def _resource(self):
+        return PRODUCT_TYPES
+
+
+class ProductTypeFormState(FormMixin, AppState):
+    def _resource(self):
+        return PRODUCT_TYPES
+
+    def _list_route(self) -> str:
+        return routes.PARAM_PRODUCT_TYPES
+
+
+class CategoriesListState(ListMixin, AppState):
+    def _resource(self):
+        return CLIENT_CATEGORIES
+
+
+class CategoryFormState(FormMixin, AppState):
+    def _resource(self):
+        return CLIENT_CATEGORIES
+
+    def _list_route(self) -> str:
+        return routes.PARAM_CLIENT_CATEGORIES

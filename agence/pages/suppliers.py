@@ -1,0 +1,107 @@
+"""The supplier file: list and page with contacts, addresses and documents."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from agence import routes
+from agence.components.children import child_section
+from agence.components.data_table import list_page
+from agence.components.forms import record_form_card, record_page
+from agence.components.layout import app_page, page_title
+from agence.pages.clients import documents_section
+from agence.services.documents import SUPPLIER_DOCUMENTS_LIST
+from agence.services.party_records import SUPPLIER_ADDRESSES, SUPPLIER_CONTACTS
+from agence.services.suppliers import SUPPLIERS
+from agence.state.suppliers import (
+    SupplierAddressesState,
+    SupplierContactsState,
+    SupplierDocumentsState,
+    SupplierFormState,
+    SuppliersListState,
+)
+
+
+@app_page(routes.TIERS_SUPPLIERS, "Fournisseurs", SuppliersListState.load_list)
+def suppliers_list() -> rx.Component:
+    return list_page(
+        "Fournisseurs",
+        "Ceux qui nous vendent les prestations.",
+        SuppliersListState,
+        SUPPLIERS.list_spec(),
+        routes.TIERS_SUPPLIERS,
+        "Nouveau fournisseur",
+    )
+
+
+def _form() -> rx.Component:
+    return record_form_card(
+        SupplierFormState, SUPPLIERS.fields, list_route=routes.TIERS_SUPPLIERS, entity="fournisseur"
+    )
+
+
+@app_page(
+    routes.record_route(routes.TIERS_SUPPLIERS),
+    "Fournisseur",
+    [
+        SupplierFormState.load,
+        SupplierContactsState.load_children,
+        SupplierAddressesState.load_children,
+        SupplierDocumentsState.load_documents,
+    ],
+)
+def supplier_page() -> rx.Component:
+    state = SupplierFormState
+    tab = rx.tabs.trigger
+    return record_page(
+        state,
+        page_title(state.title),
+        rx.cond(
+            state.is_new,
+            _form(),
+            rx.tabs.root(
+                rx.tabs.list(
+                    tab("Fiche", value="fiche"),
+                    tab("Contacts", value="contacts", id="tab-contacts"),
+                    tab("Adresses", value="adresses", id="tab-addresses"),
+                    tab("Documents", value="documents", id="tab-documents"),
+                ),
+                rx.tabs.content(_form(), value="fiche", padding_top="1rem"),
+                rx.tabs.content(
+                    child_section(
+                        SupplierContactsState,
+                        SUPPLIER_CONTACTS.list_spec(),
+                        SUPPLIER_CONTACTS.fields,
+                        title="Contacts",
+                        add_label="Ajouter un contact",
+                        entity="contact",
+                        dom_id="contacts",
+                    ),
+                    value="contacts",
+                    padding_top="1rem",
+                ),
+                rx.tabs.content(
+                    child_section(
+                        SupplierAddressesState,
+                        SUPPLIER_ADDRESSES.list_spec(),
+                        SUPPLIER_ADDRESSES.fields,
+                        title="Adresses",
+                        add_label="Ajouter une adresse",
+                        entity="adresse",
+                        dom_id="addresses",
+                    ),
+                    value="adresses",
+                    padding_top="1rem",
+                ),
+                rx.tabs.content(
+                    documents_section(
+                        SupplierDocumentsState, SUPPLIER_DOCUMENTS_LIST, "supplier_documents"
+                    ),
+                    value="documents",
+                    padding_top="1rem",
+                ),
+                default_value="fiche",
+                width="100%",
+            ),
+        ),
+    )

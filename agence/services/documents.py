@@ -1,0 +1,166 @@
+"""Private documents of a client or supplier (signed contracts, price lists, conditions)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from agence.models import PartyDocument
+from agence.models.base import utcnow
+from agence.services import audit
+from agence.services.audit import AuditAction
+from agence.services.clients import CLIENTS
+from agence.services.forms import FormErrors
+from agence.services.listing import Column, ListSpec
+from agence.services.permissions import Action, Actor, Module
+from agence.services.records import RecordNotFound, Resource, get_record
+from agence.services.suppliers import SUPPLIERS
+from agence.settings import get_settings
+
+MAX_BYTES = 10_000_000
+ALLOWED: dict[str, tuple[str, bytes | None]] = {
+    ".pdf": ("application/pdf", b"%PDF"),
+    ".png": ("image/png", b"\x89PNG"),
+    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK"),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
+    ".odt": ("application/vnd.oasis.opendocument.text", b"PK"),
+    ".txt": ("text/plain", None),
+}
+PARENTS: dict[str, Resource] = {"client_id": CLIENTS, "supplier_id": SUPPLIERS}
+
+
+def _parent(session: Session, actor: Actor, parent_field: str, parent_id: int):
+    return get_record(session, PARENTS[parent_field], parent_id, actor)
+
+
+def documents_list(parent_field: str) -> ListSpec:
+    parent = getattr(PartyDocument, parent_field)
+    return ListSpec(
+        name="Documents",
+        query=lambda: select(
+            PartyDocument.id.label("id"),  # type: ignore[union-attr]
+            PartyDocument.title.label("title"),
+            PartyDocument.file_name.label("file_name"),
+            PartyDocument.size.label("size"),
+            PartyDocument.uploaded_at.label("uploaded_at"),
+            parent.label("parent_id"),
+        ).where(PartyDocument.deleted_at.is_(None)),  # type: ignore[union-attr]
+        columns=(
+            Column("title", "Titre", PartyDocument.title, width=30),
+            Column("file_name", "Fichier", PartyDocument.file_name, width=30, phone=False),
+            Column(
+                "size", "Taille (octets)", PartyDocument.size, kind="int", width=12, phone=False
+            ),
+            Column(
+                "uploaded_at", "Déposé le", PartyDocument.uploaded_at, kind="datetime", width=16
+            ),
+        ),
+        search=(PartyDocument.title, PartyDocument.file_name),
+        default_sort="uploaded_at",
+        default_desc=True,
+        tie_breaker=PartyDocument.id,
+    )
+
+
+CLIENT_DOCUMENTS_LIST = documents_list("client_id")
+SUPPLIER_DOCUMENTS_LIST = documents_list("supplier_id")
+
+
+def store_document(
+    session: Session,
+    actor: Actor,
+    parent_field: str,
+    parent_id: int,
+    file_name: str,
+    data: bytes,
+    title: str = "",
+) -> PartyDocument:
+    """Checks and keeps a file in the private folder; the row records who and when."""
+    actor.require(Module.THIRD_PARTIES, Action.EDIT)
+    parent = _parent(session, actor, parent_field, parent_id)
+    name = Path(file_name).name[:200] or "document"
+    extension = Path(name).suffix.lower()
+    if extension not in ALLOWED:
+        raise FormErrors(
+            {"document": "Format refusé : PDF, image, Word, Excel, OpenDocument ou texte."}
+        )
+    if not data:
+        raise FormErrors({"document": "Fichier vide."})
+    if len(data) > MAX_BYTES:
+        raise FormErrors({"document": "Fichier trop lourd : 10 Mo au plus."})
+    mime, magic = ALLOWED[extension]
+    if magic is not None and not data.startswith(magic):
+        raise FormErrors({"document": "Le contenu du fichier ne correspond pas à son extension."})
+    digest = hashlib.sha256(data).hexdigest()
+    stored = f"documents/{digest}{extension}"
+    path = get_settings().files_dir / stored
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_bytes(data)
+    document = PartyDocument(
+        title=(title.strip() or Path(name).stem)[:200],
+        file_name=name,
+        stored_name=stored,
+        mime_type=mime,
+        size=len(data),
+        sha256=digest,
+        uploaded_by_id=actor.user_id,
+        **{parent_field: parent_id},
+    )
+    session.add(document)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.FILE_UPLOADED,
+        entity_type=PARENTS[parent_field].entity,
+        entity_id=parent_id,
+        entity_label=PARENTS[parent_field].describe(parent),
+        changes={"document": [None, document.title]},
+    )
+    return document
+
+
+def remove_document(
+    session: Session, actor: Actor, parent_field: str, parent_id: int, document_id: int
+) -> None:
+    actor.require(Module.THIRD_PARTIES, Action.EDIT)
+    parent = _parent(session, actor, parent_field, parent_id)
+    document = session.get(PartyDocument, document_id)
+    if (
+        document is None
+        or document.deleted_at is not None
+        or getattr(document, parent_field) != parent_id
+    ):
+        raise RecordNotFound("document", document_id)
+    document.deleted_at = utcnow()
+    session.add(document)
+    audit.record(
+        session,
+        actor,
+        AuditAction.DELETE,
+        entity_type=PARENTS[parent_field].entity,
+        entity_id=parent_id,
+        entity_label=PARENTS[parent_field].describe(parent),
+        changes={"document": [document.title, None]},
+    )
+
+
+def readable_document(
+    session: Session, actor: Actor, document_id: int
+) -> tuple[Path, PartyDocument]:
+    """The file of a document the actor may see (through its client or supplier)."""
+    actor.require(Module.THIRD_PARTIES, Action.SEE)
+    document = session.get(PartyDocument, document_id)
+    if document is None or document.deleted_at is not None:
+        raise RecordNotFound("document", document_id)
+    parent_field = "client_id" if document.client_id is not None else "supplier_id"
+    _parent(session, actor, parent_field, getattr(document, parent_field))
+    path = get_settings().files_dir / document.stored_name
+    if not path.is_file():
+        raise RecordNotFound("document", document_id)
+    return path, document

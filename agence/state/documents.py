@@ -1,0 +1,97 @@
+"""Documents of a client's or supplier's file: upload, list, remove (download goes through the
+authenticated route of agence/api)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from agence import routes
+from agence.db import session_scope
+from agence.models import PartyDocument
+from agence.services import documents, records
+from agence.services.forms import FormErrors
+from agence.services.permissions import Action, Module
+from agence.services.records import RecordNotFound
+from agence.state.listing import ListMixin
+
+
+class DocumentsMixin(ListMixin, mixin=True):
+    document_error: str = ""
+    _parent_id: int | None = None
+
+    def _parent_field(self) -> str:
+        raise NotImplementedError
+
+    def _list_module(self) -> Module:
+        return Module.THIRD_PARTIES
+
+    def _conditions(self) -> tuple:
+        column = getattr(PartyDocument, self._parent_field())
+        return (column == (self._parent_id if self._parent_id is not None else -1),)
+
+    @rx.event
+    def load_documents(self):
+        actor = self._require(Module.THIRD_PARTIES, Action.SEE)
+        self._parent_id = None
+        self.rows, self.total, self.document_error = [], 0, ""
+        raw = self._page_param(routes.RECORD_PARAM)
+        if not raw.isdigit() or len(raw) > 11:
+            return
+        try:
+            with session_scope() as session:
+                records.get_record(
+                    session, documents.PARENTS[self._parent_field()], int(raw), actor
+                )
+        except RecordNotFound:
+            return
+        self._parent_id = int(raw)
+        self.can_create = actor.can(Module.THIRD_PARTIES, Action.EDIT)
+        self.can_export = actor.can(Module.THIRD_PARTIES, Action.EXPORT)
+        spec = self._list_spec()
+        self.sort, self.desc, self.page = spec.default_sort, spec.default_desc, 1
+        self._refresh(actor)
+
+    @rx.event
+    async def upload_document(self, uploads: list[rx.UploadFile]):
+        actor = self._require(Module.THIRD_PARTIES, Action.EDIT)
+        if self._parent_id is None or not uploads:
+            return
+        stored = 0
+        for upload in uploads[:10]:
+            data = await upload.read(documents.MAX_BYTES + 1)
+            try:
+                with session_scope() as session:
+                    documents.store_document(
+                        session,
+                        actor,
+                        self._parent_field(),
+                        self._parent_id,
+                        upload.filename or "document",
+                        data,
+                    )
+            except FormErrors as problem:
+                self.document_error = f"{upload.filename} : {problem.errors.get('document', '')}"
+                break
+            except RecordNotFound:
+                return
+            stored += 1
+        else:
+            self.document_error = ""
+        self._refresh(actor)
+        if stored:
+            return rx.toast.success(f"{stored} document(s) déposé(s).")
+
+    @rx.event
+    def remove_document(self, document_id: str):
+        actor = self._require(Module.THIRD_PARTIES, Action.EDIT)
+        if self._parent_id is None or not str(document_id).isdigit():
+            return
+        try:
+            with session_scope() as session:
+                documents.remove_document(
+                    session, actor, self._parent_field(), self._parent_id, int(document_id)
+                )
+        except RecordNotFound:
+            pass
+        self._refresh(actor)
+        return rx.toast.success("Document retiré.")
