@@ -21,7 +21,7 @@ from agence.services.listing import (
 )
 
 PHONE_HIDDEN = ["none", "table-cell"]
-FOLDED_FILTERS = 4
+FOLDED_FILTERS = 6
 """Listings with more filters show them folded under « Filtres »."""
 
 

@@ -114,8 +114,21 @@ def form_field(state, spec: FieldSpec, live: Sequence[str] = ()) -> rx.Component
 
 
 def fields_grid(state, specs: Sequence[FieldSpec], live: Sequence[str] = ()) -> rx.Component:
+    cells: list[rx.Component] = []
+    for spec in specs:
+        if spec.section:
+            cells.append(
+                rx.heading(
+                    spec.section,
+                    size="3",
+                    grid_column="1 / -1",
+                    margin_top="0.5rem",
+                    color=rx.color("accent", 11),
+                )
+            )
+        cells.append(form_field(state, spec, live))
     return rx.box(
-        *[form_field(state, spec, live) for spec in specs],
+        *cells,
         display="grid",
         grid_template_columns=["minmax(0, 1fr)", "minmax(0, 1fr)", "repeat(2, minmax(0, 1fr))"],
         gap="1rem 1.5rem",

@@ -1,3 +1,12 @@
 """Every page; importing this package registers them."""
 
-from agence.pages import admin, auth, clients, crm, home, parameters, suppliers  # noqa: F401
+from agence.pages import (  # noqa: F401
+    admin,
+    auth,
+    clients,
+    crm,
+    home,
+    imports,
+    parameters,
+    suppliers,
+)

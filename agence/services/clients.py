@@ -394,7 +394,12 @@ class ClientResource(Resource[Client]):
     unique = ("account_code",)
     fields = (
         FieldSpec(
-            "client_type", "Type", "choice", required=True, choices=tuple(CLIENT_TYPES.items())
+            "client_type",
+            "Type",
+            "choice",
+            required=True,
+            choices=tuple(CLIENT_TYPES.items()),
+            section="Identité",
         ),
         FieldSpec("status", "Statut", "choice", required=True, choices=tuple(STATUSES.items())),
         FieldSpec(
@@ -406,7 +411,7 @@ class ClientResource(Resource[Client]):
         ),
         FieldSpec("last_name", "Nom (particulier)", max_length=80),
         FieldSpec("first_name", "Prénom (particulier)", max_length=80),
-        FieldSpec("email", "E-mail", "email", max_length=254),
+        FieldSpec("email", "E-mail", "email", max_length=254, section="Coordonnées"),
         FieldSpec("phone", "Téléphone", "phone", max_length=30),
         FieldSpec("billing_line1", "Adresse de facturation", max_length=200, wide=True),
         FieldSpec("billing_line2", "Complément d'adresse", max_length=200, wide=True),
@@ -414,9 +419,11 @@ class ClientResource(Resource[Client]):
         FieldSpec("billing_city", "Ville", max_length=100),
         FieldSpec("billing_country", "Pays (code ISO)", "code", max_length=2),
         FieldSpec("website", "Site web", max_length=200),
-        FieldSpec("siret", "SIRET", "siret", max_length=20),
+        FieldSpec("siret", "SIRET", "siret", max_length=20, section="Identifiants"),
         FieldSpec("vat_number", "N° de TVA intracommunautaire", "vat", max_length=20),
-        FieldSpec("sales_rep_id", "Commercial", "ref"),
+        FieldSpec(
+            "sales_rep_id", "Commercial", "ref", section="Gestion commerciale et facturation"
+        ),
         FieldSpec(
             "language",
             "Langue des documents",
@@ -434,7 +441,13 @@ class ClientResource(Resource[Client]):
             account_prefix=ACCOUNT_PREFIX,
             help="Laissé vide : attribué automatiquement (411…).",
         ),
-        FieldSpec("chorus_buyer_siret", "Chorus Pro : SIRET de l'acheteur", "siret", max_length=20),
+        FieldSpec(
+            "chorus_buyer_siret",
+            "Chorus Pro : SIRET de l'acheteur",
+            "siret",
+            max_length=20,
+            section="Chorus Pro (organismes publics)",
+        ),
         FieldSpec("chorus_service_code", "Chorus Pro : code service", max_length=100),
         FieldSpec("chorus_engagement_required", "Chorus Pro : n° d'engagement obligatoire", "bool"),
         FieldSpec(
@@ -443,6 +456,7 @@ class ClientResource(Resource[Client]):
             max_length=1000,
             wide=True,
             help="Séparées par des virgules : fidèle, printemps, groupe scolaire…",
+            section="Segmentation et notes",
         ),
         FieldSpec("notes", "Notes", "textarea", max_length=4000, wide=True),
         FieldSpec("confirm_duplicate", "Créer quand même (ce n'est pas le même client)", "bool"),

@@ -68,6 +68,8 @@ class FieldSpec:
     placeholder: str = ""
     account_prefix: str = ""
     wide: bool = False
+    section: str = ""
+    """A heading shown above this field (long forms are read by sections)."""
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

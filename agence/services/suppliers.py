@@ -144,18 +144,18 @@ class SupplierResource(Resource[Supplier]):
     new_title = "Nouveau fournisseur"
     unique = ("account_code",)
     fields = (
-        FieldSpec("name", "Nom", required=True, max_length=200, wide=True),
+        FieldSpec("name", "Nom", required=True, max_length=200, wide=True, section="Identité"),
         FieldSpec(
             "supplier_type", "Type", "choice", required=True, choices=tuple(SUPPLIER_TYPES.items())
         ),
         FieldSpec("active", "Actif", "bool"),
-        FieldSpec("email", "E-mail", "email", max_length=254),
+        FieldSpec("email", "E-mail", "email", max_length=254, section="Coordonnées"),
         FieldSpec("phone", "Téléphone", "phone", max_length=30),
         FieldSpec("billing_line1", "Adresse", max_length=200, wide=True),
         FieldSpec("billing_postcode", "Code postal", max_length=10),
         FieldSpec("billing_city", "Ville", max_length=100),
         FieldSpec("website", "Site web", max_length=200),
-        FieldSpec("siret", "SIRET", "siret", max_length=20),
+        FieldSpec("siret", "SIRET", "siret", max_length=20, section="Identifiants et comptabilité"),
         FieldSpec("vat_number", "N° de TVA intracommunautaire", "vat", max_length=20),
         FieldSpec("payment_term_id", "Conditions de règlement", "ref"),
         FieldSpec(
@@ -173,7 +173,14 @@ class SupplierResource(Resource[Supplier]):
             account_prefix=ACCOUNT_PREFIX,
             help="Laissé vide : attribué automatiquement (401…).",
         ),
-        FieldSpec("free_places", "Gratuités accordées (k)", "int", min_value=0, max_value=50),
+        FieldSpec(
+            "free_places",
+            "Gratuités accordées (k)",
+            "int",
+            min_value=0,
+            max_value=50,
+            section="Conditions contractuelles",
+        ),
         FieldSpec(
             "free_places_per",
             "… pour N payants",
@@ -199,7 +206,7 @@ class SupplierResource(Resource[Supplier]):
             max_length=4000,
             wide=True,
         ),
-        FieldSpec("notes", "Notes", "textarea", max_length=4000, wide=True),
+        FieldSpec("notes", "Notes", "textarea", max_length=4000, wide=True, section="Notes"),
     )
 
     def list_spec(self) -> ListSpec:

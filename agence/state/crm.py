@@ -149,6 +149,9 @@ class ReportFormState(AppState):
     def keep(self, name: str, value: str):
         """One field typed: kept at once in the draft."""
         actor = self._require(Module.THIRD_PARTIES, Action.CREATE)
+        return self._keep(actor, name, value)
+
+    def _keep(self, actor, name: str, value: str):
         if self._report_id is None or not self.editable:
             return
         name, value = str(name), str(value)[:20000]
@@ -171,7 +174,7 @@ class ReportFormState(AppState):
 
     @rx.event
     def toggle_contact(self, contact_id: str):
-        self._require(Module.THIRD_PARTIES, Action.CREATE)
+        actor = self._require(Module.THIRD_PARTIES, Action.CREATE)
         chosen = [c for c in self.draft.get("contacts", "").split(",") if c]
         contact_id = str(contact_id)
         chosen = (
@@ -179,7 +182,7 @@ class ReportFormState(AppState):
             if contact_id in chosen
             else [*chosen, contact_id]
         )
-        return ReportFormState.keep("contacts", ",".join(chosen))
+        return self._keep(actor, "contacts", ",".join(chosen))
 
     @rx.event
     def find_clients(self, text: str):
@@ -190,9 +193,9 @@ class ReportFormState(AppState):
 
     @rx.event
     def choose_client(self, client_id: str):
-        self._require(Module.THIRD_PARTIES, Action.CREATE)
+        actor = self._require(Module.THIRD_PARTIES, Action.CREATE)
         self.client_options, self.client_search = [], ""
-        return ReportFormState.keep("client_id", str(client_id))
+        return self._keep(actor, "client_id", str(client_id))
 
     @rx.event
     def validate(self):

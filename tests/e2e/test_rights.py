@@ -54,6 +54,10 @@ def test_a_user_without_a_module_right_does_not_see_it_and_is_refused_on_its_url
     expect(navigation).not_to_contain_text("Utilisateurs")
     expect(navigation).not_to_contain_text("Administration")
 
+    page.goto("/tiers/clients")
+    expect(page.locator("#access-denied")).to_be_visible()
+    expect(page.locator("#data-table")).to_have_count(0)
+
     page.goto("/administration/utilisateurs")
     expect(page.locator("#access-denied")).to_be_visible()
     expect(page.locator("#data-table")).to_have_count(0)

@@ -1,0 +1,418 @@
+"""Importing clients or suppliers from an Excel or CSV file.
+
+Each line goes through the very form rules of the application (records.save), inside a
+savepoint: a refused line is rolled back alone and reported with its number. A check is the
+same run with everything rolled back; an import keeps all lines, or — when the user chose so —
+only the valid ones. Nothing is imported when any line is invalid unless the user asked for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+
+from agence.models import User
+from agence.services import audit, formats
+from agence.services.audit import AuditAction
+from agence.services.clients import CLIENT_TYPES, CLIENTS, LANGUAGES, STATUSES
+from agence.services.forms import FieldSpec, FormErrors
+from agence.services.permissions import Action, Actor, Module
+from agence.services.records import Resource, save
+from agence.services.suppliers import SUPPLIER_TYPES, SUPPLIERS, VAT_REGIMES
+from agence.services.text import normalize_text
+
+MAX_BYTES = 5_000_000
+MAX_ROWS = 5_000
+SHOWN_ERRORS = 200
+IGNORE = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    label: str
+    resource: Resource
+    fields: tuple[str, ...]
+    synonyms: dict[str, str]
+    labels_of: dict[str, dict[str, str]]
+    """Choice fields whose cells may hold the French label instead of the code."""
+
+
+TARGETS: dict[str, Target] = {
+    "clients": Target(
+        "clients",
+        "Clients et prospects",
+        CLIENTS,
+        (
+            "client_type",
+            "status",
+            "name",
+            "last_name",
+            "first_name",
+            "email",
+            "phone",
+            "billing_line1",
+            "billing_line2",
+            "billing_postcode",
+            "billing_city",
+            "billing_country",
+            "website",
+            "siret",
+            "vat_number",
+            "language",
+            "credit_limit",
+            "account_code",
+            "tags",
+            "notes",
+            "sales_rep_email",
+        ),
+        {
+            "raison sociale": "name",
+            "nom": "name",
+            "societe": "name",
+            "client": "name",
+            "type": "client_type",
+            "categorie": "client_type",
+            "statut": "status",
+            "prenom": "first_name",
+            "mail": "email",
+            "courriel": "email",
+            "e mail": "email",
+            "tel": "phone",
+            "telephone": "phone",
+            "adresse": "billing_line1",
+            "adresse 1": "billing_line1",
+            "adresse 2": "billing_line2",
+            "complement": "billing_line2",
+            "cp": "billing_postcode",
+            "code postal": "billing_postcode",
+            "ville": "billing_city",
+            "pays": "billing_country",
+            "siret": "siret",
+            "tva": "vat_number",
+            "langue": "language",
+            "site web": "website",
+            "compte": "account_code",
+            "plafond": "credit_limit",
+            "etiquettes": "tags",
+            "commercial": "sales_rep_email",
+            "notes": "notes",
+        },
+        {"client_type": CLIENT_TYPES, "status": STATUSES, "language": LANGUAGES},
+    ),
+    "fournisseurs": Target(
+        "fournisseurs",
+        "Fournisseurs",
+        SUPPLIERS,
+        (
+            "name",
+            "supplier_type",
+            "email",
+            "phone",
+            "billing_line1",
+            "billing_postcode",
+            "billing_city",
+            "website",
+            "siret",
+            "vat_number",
+            "default_vat_regime",
+            "account_code",
+            "free_places",
+            "free_places_per",
+            "option_deadline_days",
+            "cancellation_text",
+            "cancellation_terms",
+            "notes",
+        ),
+        {
+            "nom": "name",
+            "raison sociale": "name",
+            "fournisseur": "name",
+            "type": "supplier_type",
+            "mail": "email",
+            "courriel": "email",
+            "tel": "phone",
+            "telephone": "phone",
+            "adresse": "billing_line1",
+            "cp": "billing_postcode",
+            "code postal": "billing_postcode",
+            "ville": "billing_city",
+            "siret": "siret",
+            "tva": "vat_number",
+            "regime": "default_vat_regime",
+            "compte": "account_code",
+            "notes": "notes",
+        },
+        {"supplier_type": SUPPLIER_TYPES, "default_vat_regime": VAT_REGIMES},
+    ),
+}
+SALES_REP_FIELD = FieldSpec("sales_rep_email", "Commercial (e-mail)", "email")
+
+
+def field_specs(target: Target) -> dict[str, FieldSpec]:
+    specs = {spec.name: spec for spec in target.resource.fields}
+    specs[SALES_REP_FIELD.name] = SALES_REP_FIELD
+    return {name: specs[name] for name in target.fields}
+
+
+def field_options(target: Target) -> list[tuple[str, str]]:
+    return [(IGNORE, "— ignorer —")] + [
+        (name, spec.label) for name, spec in field_specs(target).items()
+    ]
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return formats.day(value.date())
+    if isinstance(value, date):
+        return formats.day(value)
+    if isinstance(value, float):
+        return str(Decimal(str(value)).normalize()) if value != int(value) else str(int(value))
+    return str(value).strip()
+
+
+def read_table(file_name: str, data: bytes) -> Table:
+    """The first sheet of an .xlsx, or a .csv (UTF-8 or Windows-1252, ; , or tab)."""
+    if not data:
+        raise FormErrors({"file": "Fichier vide."})
+    if len(data) > MAX_BYTES:
+        raise FormErrors({"file": "Fichier trop lourd : 5 Mo au plus."})
+    suffix = Path(file_name).suffix.lower()
+    if suffix == ".xlsx":
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - any unreadable workbook gets one message
+            raise FormErrors({"file": "Classeur Excel illisible."}) from exc
+        sheet = workbook.worksheets[0]
+        raw = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    elif suffix == ".csv":
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        try:
+            dialect = csv.Sniffer().sniff(text[:5000], delimiters=";,\t")
+        except csv.Error:
+            dialect = csv.excel
+            dialect.delimiter = ";"  # type: ignore[misc]
+        raw = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    else:
+        raise FormErrors({"file": "Format refusé : un fichier .xlsx ou .csv."})
+    raw = [row for row in raw if any(cell for cell in row)]
+    if not raw:
+        raise FormErrors({"file": "Le fichier ne contient aucune ligne."})
+    headers = [cell or f"Colonne {i + 1}" for i, cell in enumerate(raw[0])]
+    rows = [(row + [""] * len(headers))[: len(headers)] for row in raw[1:]]
+    if not rows:
+        raise FormErrors({"file": "Le fichier ne contient que la ligne d'en-tête."})
+    if len(rows) > MAX_ROWS:
+        raise FormErrors({"file": f"{MAX_ROWS} lignes au plus par import."})
+    return Table(headers=headers, rows=rows)
+
+
+def guess_mapping(target: Target, headers: list[str]) -> dict[str, str]:
+    """Column index → field, from header names (labels, field names, usual synonyms)."""
+    by_text: dict[str, str] = {}
+    for name, spec in field_specs(target).items():
+        by_text[normalize_text(spec.label)] = name
+        by_text[normalize_text(name.replace("_", " "))] = name
+    by_text.update(target.synonyms)
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for index, header in enumerate(headers):
+        name = by_text.get(normalize_text(header), IGNORE)
+        if name and name not in used:
+            mapping[str(index)] = name
+            used.add(name)
+        else:
+            mapping[str(index)] = IGNORE
+    return mapping
+
+
+@dataclass
+class LineError:
+    line: int
+    field: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    valid: int = 0
+    imported: int = 0
+    errors: list[LineError] = field(default_factory=list)
+
+    @property
+    def invalid_lines(self) -> int:
+        return len({error.line for error in self.errors})
+
+
+@dataclass
+class Progress:
+    """Lines processed so far; read by the page while the import runs in a thread."""
+
+    done: int = 0
+    total: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def advance(self) -> None:
+        with self.lock:
+            self.done += 1
+
+
+def _translate(target: Target, name: str, value: str) -> str:
+    labels = target.labels_of.get(name)
+    if not labels or not value:
+        return value
+    wanted = normalize_text(value)
+    for code, label in labels.items():
+        if wanted in (normalize_text(code), normalize_text(label)):
+            return code
+    return value
+
+
+def _row_data(
+    session: Session, target: Target, mapping: dict[str, str], row: list[str], reps: dict[str, int]
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    data: dict[str, Any] = dict(target.resource.defaults(session))
+    problems: list[tuple[str, str]] = []
+    for index, name in mapping.items():
+        if name == IGNORE or not index.isdigit() or int(index) >= len(row):
+            continue
+        value = _translate(target, name, row[int(index)])
+        if name == SALES_REP_FIELD.name:
+            if value:
+                rep = reps.get(value.lower())
+                if rep is None:
+                    problems.append((SALES_REP_FIELD.label, f"Aucun commercial actif {value}."))
+                else:
+                    data["sales_rep_id"] = str(rep)
+            continue
+        data[name] = value
+    if "active" in data:
+        data["active"] = "on"
+    data["confirm_duplicate"] = ""
+    return data, problems
+
+
+def check_mapping(target: Target, mapping: dict[str, str]) -> None:
+    chosen = [name for name in mapping.values() if name != IGNORE]
+    twice = {name for name in chosen if chosen.count(name) > 1}
+    if twice:
+        labels = ", ".join(field_specs(target)[name].label for name in sorted(twice))
+        raise FormErrors({"mapping": f"Un même champ choisi pour plusieurs colonnes : {labels}."})
+    name_fields = {"name", "last_name"}
+    if not name_fields & set(chosen):
+        raise FormErrors({"mapping": "Associez au moins la colonne du nom."})
+
+
+def process(
+    session: Session,
+    actor: Actor,
+    target_key: str,
+    table: Table,
+    mapping: dict[str, str],
+    *,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Runs every line through the form rules, each in a savepoint. The caller decides to
+    commit (import) or roll back (check) the whole transaction."""
+    actor.require(Module.THIRD_PARTIES, Action.CREATE)
+    target = TARGETS[target_key]
+    check_mapping(target, mapping)
+    labels = {name: spec.label for name, spec in field_specs(target).items()}
+    reps = {
+        email.lower(): user_id
+        for user_id, email in session.exec(
+            select(User.id, User.email).where(User.is_sales_rep, User.active)
+        )
+    }
+    report = ImportReport(total=len(table.rows))
+    if progress is not None:
+        progress.total = len(table.rows)
+    for offset, row in enumerate(table.rows):
+        line = offset + 2  # the header is line 1
+        data, problems = _row_data(session, target, mapping, row, reps)
+        for label, message in problems:
+            report.errors.append(LineError(line, label, message))
+        if not problems:
+            savepoint = session.begin_nested()
+            try:
+                save(session, actor, target.resource, None, data)
+                savepoint.commit()
+                report.valid += 1
+            except FormErrors as problem:
+                savepoint.rollback()
+                for name, message in problem.errors.items():
+                    report.errors.append(LineError(line, labels.get(name, "Ligne"), message))
+        if progress is not None:
+            progress.advance()
+    return report
+
+
+def check(
+    session: Session,
+    actor: Actor,
+    target_key: str,
+    table: Table,
+    mapping: dict[str, str],
+    *,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Every line through the rules, then everything undone: the validation report."""
+    outer = session.begin_nested()
+    try:
+        return process(session, actor, target_key, table, mapping, progress=progress)
+    finally:
+        outer.rollback()
+
+
+def run_import(
+    session: Session,
+    actor: Actor,
+    target_key: str,
+    table: Table,
+    mapping: dict[str, str],
+    *,
+    only_valid: bool,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Imports the lines: all of them, or only the valid ones when `only_valid`; with an
+    invalid line and without `only_valid`, nothing is kept (report.imported == 0)."""
+    outer = session.begin_nested()
+    report = process(session, actor, target_key, table, mapping, progress=progress)
+    if report.errors and not only_valid:
+        outer.rollback()
+        return report
+    outer.commit()
+    report.imported = report.valid
+    audit.record(
+        session,
+        actor,
+        AuditAction.CREATE,
+        entity_type="import",
+        entity_label=f"{TARGETS[target_key].label} : {report.imported} ligne(s)",
+        changes={"importées": report.imported, "refusées": report.invalid_lines},
+    )
+    return report

@@ -1,0 +1,183 @@
+"""The import page: upload, column mapping, check, import with progress."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+
+import reflex as rx
+
+from agence.db import session_scope
+from agence.services import imports
+from agence.services.forms import FormErrors
+from agence.services.permissions import Action, Module
+from agence.settings import get_settings
+from agence.state.base import AppState
+
+PREVIEW_ROWS = 10
+
+
+def _stash_path(token: str):
+    return get_settings().data_dir / "imports" / f"{token}.json"
+
+
+class ImportState(AppState):
+    target: str = "clients"
+    file_name: str = ""
+    headers: list[str] = []
+    preview: list[list[str]] = []
+    row_count: int = 0
+    mapping: dict[str, str] = {}
+    field_options: list[list[str]] = []
+    file_error: str = ""
+    mapping_error: str = ""
+    report_lines: list[dict[str, str]] = []
+    report_summary: str = ""
+    report_ok: bool = False
+    checked: bool = False
+    running: bool = False
+    progress: int = 0
+    result: str = ""
+    _token: str = ""
+
+    def _options(self) -> None:
+        target = imports.TARGETS[self.target]
+        self.field_options = [list(o) for o in imports.field_options(target)]
+
+    def _table(self) -> imports.Table | None:
+        if not self._token:
+            return None
+        path = _stash_path(self._token)
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text())
+        return imports.Table(headers=data["headers"], rows=data["rows"])
+
+    def _forget_report(self) -> None:
+        self.report_lines, self.report_summary, self.report_ok = [], "", False
+        self.checked, self.result, self.mapping_error = False, "", ""
+
+    @rx.event
+    def open_import(self):
+        self._require(Module.THIRD_PARTIES, Action.CREATE)
+        self._options()
+        self._forget_report()
+        self.running, self.progress = False, 0
+
+    @rx.event
+    def choose_target(self, target: str):
+        self._require(Module.THIRD_PARTIES, Action.CREATE)
+        if target not in imports.TARGETS:
+            return
+        self.target = target
+        self._options()
+        table = self._table()
+        if table is not None:
+            self.mapping = imports.guess_mapping(imports.TARGETS[target], table.headers)
+        self._forget_report()
+
+    @rx.event
+    async def upload_file(self, uploads: list[rx.UploadFile]):
+        self._require(Module.THIRD_PARTIES, Action.CREATE)
+        if not uploads:
+            return
+        upload = uploads[0]
+        data = await upload.read(imports.MAX_BYTES + 1)
+        try:
+            table = imports.read_table(upload.filename or "", data)
+        except FormErrors as problem:
+            self.file_error = problem.errors.get("file", "Fichier refusé.")
+            return
+        token = secrets.token_urlsafe(16)
+        path = _stash_path(token)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"headers": table.headers, "rows": table.rows}))
+        self._token = token
+        self.file_name = upload.filename or ""
+        self.file_error = ""
+        self.headers = table.headers
+        self.preview = table.rows[:PREVIEW_ROWS]
+        self.row_count = len(table.rows)
+        self.mapping = imports.guess_mapping(imports.TARGETS[self.target], table.headers)
+        self._options()
+        self._forget_report()
+
+    @rx.event
+    def map_column(self, index: str, field: str):
+        self._require(Module.THIRD_PARTIES, Action.CREATE)
+        valid = {name for name, _ in imports.field_options(imports.TARGETS[self.target])}
+        if str(index) in self.mapping and field in valid:
+            self.mapping = {**self.mapping, str(index): field}
+            self._forget_report()
+
+    def _show(self, report: imports.ImportReport) -> None:
+        self.report_lines = [
+            {"line": str(e.line), "field": e.field, "message": e.message}
+            for e in report.errors[: imports.SHOWN_ERRORS]
+        ]
+        self.report_ok = not report.errors
+        self.report_summary = (
+            f"{report.total} ligne(s) : {report.valid} valide(s), "
+            f"{report.invalid_lines} à corriger."
+        )
+
+    @rx.event(background=True)
+    async def check_file(self):
+        async with self:
+            actor = self._require(Module.THIRD_PARTIES, Action.CREATE)
+        await self._run(actor, import_it=False, only_valid=False)
+
+    @rx.event(background=True)
+    async def import_file(self, only_valid: bool):
+        async with self:
+            actor = self._require(Module.THIRD_PARTIES, Action.CREATE)
+        await self._run(actor, import_it=True, only_valid=bool(only_valid))
+
+    async def _run(self, actor, *, import_it: bool, only_valid: bool) -> None:
+        async with self:
+            if self.running:
+                return
+            table = self._table()
+            if table is None:
+                self.file_error = "Déposez d'abord un fichier."
+                return
+            self.running, self.progress, self.result, self.mapping_error = True, 0, "", ""
+            target, mapping = self.target, dict(self.mapping)
+        progress = imports.Progress()
+
+        def work():
+            with session_scope() as session:
+                if import_it:
+                    return imports.run_import(
+                        session,
+                        actor,
+                        target,
+                        table,
+                        mapping,
+                        only_valid=only_valid,
+                        progress=progress,
+                    )
+                return imports.check(session, actor, target, table, mapping, progress=progress)
+
+        task = asyncio.create_task(asyncio.to_thread(work))
+        while not task.done():
+            await asyncio.sleep(0.5)
+            async with self:
+                self.progress = int(100 * progress.done / max(1, progress.total))
+        async with self:
+            self.running = False
+            self.progress = 100
+            try:
+                report = task.result()
+            except FormErrors as problem:
+                self.mapping_error = next(iter(problem.errors.values()))
+                return
+            self._show(report)
+            self.checked = True
+            if import_it:
+                self.result = (
+                    f"{report.imported} ligne(s) importée(s)."
+                    if report.imported
+                    else "Rien n'a été importé : des lignes sont à corriger."
+                )
