@@ -1,8 +1,9 @@
 """Benchmarks (`make bench`): figures go to bench/results.json, never into test assertions.
 
 1. The users list page query + count over 10 000 users (first page, a far page, a search,
-   a filter, a sort).
-2. The Excel export of 10 000 rows.
+   a filter, a sort), and the Excel export of those 10 000 rows.
+2. The client list page with filters on 100 000 clients (query + count), and the Excel export
+   of the 100 000 clients (time and peak memory).
 
 SQLite by default; AGENCE_BENCH_DATABASE_URL runs the same on another database (which it
 empties).
@@ -11,8 +12,10 @@ empties).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import platform
+import resource
 import statistics
 import sys
 import tempfile
@@ -36,6 +39,79 @@ def _timed(function, repeat: int = REPEAT) -> dict[str, float]:
         "min_ms": round(min(durations), 2),
         "max_ms": round(max(durations), 2),
         "runs": repeat,
+    }
+
+
+CLIENTS = 100_000
+
+
+def _client_benchmarks(actor) -> dict[str, object]:
+    """The client list on 100 000 clients (query + count), and its Excel export (time and
+    peak memory, measured in a child process so that the figure is the export's own)."""
+    from agence.db import session_scope
+    from agence.services import listing
+    from agence.services.clients import CLIENTS_LIST
+    from agence.services.listing import ListQuery
+    from bench.data import add_clients
+
+    with session_scope() as session:
+        add_clients(session, CLIENTS)
+    cases = {
+        "first_page": ListQuery(),
+        "filters_status_department_revenue": ListQuery(
+            filters={"status": "client", "department": "37", "revenue_min": "10000"},
+            sort="revenue",
+            desc=True,
+        ),
+        "filter_type_and_city": ListQuery(filters={"client_type": "scolaire", "city": "Tou"}),
+        "accent_blind_search": ListQuery(search="ecole"),
+        "not_visited_since": ListQuery(filters={"visited_until": "2025-06-30"}),
+        "page_1000": ListQuery(page=1000, page_size=50),
+    }
+    results: dict[str, object] = {}
+    for name, query in cases.items():
+
+        def run(query=query):
+            with session_scope() as session:
+                return listing.fetch_page(session, CLIENTS_LIST, query, actor)
+
+        with session_scope() as session:
+            total = listing.fetch_page(session, CLIENTS_LIST, query, actor).total
+        results[f"clients_list_{name}"] = {**_timed(run, repeat=7), "total": total}
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        results["clients_excel_export_100k"] = pool.apply(
+            _export_in_child,
+            (os.environ["AGENCE_DATABASE_URL"], os.environ["AGENCE_DATA_DIR"], actor.user_id),
+        )
+    return results
+
+
+def _export_in_child(database_url: str, data_dir: str, user_id: int) -> dict[str, object]:
+    os.environ["AGENCE_DATABASE_URL"], os.environ["AGENCE_DATA_DIR"] = database_url, data_dir
+    from agence.db import session_scope
+    from agence.services import auth, exports
+    from agence.services.clients import CLIENTS_LIST
+    from agence.services.listing import ListQuery
+    from agence.services.permissions import Module
+
+    with session_scope() as session:
+        actor = auth.load_actor(session, user_id)
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    with session_scope() as session:
+        result = exports.export_listing(
+            session, actor, Module.THIRD_PARTIES, CLIENTS_LIST, ListQuery()
+        )
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "seconds": round(seconds, 1),
+        "rows": result.rows,
+        "file_mib": round(result.path.stat().st_size / 2**20, 1),
+        "peak_rss_mib": round(peak / 1024, 1),
+        "rss_growth_during_export_mib": round((peak - baseline) / 1024, 1),
     }
 
 
@@ -103,6 +179,7 @@ def main() -> int:
         "rows": sample.rows,
         "file_kib": round(sample.path.stat().st_size / 1024, 1),
     }
+    results.update(_client_benchmarks(actor))
 
     report = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),

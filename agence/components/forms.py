@@ -20,6 +20,7 @@ INPUT_MODES = {
     "email": "email",
     "phone": "tel",
     "siret": "numeric",
+    "siren_or_siret": "numeric",
 }
 
 

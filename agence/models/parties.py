@@ -28,7 +28,10 @@ class Client(Timestamped, table=True):
     first_name: str = Field(default="", max_length=80)
     last_name: str = Field(default="", max_length=80)
     search_name: str = Field(default="", max_length=200, index=True)
-    """The name without accents, case or punctuation: duplicates and accent-blind search."""
+    """The name without accents, case or punctuation: duplicates and sorting."""
+    search_text: str = Field(default="", max_length=600)
+    """Name, city, postcode, e-mail, SIRET, account and phone, normalized: the one column the
+    list's search scans (one LIKE instead of one per column)."""
     client_type: str = Field(max_length=30, index=True)
     status: str = Field(default="prospect", max_length=20, index=True)
     siret: str = Field(default="", max_length=14, index=True)
@@ -61,7 +64,9 @@ class Client(Timestamped, table=True):
     next_action_kind: str = Field(default="", max_length=20)
     next_action_on: date | None = Field(default=None, index=True)
     next_action_note: str = Field(default="", max_length=300)
-    deleted_at: datetime | None = Field(default=None, index=True)
+    deleted_at: datetime | None = Field(default=None)
+    """Soft deletion. Not indexed on purpose: nearly every row has NULL, and an index there
+    leads SQLite away from the index of the sorted column."""
 
 
 class Supplier(Timestamped, table=True):
@@ -72,6 +77,7 @@ class Supplier(Timestamped, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)
     search_name: str = Field(default="", max_length=200, index=True)
+    search_text: str = Field(default="", max_length=600)
     supplier_type: str = Field(max_length=30, index=True)
     siret: str = Field(default="", max_length=14, index=True)
     vat_number: str = Field(default="", max_length=13)
@@ -101,7 +107,7 @@ class Supplier(Timestamped, table=True):
     postcode: str = Field(default="", max_length=10)
     department: str = Field(default="", max_length=3, index=True)
     active: bool = Field(default=True)
-    deleted_at: datetime | None = Field(default=None, index=True)
+    deleted_at: datetime | None = Field(default=None)
 
 
 class Contact(Timestamped, table=True):

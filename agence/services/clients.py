@@ -138,22 +138,30 @@ def _add_outstanding(session: Session, rows: list[dict[str, Any]]) -> None:
         row["over_limit"] = bool(balance and balance.exceeded)
 
 
+def rep_name(rep_column):
+    """The sales rep's name as a scalar subquery: unlike a join, counting rows ignores it."""
+    return (
+        select(User.first_name + " " + User.last_name)
+        .where(User.id == rep_column)
+        .scalar_subquery()
+    )
+
+
 def _clients_query():
-    rep = User.__table__.alias("rep")
     return select(
         Client.id.label("id"),  # type: ignore[union-attr]
         Client.name.label("name"),
         Client.client_type.label("client_type"),
         Client.status.label("status"),
         Client.city.label("city"),
-        (rep.c.first_name + " " + rep.c.last_name).label("sales_rep"),
+        rep_name(Client.sales_rep_id).label("sales_rep"),
         Client.last_visit_on.label("last_visit_on"),
         Client.revenue.label("revenue"),
         Client.account_code.label("account_code"),
         Client.email.label("email"),
         Client.phone.label("phone"),
         Client.next_action_on.label("next_action_on"),
-    ).join(rep, rep.c.id == Client.sales_rep_id, isouter=True)
+    )
 
 
 def has_category(category_id: int):
@@ -201,16 +209,7 @@ CLIENTS_LIST = ListSpec(
         Column("email", "E-mail", Client.email, width=30, phone=False),
         Column("phone", "Téléphone", Client.phone, width=16, phone=False),
     ),
-    search=(
-        Client.name,
-        Client.email,
-        Client.siret,
-        Client.account_code,
-        Client.city,
-        Client.postcode,
-        Client.phone,
-    ),
-    normalized_search=(Client.search_name,),
+    normalized_search=(Client.search_text,),
     filters=(
         ChoiceFilter("client_type", "Type", Client.client_type, tuple(CLIENT_TYPES.items())),
         ChoiceFilter("status", "Statut", Client.status, tuple(STATUSES.items())),
@@ -374,12 +373,26 @@ def billing_address(session: Session, client_id: int) -> Address | None:
     ).first()
 
 
+def search_text(*parts: str) -> str:
+    return normalize_text(" ".join(part for part in parts if part))[:600]
+
+
 def refresh_location(session: Session, client: Client) -> None:
-    """Copies the city of the default billing address onto the client (filters, duplicates)."""
+    """Copies the city of the default billing address onto the client (filters, duplicates),
+    and refreshes the text the list's search scans."""
     address = billing_address(session, client.id or 0)
     client.city = address.city if address else ""
     client.postcode = address.postcode if address else ""
     client.department = department_of(address.postcode, address.country) if address else ""
+    client.search_text = search_text(
+        client.name,
+        client.city,
+        client.postcode,
+        client.email,
+        client.siret,
+        client.account_code,
+        client.phone,
+    )
     session.add(client)
 
 
@@ -419,7 +432,9 @@ class ClientResource(Resource[Client]):
         FieldSpec("billing_city", "Ville", max_length=100),
         FieldSpec("billing_country", "Pays (code ISO)", "code", max_length=2),
         FieldSpec("website", "Site web", max_length=200),
-        FieldSpec("siret", "SIRET", "siret", max_length=20, section="Identifiants"),
+        FieldSpec(
+            "siret", "SIRET (ou SIREN)", "siren_or_siret", max_length=20, section="Identifiants"
+        ),
         FieldSpec("vat_number", "N° de TVA intracommunautaire", "vat", max_length=20),
         FieldSpec(
             "sales_rep_id", "Commercial", "ref", section="Gestion commerciale et facturation"
@@ -583,7 +598,9 @@ class ClientResource(Resource[Client]):
             raise DuplicateWarning(duplicates)
 
     def apply(self, session: Session, record: Client, clean: dict[str, Any]) -> None:
+        posted_code = record.account_code  # entries may already carry it: never lost by a blank
         super().apply(session, record, clean)
+        record.account_code = record.account_code or posted_code
         record.is_company = clean["client_type"] != PERSON
         record.name = _display_name(clean)
         record.search_name = normalize_text(record.name)
@@ -623,6 +640,11 @@ class ClientResource(Resource[Client]):
             address.updated_at = utcnow()
             session.add(address)
             session.flush()
+        elif address is not None and not any(clean.get(name) for name in BILLING_FIELDS[:4]):
+            address.deleted_at = utcnow()
+            session.add(address)
+            session.flush()
+            changes["adresse de facturation"] = [address.line1, ""]
         refresh_location(session, record)
         old_tags = [] if created else tags_of(session, client_id)
         if sorted(n.lower() for n in old_tags) != sorted(n.lower() for n in clean["tag_names"]):

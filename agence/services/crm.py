@@ -297,8 +297,9 @@ def _report(session: Session, actor: Actor, report_id: int) -> VisitReport:
     if report is None or report.deleted_at is not None:
         raise RecordNotFound("compte rendu", report_id)
     if report.sales_rep_id != actor.user_id:
-        # Others' reports are readable by whoever sees the client, and editable by nobody else.
-        if report.client_id is None:
+        # Others' validated reports are readable by whoever sees the client; their drafts are
+        # their own, and nobody else edits a report.
+        if report.client_id is None or report.status == DRAFT:
             raise RecordNotFound("compte rendu", report_id)
         get_record(session, CLIENTS, report.client_id, actor)
     return report
@@ -362,7 +363,11 @@ def _set_contacts(session: Session, report: VisitReport, value: str) -> None:
     if not ids or report.client_id is None:
         return
     valid = session.exec(
-        select(Contact.id).where(Contact.client_id == report.client_id, Contact.id.in_(ids))  # type: ignore[union-attr]
+        select(Contact.id).where(
+            Contact.client_id == report.client_id,
+            Contact.id.in_(ids),  # type: ignore[union-attr]
+            Contact.deleted_at.is_(None),  # type: ignore[union-attr]
+        )
     ).all()
     for contact_id in valid:
         session.add(VisitReportContact(report_id=report.id or 0, contact_id=contact_id))

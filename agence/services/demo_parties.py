@@ -19,8 +19,9 @@ from agence.models import (
     VisitReport,
 )
 from agence.services import formats
-from agence.services.clients import next_account_code, set_tags
+from agence.services.clients import next_account_code, refresh_location, set_tags
 from agence.services.suppliers import next_account_code as next_supplier_code
+from agence.services.suppliers import refresh_supplier_location
 from agence.services.text import department_of, normalize_text
 
 # (name, type, status, city, postcode, street, category, tags, revenue, credit limit)
@@ -360,6 +361,8 @@ def seed_parties(session: Session) -> None:
         session.add(client)
         session.flush()
         session.add(_address({"client_id": client.id}, street, postcode, city))
+        session.flush()
+        refresh_location(session, client)
         session.add(ClientCategoryLink(client_id=client.id or 0, category_id=categories[category]))
         if tags:
             set_tags(session, client.id or 0, [t.strip() for t in tags.split(",")])
@@ -398,6 +401,8 @@ def seed_parties(session: Session) -> None:
         session.add(client)
         session.flush()
         session.add(_address({"client_id": client.id}, street, postcode, city))
+        session.flush()
+        refresh_location(session, client)
     for client in clients[:8]:
         if client.last_visit_on is None or client.sales_rep_id is None:
             continue
@@ -436,6 +441,8 @@ def seed_parties(session: Session) -> None:
         session.add(supplier)
         session.flush()
         session.add(_address({"supplier_id": supplier.id}, street, postcode, city))
+        session.flush()
+        refresh_supplier_location(session, supplier)
         civility, first, last, role = CONTACTS[rng.randint(0, len(CONTACTS) - 1)]
         session.add(
             Contact(

@@ -17,6 +17,7 @@ from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
@@ -34,6 +35,7 @@ FieldKind = Literal[
     "choice",
     "ref",
     "siret",
+    "siren_or_siret",
     "vat",
     "iban",
     "bic",
@@ -98,6 +100,20 @@ def parse_siret(raw: str) -> str:
         message = _stdnum_message(exc, "SIRET", "14 chiffres attendus")
         if isinstance(exc, InvalidChecksum):
             message = "SIRET invalide : la clé de contrôle (Luhn) ne correspond pas."
+        raise ValueError(message) from exc
+
+
+def parse_siren_or_siret(raw: str) -> str:
+    """A SIRET (14 digits), or only the SIREN (9 digits) of a body without establishment number."""
+    compact = stdnum_siren.compact(raw)
+    if len(compact) != 9:
+        return parse_siret(raw)
+    try:
+        return stdnum_siren.validate(compact)
+    except StdnumError as exc:
+        message = _stdnum_message(exc, "SIREN", "9 chiffres attendus")
+        if isinstance(exc, InvalidChecksum):
+            message = "SIREN invalide : la clé de contrôle (Luhn) ne correspond pas."
         raise ValueError(message) from exc
 
 
@@ -188,6 +204,8 @@ def _parse_one(spec: FieldSpec, raw: str) -> Any:
         return int(raw)
     if kind == "siret":
         return parse_siret(raw)
+    if kind == "siren_or_siret":
+        return parse_siren_or_siret(raw)
     if kind == "vat":
         return parse_vat(raw)
     if kind == "iban":

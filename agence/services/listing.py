@@ -123,7 +123,13 @@ class NumberFilter:
     bound: Literal["min", "max"] = "min"
 
     def clause(self, value: str) -> ColumnElement[bool] | None:
-        text = value.replace(" ", "").replace("\u202f", "").replace(",", ".")
+        text = (
+            value.replace(" ", "")
+            .replace("\u202f", "")
+            .replace("\xa0", "")
+            .replace("€", "")
+            .replace(",", ".")
+        )
         try:
             amount = Decimal(text)
         except InvalidOperation:

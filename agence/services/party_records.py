@@ -228,6 +228,9 @@ class _AddressResource(Resource[Address]):
         self._refresh_parent(session, parent_id)
         return {}
 
+    def after_delete(self, session, actor, record) -> None:
+        self._refresh_parent(session, getattr(record, self.parent_field))
+
     def _refresh_parent(self, session: Session, parent_id: int) -> None:
         raise NotImplementedError
 

@@ -114,6 +114,9 @@ class Resource(Generic[M]):
         """Why this record cannot be deleted, or None."""
         return None
 
+    def after_delete(self, session: Session, actor: Actor, record: M) -> None:
+        """Side effects of a deletion (e.g. the file's city follows its addresses)."""
+
     def parse_extra(
         self,
         session: Session,
@@ -295,6 +298,7 @@ def delete(
     else:
         session.delete(record)
     session.flush()
+    resource.after_delete(session, actor, record)
     audit.record(
         session,
         actor,

@@ -39,7 +39,11 @@ def parse_schedule(text: str) -> list[dict[str, str]]:
 
     Raises ValueError with a French message."""
     steps: list[dict[str, Any]] = []
-    for part in text.replace(",", ";").replace("\n", ";").split(";"):
+    parts: list[str] = []
+    for chunk in text.replace("\n", ";").split(";"):
+        # « 30:30, 7:100 » separates steps by commas; « 60:12,5 » is a decimal comma.
+        parts.extend(chunk.split(",") if chunk.count(":") > 1 else [chunk])
+    for part in parts:
         part = part.strip()
         if not part:
             continue
@@ -47,6 +51,8 @@ def parse_schedule(text: str) -> list[dict[str, str]]:
         try:
             days = int(days_text.strip().removeprefix("J-").removeprefix("j-"))
             percent = Decimal(percent_text.strip().removesuffix("%").strip().replace(",", "."))
+            if not percent.is_finite():
+                raise InvalidOperation
         except (ValueError, InvalidOperation) as exc:
             raise ValueError(
                 f"« {part} » : écrire « jours avant le départ : pourcentage », ex. 30:30 ; 7:100."
@@ -112,15 +118,7 @@ SUPPLIERS_LIST = ListSpec(
         Column("account_code", "Compte", Supplier.account_code, width=12, phone=False),
         Column("active", "Actif", Supplier.active, kind="bool", width=8, phone=False),
     ),
-    search=(
-        Supplier.name,
-        Supplier.email,
-        Supplier.siret,
-        Supplier.city,
-        Supplier.phone,
-        Supplier.account_code,
-    ),
-    normalized_search=(Supplier.search_name,),
+    normalized_search=(Supplier.search_text,),
     filters=(
         ChoiceFilter(
             "supplier_type", "Type", Supplier.supplier_type, tuple(SUPPLIER_TYPES.items())
@@ -155,7 +153,13 @@ class SupplierResource(Resource[Supplier]):
         FieldSpec("billing_postcode", "Code postal", max_length=10),
         FieldSpec("billing_city", "Ville", max_length=100),
         FieldSpec("website", "Site web", max_length=200),
-        FieldSpec("siret", "SIRET", "siret", max_length=20, section="Identifiants et comptabilité"),
+        FieldSpec(
+            "siret",
+            "SIRET (ou SIREN)",
+            "siren_or_siret",
+            max_length=20,
+            section="Identifiants et comptabilité",
+        ),
         FieldSpec("vat_number", "N° de TVA intracommunautaire", "vat", max_length=20),
         FieldSpec("payment_term_id", "Conditions de règlement", "ref"),
         FieldSpec(
@@ -272,7 +276,8 @@ class SupplierResource(Resource[Supplier]):
         except ValueError as exc:
             errors.setdefault("cancellation_text", str(exc))
         free, per = clean.get("free_places") or 0, clean.get("free_places_per") or 0
-        if bool(free) != bool(per):
+        typed_well = "free_places" not in errors and "free_places_per" not in errors
+        if typed_well and bool(free) != bool(per):
             errors.setdefault("free_places_per", "Indiquez les deux nombres (ex. 1 pour 20).")
         siret, vat = clean.get("siret"), clean.get("vat_number")
         if siret and vat and vat[4:] != siret[:9]:
@@ -328,6 +333,22 @@ def refresh_supplier_location(session: Session, supplier: Supplier) -> None:
     supplier.city = address.city if address else ""
     supplier.postcode = address.postcode if address else ""
     supplier.department = department_of(address.postcode, address.country) if address else ""
+    supplier.search_text = normalize_text(
+        " ".join(
+            filter(
+                None,
+                (
+                    supplier.name,
+                    supplier.city,
+                    supplier.postcode,
+                    supplier.email,
+                    supplier.siret,
+                    supplier.account_code,
+                    supplier.phone,
+                ),
+            )
+        )
+    )[:600]
     session.add(supplier)
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-29 15:46:20.327400
+Create Date: 2026-11-29 16:18:26.693723
 """
 
 from collections.abc import Sequence
@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('search_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('search_text', sqlmodel.sql.sqltypes.AutoString(length=600), nullable=False),
     sa.Column('supplier_type', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('siret', sqlmodel.sql.sqltypes.AutoString(length=14), nullable=False),
     sa.Column('vat_number', sqlmodel.sql.sqltypes.AutoString(length=13), nullable=False),
@@ -84,7 +85,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('suppliers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_suppliers_city'), ['city'], unique=False)
-        batch_op.create_index(batch_op.f('ix_suppliers_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_suppliers_department'), ['department'], unique=False)
         batch_op.create_index(batch_op.f('ix_suppliers_email'), ['email'], unique=False)
         batch_op.create_index(batch_op.f('ix_suppliers_name'), ['name'], unique=False)
@@ -101,6 +101,7 @@ def upgrade() -> None:
     sa.Column('first_name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('last_name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('search_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('search_text', sqlmodel.sql.sqltypes.AutoString(length=600), nullable=False),
     sa.Column('client_type', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('siret', sqlmodel.sql.sqltypes.AutoString(length=14), nullable=False),
@@ -136,7 +137,6 @@ def upgrade() -> None:
     with op.batch_alter_table('clients', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_clients_city'), ['city'], unique=False)
         batch_op.create_index(batch_op.f('ix_clients_client_type'), ['client_type'], unique=False)
-        batch_op.create_index(batch_op.f('ix_clients_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_clients_department'), ['department'], unique=False)
         batch_op.create_index(batch_op.f('ix_clients_email'), ['email'], unique=False)
         batch_op.create_index(batch_op.f('ix_clients_last_visit_on'), ['last_visit_on'], unique=False)
@@ -402,7 +402,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_clients_last_visit_on'))
         batch_op.drop_index(batch_op.f('ix_clients_email'))
         batch_op.drop_index(batch_op.f('ix_clients_department'))
-        batch_op.drop_index(batch_op.f('ix_clients_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_clients_client_type'))
         batch_op.drop_index(batch_op.f('ix_clients_city'))
 
@@ -414,7 +413,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_suppliers_name'))
         batch_op.drop_index(batch_op.f('ix_suppliers_email'))
         batch_op.drop_index(batch_op.f('ix_suppliers_department'))
-        batch_op.drop_index(batch_op.f('ix_suppliers_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_suppliers_city'))
 
     op.drop_table('suppliers')

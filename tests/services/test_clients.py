@@ -23,7 +23,12 @@ from agence.models import (
 )
 from agence.models.base import utcnow
 from agence.services import clients, records
-from agence.services.clients import CLIENTS, CLIENTS_LIST, DuplicateWarning
+from agence.services.clients import (
+    CLIENTS,
+    CLIENTS_LIST,
+    DuplicateWarning,
+    search_text,  # noqa: I001
+)
 from agence.services.forms import REQUIRED, FormErrors
 from agence.services.listing import ListQuery, fetch_page
 from agence.services.permissions import ALL_RIGHTS, AccessDenied, Action, Actor, Module, Right
@@ -765,6 +770,9 @@ def crowd(session, admin):
     def client(name: str, **values) -> Client:
         row = Client(
             name=name, search_name=normalize_text(name), account_code=str(next(codes)), **values
+        )
+        row.search_text = search_text(
+            row.name, row.city, row.postcode, row.email, row.siret, row.account_code, row.phone
         )
         session.add(row)
         session.flush()

@@ -581,7 +581,7 @@ def test_a_validated_report_can_no_longer_be_changed(session, me):
 def test_another_rep_cannot_change_my_draft(session, me, colleague):
     client_id = add_client(session, "Comité SNCF", me)
     report_id = draft(me, client_id)
-    with pytest.raises(FormErrors):
+    with pytest.raises(RecordNotFound):  # another rep's draft does not even exist for him
         keep(colleague, report_id, "subject", "Réécrit")
     limited = make_actor(session, own_clients_only=True)
     with pytest.raises(RecordNotFound):
@@ -718,7 +718,7 @@ def test_a_report_is_validated_once(session, me):
 def test_another_rep_cannot_validate_my_draft(session, me, colleague):
     client_id = add_client(session, "Comité SNCF", me)
     report_id = draft(me, client_id)
-    with pytest.raises(FormErrors):
+    with pytest.raises(RecordNotFound):
         validate(colleague, report_id)
     assert report(report_id).status == "brouillon"
 
@@ -752,7 +752,7 @@ def test_a_validated_report_cannot_be_discarded(session, me):
 
 def test_another_rep_cannot_discard_my_draft(session, me, colleague):
     report_id = draft(me, add_client(session, "Comité SNCF", me))
-    with pytest.raises(FormErrors):
+    with pytest.raises(RecordNotFound):
         discard(colleague, report_id)
     assert report(report_id).deleted_at is None
 
