@@ -15,6 +15,7 @@ from agence.components.forms import (
     record_page,
 )
 from agence.components.layout import app_page, page_title
+from agence.components.parties import contact_and_address_tabs, documents_section
 from agence.services.audit_log import AUDIT_LIST
 from agence.services.clients import CATEGORY_FIELD, CLIENTS
 from agence.services.crm import NEXT_ACTION_FIELDS, REPORTS_LIST
@@ -36,7 +37,6 @@ from agence.state.clients import (
     ClientReportsState,
     ClientsListState,
 )
-from agence.state.documents import DocumentsMixin
 
 CLIENT_DOCUMENT_UPLOAD = "client_documents"
 
@@ -323,65 +323,6 @@ def _next_action_input(spec) -> rx.Component:
     return rx.input(**common)
 
 
-def documents_section(state: type[DocumentsMixin], spec, upload_id: str) -> rx.Component:
-    return rx.vstack(
-        rx.cond(
-            state.can_create,
-            rx.upload(
-                rx.vstack(
-                    rx.icon("file-up", size=24),
-                    rx.text(
-                        "Déposez des fichiers ici ou cliquez (PDF, images, Word, Excel ; "
-                        "10 Mo au plus)",
-                        size="2",
-                        text_align="center",
-                    ),
-                    align="center",
-                    spacing="1",
-                ),
-                id=upload_id,
-                multiple=True,
-                max_files=10,
-                on_drop=state.upload_document(rx.upload_files(upload_id=upload_id)),
-                border=f"1px dashed {rx.color('gray', 8)}",
-                border_radius="var(--radius-3)",
-                padding="1.25rem",
-                width="100%",
-            ),
-        ),
-        rx.cond(
-            state.document_error != "",
-            rx.text(
-                state.document_error,
-                color=rx.color("red", 11),
-                size="2",
-                role="alert",
-                id=f"{upload_id}-error",
-            ),
-        ),
-        data_table(
-            state,
-            spec,
-            row_route=routes.DOCUMENT_API,
-            show_new=False,
-            dom_id=upload_id,
-            download=True,
-            row_buttons=lambda row: rx.cond(
-                state.can_create,
-                rx.button(
-                    "Retirer",
-                    size="1",
-                    variant="ghost",
-                    color_scheme="red",
-                    on_click=state.remove_document(row["id"]),
-                ),
-            ),
-        ),
-        spacing="3",
-        width="100%",
-    )
-
-
 def _tabs() -> rx.Component:
     tab = rx.tabs.trigger
     return rx.tabs.root(
@@ -399,31 +340,8 @@ def _tabs() -> rx.Component:
             scrollbars="horizontal",
         ),
         rx.tabs.content(_identity_tab(), value="fiche", padding_top="1rem"),
-        rx.tabs.content(
-            child_section(
-                ClientContactsState,
-                CLIENT_CONTACTS.list_spec(),
-                CLIENT_CONTACTS.fields,
-                title="Contacts",
-                add_label="Ajouter un contact",
-                entity="contact",
-                dom_id="contacts",
-            ),
-            value="contacts",
-            padding_top="1rem",
-        ),
-        rx.tabs.content(
-            child_section(
-                ClientAddressesState,
-                CLIENT_ADDRESSES.list_spec(),
-                CLIENT_ADDRESSES.fields,
-                title="Adresses",
-                add_label="Ajouter une adresse",
-                entity="adresse",
-                dom_id="addresses",
-            ),
-            value="adresses",
-            padding_top="1rem",
+        *contact_and_address_tabs(
+            ClientContactsState, CLIENT_CONTACTS, ClientAddressesState, CLIENT_ADDRESSES
         ),
         rx.tabs.content(_follow_up_tab(), value="suivi", padding_top="1rem"),
         rx.tabs.content(

@@ -5,11 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from agence import routes
-from agence.components.children import child_section
 from agence.components.data_table import list_page
 from agence.components.forms import record_form_card, record_page
 from agence.components.layout import app_page, page_title
-from agence.pages.clients import documents_section
+from agence.components.parties import contact_and_address_tabs, documents_section
 from agence.services.documents import SUPPLIER_DOCUMENTS_LIST
 from agence.services.party_records import SUPPLIER_ADDRESSES, SUPPLIER_CONTACTS
 from agence.services.suppliers import SUPPLIERS
@@ -67,31 +66,11 @@ def supplier_page() -> rx.Component:
                     tab("Documents", value="documents", id="tab-documents"),
                 ),
                 rx.tabs.content(_form(), value="fiche", padding_top="1rem"),
-                rx.tabs.content(
-                    child_section(
-                        SupplierContactsState,
-                        SUPPLIER_CONTACTS.list_spec(),
-                        SUPPLIER_CONTACTS.fields,
-                        title="Contacts",
-                        add_label="Ajouter un contact",
-                        entity="contact",
-                        dom_id="contacts",
-                    ),
-                    value="contacts",
-                    padding_top="1rem",
-                ),
-                rx.tabs.content(
-                    child_section(
-                        SupplierAddressesState,
-                        SUPPLIER_ADDRESSES.list_spec(),
-                        SUPPLIER_ADDRESSES.fields,
-                        title="Adresses",
-                        add_label="Ajouter une adresse",
-                        entity="adresse",
-                        dom_id="addresses",
-                    ),
-                    value="adresses",
-                    padding_top="1rem",
+                *contact_and_address_tabs(
+                    SupplierContactsState,
+                    SUPPLIER_CONTACTS,
+                    SupplierAddressesState,
+                    SUPPLIER_ADDRESSES,
                 ),
                 rx.tabs.content(
                     documents_section(

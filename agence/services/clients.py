@@ -21,7 +21,6 @@ from agence.models import (
     Tag,
     User,
 )
-from agence.models.base import utcnow
 from agence.services import accounts, formats
 from agence.services.forms import FieldSpec, FormErrors
 from agence.services.listing import (
@@ -33,9 +32,16 @@ from agence.services.listing import (
     TextFilter,
 )
 from agence.services.outstanding import outstanding_for
+from agence.services.party_files import (
+    ADDRESS_FIELDS,
+    keep_account_code,
+    main_address,
+    refresh_location,
+    sync_main_address,
+)
 from agence.services.permissions import Action, Actor, Module
 from agence.services.records import Resource, get_record, record_change
-from agence.services.text import department_of, normalize_text
+from agence.services.text import normalize_text
 
 CLIENT_TYPES: dict[str, str] = {
     "scolaire": "Scolaire",
@@ -352,48 +358,11 @@ def set_categories(session: Session, client_id: int, category_ids: list[int]) ->
 
 # --- Billing address ------------------------------------------------------------------------
 
-BILLING_FIELDS = (
-    "billing_line1",
-    "billing_line2",
-    "billing_postcode",
-    "billing_city",
-    "billing_country",
-)
+BILLING_FIELDS = ADDRESS_FIELDS
 
 
 def billing_address(session: Session, client_id: int) -> Address | None:
-    return session.exec(
-        select(Address)
-        .where(
-            Address.client_id == client_id,
-            Address.kind == "facturation",
-            Address.deleted_at.is_(None),  # type: ignore[union-attr]
-        )
-        .order_by(col(Address.is_default).desc(), col(Address.id))
-    ).first()
-
-
-def search_text(*parts: str) -> str:
-    return normalize_text(" ".join(part for part in parts if part))[:600]
-
-
-def refresh_location(session: Session, client: Client) -> None:
-    """Copies the city of the default billing address onto the client (filters, duplicates),
-    and refreshes the text the list's search scans."""
-    address = billing_address(session, client.id or 0)
-    client.city = address.city if address else ""
-    client.postcode = address.postcode if address else ""
-    client.department = department_of(address.postcode, address.country) if address else ""
-    client.search_text = search_text(
-        client.name,
-        client.city,
-        client.postcode,
-        client.email,
-        client.siret,
-        client.account_code,
-        client.phone,
-    )
-    session.add(client)
+    return main_address(session, "client_id", client_id)
 
 
 # --- The resource ---------------------------------------------------------------------------
@@ -598,9 +567,9 @@ class ClientResource(Resource[Client]):
             raise DuplicateWarning(duplicates)
 
     def apply(self, session: Session, record: Client, clean: dict[str, Any]) -> None:
-        posted_code = record.account_code  # entries may already carry it: never lost by a blank
+        posted_code = record.account_code
         super().apply(session, record, clean)
-        record.account_code = record.account_code or posted_code
+        record.account_code = keep_account_code(posted_code, record.account_code)
         record.is_company = clean["client_type"] != PERSON
         record.name = _display_name(clean)
         record.search_name = normalize_text(record.name)
@@ -619,32 +588,7 @@ class ClientResource(Resource[Client]):
     ) -> dict[str, Any]:
         changes: dict[str, Any] = {}
         client_id = record.id or 0
-        address = billing_address(session, client_id)
-        if clean.get("billing_line1"):
-            if address is None:
-                address = Address(
-                    client_id=client_id, kind="facturation", is_default=True, line1="", city=""
-                )
-            before = (address.line1, address.line2, address.postcode, address.city, address.country)
-            address.line1 = clean["billing_line1"]
-            address.line2 = clean.get("billing_line2") or ""
-            address.postcode = clean.get("billing_postcode") or ""
-            address.city = clean["billing_city"]
-            address.country = clean.get("billing_country") or "FR"
-            after = (address.line1, address.line2, address.postcode, address.city, address.country)
-            if before != after:
-                changes["adresse de facturation"] = [
-                    " ".join(filter(None, before)),
-                    " ".join(filter(None, after)),
-                ]
-            address.updated_at = utcnow()
-            session.add(address)
-            session.flush()
-        elif address is not None and not any(clean.get(name) for name in BILLING_FIELDS[:4]):
-            address.deleted_at = utcnow()
-            session.add(address)
-            session.flush()
-            changes["adresse de facturation"] = [address.line1, ""]
+        changes.update(sync_main_address(session, "client_id", client_id, clean))
         refresh_location(session, record)
         old_tags = [] if created else tags_of(session, client_id)
         if sorted(n.lower() for n in old_tags) != sorted(n.lower() for n in clean["tag_names"]):

@@ -5,15 +5,21 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from agence.models import Address, PaymentTerm, Supplier, VatRate
 from agence.services import accounts, formats
 from agence.services.forms import FieldSpec
 from agence.services.listing import ChoiceFilter, Column, ListSpec, TextFilter, active_filter
+from agence.services.party_files import (
+    keep_account_code,
+    main_address,
+    refresh_location,
+    sync_main_address,
+)
 from agence.services.permissions import Actor, Module
 from agence.services.records import Resource
-from agence.services.text import department_of, normalize_text
+from agence.services.text import normalize_text
 
 SUPPLIER_TYPES: dict[str, str] = {
     "hebergement": "Hébergement",
@@ -286,7 +292,9 @@ class SupplierResource(Resource[Supplier]):
             errors.setdefault("billing_city", "Indiquez la ville.")
 
     def apply(self, session: Session, record: Supplier, clean: dict[str, Any]) -> None:
+        posted_code = record.account_code
         super().apply(session, record, clean)
+        record.account_code = keep_account_code(posted_code, record.account_code)
         record.search_name = normalize_text(record.name)
         record.free_places = clean.get("free_places") or 0
         record.free_places_per = clean.get("free_places_per") or 0
@@ -302,54 +310,17 @@ class SupplierResource(Resource[Supplier]):
         clean: dict[str, Any],
         created: bool,
     ) -> dict[str, Any]:
-        address = _main_address(session, record.id or 0)
-        if clean.get("billing_line1"):
-            if address is None:
-                address = Address(
-                    supplier_id=record.id, kind="facturation", is_default=True, line1="", city=""
-                )
-            address.line1 = clean["billing_line1"]
-            address.postcode = clean.get("billing_postcode") or ""
-            address.city = clean["billing_city"]
-            session.add(address)
-            session.flush()
-        refresh_supplier_location(session, record)
-        return {}
+        changes = sync_main_address(session, "supplier_id", record.id or 0, clean)
+        refresh_location(session, record)
+        return changes
 
 
 def _main_address(session: Session, supplier_id: int) -> Address | None:
-    return session.exec(
-        select(Address)
-        .where(
-            Address.supplier_id == supplier_id,
-            Address.deleted_at.is_(None),  # type: ignore[union-attr]
-        )
-        .order_by(col(Address.is_default).desc(), col(Address.id))
-    ).first()
+    return main_address(session, "supplier_id", supplier_id)
 
 
 def refresh_supplier_location(session: Session, supplier: Supplier) -> None:
-    address = _main_address(session, supplier.id or 0)
-    supplier.city = address.city if address else ""
-    supplier.postcode = address.postcode if address else ""
-    supplier.department = department_of(address.postcode, address.country) if address else ""
-    supplier.search_text = normalize_text(
-        " ".join(
-            filter(
-                None,
-                (
-                    supplier.name,
-                    supplier.city,
-                    supplier.postcode,
-                    supplier.email,
-                    supplier.siret,
-                    supplier.account_code,
-                    supplier.phone,
-                ),
-            )
-        )
-    )[:600]
-    session.add(supplier)
+    refresh_location(session, supplier)
 
 
 SUPPLIERS = SupplierResource()

@@ -23,14 +23,10 @@ from agence.models import (
 )
 from agence.models.base import utcnow
 from agence.services import clients, records
-from agence.services.clients import (
-    CLIENTS,
-    CLIENTS_LIST,
-    DuplicateWarning,
-    search_text,  # noqa: I001
-)
+from agence.services.clients import CLIENTS, CLIENTS_LIST, DuplicateWarning
 from agence.services.forms import REQUIRED, FormErrors
 from agence.services.listing import ListQuery, fetch_page
+from agence.services.party_files import search_text
 from agence.services.permissions import ALL_RIGHTS, AccessDenied, Action, Actor, Module, Right
 from agence.services.records import DUPLICATE, RecordNotFound
 from agence.services.text import normalize_text
