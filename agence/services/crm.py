@@ -310,6 +310,17 @@ def open_draft(session: Session, actor: Actor, client_id: int | None = None) -> 
     actor.require(Module.THIRD_PARTIES, Action.CREATE)
     if client_id is not None:
         get_record(session, CLIENTS, client_id, actor)
+    for untouched in session.exec(  # drafts opened and left empty do not pile up
+        select(VisitReport).where(
+            VisitReport.sales_rep_id == actor.user_id,
+            VisitReport.status == DRAFT,
+            VisitReport.deleted_at.is_(None),  # type: ignore[union-attr]
+            VisitReport.subject == "",
+            VisitReport.body == "",
+        )
+    ):
+        untouched.deleted_at = utcnow()
+        session.add(untouched)
     report = VisitReport(
         client_id=client_id,
         sales_rep_id=actor.user_id,

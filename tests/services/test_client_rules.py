@@ -84,3 +84,17 @@ def test_uniqueness_ignores_the_case_of_accented_capitals(admin):
             {"code": "ETE2", "label": "CHÈQUES ÉTÉ", "active": "on"},
         )
     assert refused.value.errors["label"] == "Cette valeur est déjà utilisée."
+
+
+def test_a_new_draft_report_clears_the_reps_untouched_ones(admin):
+    from agence.models import VisitReport
+    from agence.services import crm
+
+    with session_scope() as session:
+        empty = crm.open_draft(session, admin).id
+        written = crm.open_draft(session, admin).id
+        crm.save_draft_field(session, admin, written, "subject", "Salon des CE")
+        crm.open_draft(session, admin)
+    with session_scope() as session:
+        assert session.get(VisitReport, empty).deleted_at is not None
+        assert session.get(VisitReport, written).deleted_at is None
