@@ -22,7 +22,7 @@ from agence.models import (
     User,
 )
 from agence.services import accounts, formats
-from agence.services.forms import FieldSpec, FormErrors
+from agence.services.forms import FieldSpec, FormErrors, postcode_problem, vat_siren_problem
 from agence.services.listing import (
     ChoiceFilter,
     Column,
@@ -537,20 +537,18 @@ class ClientResource(Resource[Client]):
             errors.setdefault("last_name", "Le nom d'un particulier est obligatoire.")
         if not person and not clean.get("name"):
             errors.setdefault("name", "La raison sociale est obligatoire.")
-        siret, vat = clean.get("siret"), clean.get("vat_number")
-        if siret and vat and vat.startswith("FR") and vat[4:] != siret[:9]:
-            errors.setdefault("vat_number", "Ce numéro de TVA ne correspond pas au SIREN du SIRET.")
+        if problem := vat_siren_problem(clean.get("siret"), clean.get("vat_number")):
+            errors.setdefault("vat_number", problem)
         address = [clean.get(name) for name in BILLING_FIELDS[:4]]
         if any(address):
             if not clean.get("billing_line1"):
                 errors.setdefault("billing_line1", "Indiquez l'adresse (ou videz l'adresse).")
             if not clean.get("billing_city"):
                 errors.setdefault("billing_city", "Indiquez la ville.")
-            postcode = clean.get("billing_postcode") or ""
-            if (clean.get("billing_country") or "FR") == "FR" and not (
-                len(postcode) == 5 and postcode.isdigit()
+            if problem := postcode_problem(
+                clean.get("billing_postcode") or "", clean.get("billing_country") or "FR"
             ):
-                errors.setdefault("billing_postcode", "Code postal français : 5 chiffres.")
+                errors.setdefault("billing_postcode", problem)
         if actor.own_clients_only:
             # A rep limited to his own clients keeps them: he cannot give one away.
             clean["sales_rep_id"] = actor.user_id
@@ -558,7 +556,7 @@ class ClientResource(Resource[Client]):
             return
         duplicates = find_duplicates(
             session,
-            siret=siret or "",
+            siret=clean.get("siret") or "",
             email=clean.get("email") or "",
             name=_display_name(clean),
             postcode=clean.get("billing_postcode") or "",
@@ -569,14 +567,14 @@ class ClientResource(Resource[Client]):
     def apply(self, session: Session, record: Client, clean: dict[str, Any]) -> None:
         posted_code = record.account_code
         super().apply(session, record, clean)
-        record.account_code = keep_account_code(posted_code, record.account_code)
+        record.account_code = keep_account_code(posted_code, record.account_code) or (
+            next_account_code(session)
+        )
         record.is_company = clean["client_type"] != PERSON
         record.name = _display_name(clean)
         record.search_name = normalize_text(record.name)
         if record.is_company:
             record.first_name = record.last_name = ""
-        if not record.account_code:
-            record.account_code = next_account_code(session)
 
     def after_save(
         self,

@@ -240,6 +240,20 @@ def parse_date(raw: str) -> date:
         raise ValueError("Date invalide (exemple : 29/11/2026).") from exc
 
 
+def postcode_problem(postcode: str, country: str = "FR") -> str | None:
+    """A French postcode has 5 digits (other countries are not checked)."""
+    if country == "FR" and not (len(postcode) == 5 and postcode.isdigit()):
+        return "Code postal français : 5 chiffres."
+    return None
+
+
+def vat_siren_problem(siret: str | None, vat: str | None) -> str | None:
+    """A French VAT number ends with the SIREN, the first 9 digits of the SIRET."""
+    if siret and vat and vat.startswith("FR") and vat[4:] != siret[:9]:
+        return "Ce numéro de TVA ne correspond pas au SIREN du SIRET."
+    return None
+
+
 def is_ticked(value: Any) -> bool:
     if isinstance(value, bool):
         return value

@@ -20,7 +20,7 @@ from agence.models import (
 )
 from agence.services import formats
 from agence.services.clients import CLIENTS, refresh_location
-from agence.services.forms import FieldSpec
+from agence.services.forms import FieldSpec, postcode_problem
 from agence.services.listing import Column, ListSpec
 from agence.services.permissions import Module
 from agence.services.records import Resource
@@ -207,9 +207,8 @@ class _AddressResource(Resource[Address]):
         return {"kind": "livraison", "country": "FR"}
 
     def validate(self, session, actor, record, clean, errors) -> None:
-        postcode = clean.get("postcode") or ""
-        if clean.get("country") == "FR" and not (len(postcode) == 5 and postcode.isdigit()):
-            errors.setdefault("postcode", "Code postal français : 5 chiffres.")
+        if problem := postcode_problem(clean.get("postcode") or "", clean.get("country") or ""):
+            errors.setdefault("postcode", problem)
 
     def after_save(self, session, actor, record, clean, created) -> dict[str, Any]:
         parent_id = getattr(record, self.parent_field)

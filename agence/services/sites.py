@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from agence.models import AgencySite, User
-from agence.services.forms import FieldSpec
+from agence.services.forms import FieldSpec, postcode_problem, vat_siren_problem
 from agence.services.listing import Column, ListSpec, active_filter
 from agence.services.permissions import Actor, Module
 from agence.services.records import Resource
@@ -124,15 +124,10 @@ class SiteResource(Resource[AgencySite]):
         errors: dict[str, str],
     ) -> None:
         postcode = clean.get("postcode") or ""
-        if (
-            clean.get("country") == "FR"
-            and postcode
-            and not (len(postcode) == 5 and postcode.isdigit())
-        ):
-            errors.setdefault("postcode", "Code postal français : 5 chiffres.")
-        siret, vat = clean.get("siret"), clean.get("vat_number")
-        if siret and vat and "siret" not in errors and vat[4:] != siret[:9]:
-            errors.setdefault("vat_number", "Ce numéro de TVA ne correspond pas au SIREN du SIRET.")
+        if postcode and (problem := postcode_problem(postcode, clean.get("country") or "")):
+            errors.setdefault("postcode", problem)
+        if problem := vat_siren_problem(clean.get("siret"), clean.get("vat_number")):
+            errors.setdefault("vat_number", problem)
         if clean.get("is_default") and not clean.get("active"):
             errors.setdefault("active", "Le site par défaut doit être actif.")
         if record is not None and record.is_default and not clean.get("is_default"):

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from agence.models import Address, PaymentTerm, Supplier, VatRate
 from agence.services import accounts, formats
-from agence.services.forms import FieldSpec
+from agence.services.forms import FieldSpec, vat_siren_problem
 from agence.services.listing import ChoiceFilter, Column, ListSpec, TextFilter, active_filter
 from agence.services.party_files import (
     keep_account_code,
@@ -285,22 +285,21 @@ class SupplierResource(Resource[Supplier]):
         typed_well = "free_places" not in errors and "free_places_per" not in errors
         if typed_well and bool(free) != bool(per):
             errors.setdefault("free_places_per", "Indiquez les deux nombres (ex. 1 pour 20).")
-        siret, vat = clean.get("siret"), clean.get("vat_number")
-        if siret and vat and vat[4:] != siret[:9]:
-            errors.setdefault("vat_number", "Ce numéro de TVA ne correspond pas au SIREN du SIRET.")
+        if problem := vat_siren_problem(clean.get("siret"), clean.get("vat_number")):
+            errors.setdefault("vat_number", problem)
         if clean.get("billing_line1") and not clean.get("billing_city"):
             errors.setdefault("billing_city", "Indiquez la ville.")
 
     def apply(self, session: Session, record: Supplier, clean: dict[str, Any]) -> None:
         posted_code = record.account_code
         super().apply(session, record, clean)
-        record.account_code = keep_account_code(posted_code, record.account_code)
+        record.account_code = keep_account_code(posted_code, record.account_code) or (
+            next_account_code(session)
+        )
         record.search_name = normalize_text(record.name)
         record.free_places = clean.get("free_places") or 0
         record.free_places_per = clean.get("free_places_per") or 0
         record.cancellation_schedule = clean.get("cancellation_schedule") or []
-        if not record.account_code:
-            record.account_code = next_account_code(session)
 
     def after_save(
         self,
