@@ -1,6 +1,16 @@
 """All tables; importing this package registers them on SQLModel.metadata."""
 
 from agence.models.audit import AuditEntry
+from agence.models.catalogue import (
+    CatalogueDossier,
+    CatalogueProgrammeItem,
+    Costing,
+    CostingLine,
+    NegotiatedPrice,
+    ParticipantCategory,
+    Product,
+    Rate,
+)
 from agence.models.crm import (
     AppSetting,
     ClientCategory,
@@ -19,6 +29,14 @@ from agence.models.parties import Address, Client, Contact, PartyDocument, Suppl
 from agence.models.users import LoginThrottle, Profile, ProfileRight, User, UserSession
 
 __all__ = [
+    "CatalogueDossier",
+    "CatalogueProgrammeItem",
+    "Costing",
+    "CostingLine",
+    "NegotiatedPrice",
+    "ParticipantCategory",
+    "Product",
+    "Rate",
     "Address",
     "AgencySite",
     "AppSetting",

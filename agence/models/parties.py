@@ -11,6 +11,13 @@ from sqlmodel import Field, SQLModel
 from agence.models.base import Timestamped, utcnow
 
 _ONE_PARTY = "(client_id IS NULL) <> (supplier_id IS NULL)"
+_ONE_OWNER = (
+    " + ".join(
+        f"(CASE WHEN {owner} IS NULL THEN 0 ELSE 1 END)"
+        for owner in ("client_id", "supplier_id", "product_id")
+    )
+    + " = 1"
+)
 
 
 class Client(Timestamped, table=True):
@@ -157,10 +164,10 @@ class Address(Timestamped, table=True):
 
 
 class PartyDocument(SQLModel, table=True):
-    """A private file of a client or supplier (signed contract, conditions, price list…)."""
+    """A private file of a client, a supplier or a product (signed contract, price list…)."""
 
     __tablename__ = "party_documents"
-    __table_args__ = (CheckConstraint(_ONE_PARTY, name="one_party"),)
+    __table_args__ = (CheckConstraint(_ONE_OWNER, name="one_owner"),)
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int | None = Field(
@@ -168,6 +175,9 @@ class PartyDocument(SQLModel, table=True):
     )
     supplier_id: int | None = Field(
         default=None, foreign_key="suppliers.id", index=True, ondelete="CASCADE"
+    )
+    product_id: int | None = Field(
+        default=None, foreign_key="products.id", index=True, ondelete="CASCADE"
     )
     title: str = Field(max_length=200)
     file_name: str = Field(max_length=200)

@@ -182,6 +182,8 @@ class ListSpec:
     default_sort: str = ""
     default_desc: bool = False
     tie_breaker: Any = None
+    then_by: tuple[Any, ...] = ()
+    """Sort expressions after the chosen column, before the tie-breaker (a time within a day)."""
     scope: Callable[[Select, Actor], Select] | None = None
     """Row-level access: narrows the query for the actor."""
     normalized_search: tuple[Any, ...] = ()
@@ -256,6 +258,8 @@ def _ordered(spec: ListSpec, statement: Select, query: ListQuery) -> Select:
     order = []
     if column is not None and column.sortable:
         order.append(column.expr.desc() if desc else column.expr.asc())
+    for expr in spec.then_by:
+        order.append(expr.desc() if desc else expr.asc())
     if spec.tie_breaker is not None:
         order.append(spec.tie_breaker.desc() if desc else spec.tie_breaker.asc())
     return statement.order_by(*order)

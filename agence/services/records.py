@@ -24,6 +24,8 @@ from agence.services.permissions import Action, Actor, Module
 M = TypeVar("M", bound=SQLModel)
 
 DUPLICATE = "Cette valeur est déjà utilisée."
+PARENT_KEY = "_parent_id"
+"""Where `validate` finds the file a new record is being added to."""
 
 
 class RecordNotFound(Exception):
@@ -215,6 +217,7 @@ def save(
     fields = resource.form_fields(record)
     clean, errors = parse_form(fields, data, resource.choices(session, parent_id))
     resource.parse_extra(session, data, clean, errors)
+    clean[PARENT_KEY] = parent_id
     for name, message in _unique_errors(session, resource, record, clean).items():
         errors.setdefault(name, message)
     resource.validate(session, actor, record, clean, errors)
