@@ -1,11 +1,20 @@
-"""Editable lists used by the client file: types of services, client categories."""
+"""Editable lists of the catalogue and the client file: types of services, participant
+categories, client categories."""
 
 from __future__ import annotations
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from agence.models import ClientCategory, ClientCategoryLink, ClientDiscount, ProductType
+from agence.models import (
+    ClientCategory,
+    ClientCategoryLink,
+    ClientDiscount,
+    ParticipantCategory,
+    Product,
+    ProductType,
+    Rate,
+)
 from agence.services.coded_lists import CodedListResource
 from agence.services.forms import FieldSpec
 from agence.services.listing import Column, ListSpec
@@ -27,10 +36,33 @@ class ProductTypeResource(CodedListResource):
         ).one()
         if used:
             return f"Ce type sert à {used} remise(s) client : désactivez-le plutôt."
+        products = session.exec(
+            select(func.count()).select_from(Product).where(Product.product_type_id == record.id)
+        ).one()
+        if products:
+            return f"Ce type sert à {products} prestation(s) : désactivez-le plutôt."
         return None
 
 
 PRODUCT_TYPES = ProductTypeResource()
+
+
+class ParticipantCategoryResource(CodedListResource):
+    model = ParticipantCategory
+    entity = "catégorie de participants"
+    new_title = "Nouvelle catégorie de participants"
+    list_name = "Catégories de participants"
+
+    def delete_problem(self, session: Session, record: ParticipantCategory) -> str | None:
+        used = session.exec(
+            select(func.count()).select_from(Rate).where(Rate.participant_category_id == record.id)
+        ).one()
+        if used:
+            return f"Cette catégorie sert à {used} tarif(s) : désactivez-la plutôt."
+        return None
+
+
+PARTICIPANT_CATEGORIES = ParticipantCategoryResource()
 
 
 def _categories_query():

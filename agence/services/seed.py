@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from agence.models import (
     AgencySite,
+    ParticipantCategory,
     PaymentMethod,
     PaymentTerm,
     ProductType,
@@ -24,6 +25,7 @@ from agence.models import (
 from agence.services import audit, passwords
 from agence.services.audit import AuditAction
 from agence.services.auth import normalize_email
+from agence.services.demo_catalogue import seed_catalogue
 from agence.services.demo_parties import seed_parties
 from agence.services.forms import FieldSpec, parse_form
 from agence.services.payment_terms import TermRule
@@ -129,6 +131,13 @@ PRODUCT_TYPES = (
     ("SALLE", "Salle"),
     ("DIVERS", "Divers"),
 )
+PARTICIPANT_CATEGORIES = (
+    ("ADULTE", "Adulte"),
+    ("ENFANT", "Enfant"),
+    ("ETUDIANT", "Étudiant"),
+    ("SENIOR", "Senior"),
+    ("GRATUIT", "Gratuit"),
+)
 OWN_CLIENTS_PROFILES = ("Commercial",)
 
 VAT_RATES = (
@@ -168,6 +177,12 @@ def seed_reference_data(session: Session) -> None:
     for position, (code, label) in enumerate(PRODUCT_TYPES, start=1):
         if session.exec(select(ProductType).where(ProductType.code == code)).first() is None:
             session.add(ProductType(code=code, label=label, position=position * 10))
+    for position, (code, label) in enumerate(PARTICIPANT_CATEGORIES, start=1):
+        existing = session.exec(
+            select(ParticipantCategory).where(ParticipantCategory.code == code)
+        ).first()
+        if existing is None:
+            session.add(ParticipantCategory(code=code, label=label, position=position * 10))
     for rate, label, collected, deductible in VAT_RATES:
         if session.exec(select(VatRate).where(VatRate.rate == rate)).first() is None:
             session.add(
@@ -339,6 +354,7 @@ def seed_demo(session: Session) -> bool:
         )
     session.flush()
     seed_parties(session)
+    seed_catalogue(session)
     return True
 
 
