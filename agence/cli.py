@@ -1,4 +1,4 @@
-"""The `agence` command: database upgrade, seeding, first administrator.
+"""The `agence` command: database upgrade, seeding, first administrator, costing check.
 
 Every command reads the same settings as the app (AGENCE_DATABASE_URL, AGENCE_DATA_DIR…).
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from pathlib import Path
 
@@ -85,6 +86,44 @@ def _user_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _costing_price(args: argparse.Namespace) -> int:
+    from agence.services import costing_json
+    from agence.services.pricing import PricingError
+
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        print(f"Erreur : fichier introuvable : {args.file}", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError):
+        print(
+            f"Erreur : impossible de lire {args.file} (fichier texte UTF-8 attendu).",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        results = costing_json.price_text(text)
+    except PricingError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0
+
+
+COSTING_PRICE_HELP = """\
+Lit une cotation en JSON et affiche son calcul, une entrée par taille de groupe.
+
+Clés : paying, free, staff (ou grid : liste de nombres de payants), client_free_rule
+{free, per_paying}, markup_percent, fee_per_group, fee_per_person, rounding, lines.
+Chaque ligne : label, unit_cost, basis (person|group), quantity, vat_rate, regime
+(margin|normal), applies_to (liste parmi paying, free, staff), capacity,
+supplier_free_rule {free, per_paying}, markup_percent, unit_sale_price, discount_percent, note.
+Les montants s'écrivent en chaînes ("950.00"). vat_rate est un pourcentage ("5.5") ; une
+valeur strictement entre 0 et 1 ("0.20") est lue comme une fraction (20 %) ; un « % » final
+("0.9%") impose le pourcentage.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agence", description="Agence : administration.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -111,6 +150,19 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--first-name", default="Admin")
     create.add_argument("--last-name", default="Agence")
     create.set_defaults(handler=_user_create)
+
+    costing = commands.add_parser("costing", help="Cotations (calcul hors application)")
+    costing_commands = costing.add_subparsers(dest="costing_command", required=True)
+    price = costing_commands.add_parser(
+        "price",
+        help="Calcule une cotation décrite en JSON",
+        description=COSTING_PRICE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    price.add_argument(
+        "file", metavar="FICHIER.json", help="Fichier JSON, ou - pour l'entrée standard"
+    )
+    price.set_defaults(handler=_costing_price)
     return parser
 
 
