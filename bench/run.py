@@ -4,6 +4,7 @@
    a filter, a sort), and the Excel export of those 10 000 rows.
 2. The client list page with filters on 100 000 clients (query + count), and the Excel export
    of the 100 000 clients (time and peak memory).
+3. The costing engine: a 60-line costing priced over a 10-size grid (per call, no database).
 
 SQLite by default; AGENCE_BENCH_DATABASE_URL runs the same on another database (which it
 empties).
@@ -115,6 +116,51 @@ def _export_in_child(database_url: str, data_dir: str, user_id: int) -> dict[str
     }
 
 
+def _pricing_benchmark() -> dict[str, object]:
+    """One `price_grid` call on a 60-line costing over 10 group sizes: what the costing screen
+    recomputes at each change."""
+    from decimal import Decimal
+
+    from agence.services.pricing import Basis, Consumer, Costing, FreeRule, Line, Regime, price_grid
+
+    everyone = frozenset(Consumer)
+    lines = []
+    for n in range(60):
+        if n % 4 == 0:
+            line = Line(f"Autocar {n}", Decimal("950.00"), Basis.GROUP, applies_to=everyone)
+        elif n % 4 == 1:
+            line = Line(f"Guide {n}", Decimal("180.00"), Basis.GROUP, capacity=30)
+        elif n % 4 == 2:
+            line = Line(
+                f"Hôtel {n}",
+                Decimal("64.50"),
+                quantity=Decimal(2),
+                vat_rate=Decimal(10),
+                supplier_free_rule=FreeRule(1, 20),
+                markup_percent=Decimal(15),
+            )
+        else:
+            line = Line(
+                f"Accompagnement {n}", Decimal("12.30"), regime=Regime.NORMAL, applies_to=everyone
+            )
+        lines.append(line)
+    costing = Costing(
+        lines=tuple(lines),
+        markup_percent=Decimal(18),
+        fee_per_group=Decimal(30),
+        rounding=Decimal("0.50"),
+        client_free_rule=FreeRule(1, 20),
+    )
+    sizes = list(range(10, 101, 10))
+    return {
+        "costing_60_lines_grid_of_10_sizes": {
+            **_timed(lambda: price_grid(costing, sizes, staff=2), repeat=200),
+            "lines": len(lines),
+            "sizes": len(sizes),
+        }
+    }
+
+
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="agence-bench-"))
     os.environ["AGENCE_DATA_DIR"] = str(work)
@@ -180,6 +226,7 @@ def main() -> int:
         "file_kib": round(sample.path.stat().st_size / 1024, 1),
     }
     results.update(_client_benchmarks(actor))
+    results.update(_pricing_benchmark())
 
     report = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
