@@ -16,7 +16,7 @@ from starlette.routing import Route
 from agence import routes
 from agence.db import get_engine, session_scope
 from agence.services import auth, documents, files
-from agence.services.permissions import AccessProblem, Action, Actor, Module
+from agence.services.permissions import AccessDenied, AccessProblem, Action, Actor, Module
 from agence.services.records import RecordNotFound
 from agence.settings import SESSION_COOKIE, get_settings
 
@@ -71,9 +71,9 @@ async def site_logo(request: Request) -> Response:
 
 
 async def document(request: Request) -> Response:
-    """A client's or supplier's document, for a user who may see that file."""
+    """A client's, supplier's or product's document, for a user who may see that file."""
     actor = _actor(request)
-    if actor is None or not actor.can(Module.THIRD_PARTIES, Action.SEE):
+    if actor is None:
         return _refused(actor)
     try:
         with session_scope() as session:
@@ -81,6 +81,8 @@ async def document(request: Request) -> Response:
                 session, actor, request.path_params["document_id"]
             )
             file_name, mime = found.file_name, found.mime_type
+    except AccessDenied:
+        return _refused(actor)
     except RecordNotFound:
         return PlainTextResponse("Document introuvable.", status_code=404)
     return FileResponse(path, filename=file_name, media_type=mime, headers=PRIVATE_HEADERS)

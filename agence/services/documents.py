@@ -1,4 +1,5 @@
-"""Private documents of a client or supplier (signed contracts, price lists, conditions)."""
+"""Private documents of a client, a supplier or a product (signed contracts, price lists,
+conditions, a site's brochure). A document needs the rights of the file it belongs to."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from agence.services.clients import CLIENTS
 from agence.services.forms import FormErrors
 from agence.services.listing import Column, ListSpec
 from agence.services.permissions import Action, Actor, Module
+from agence.services.products import PRODUCTS
 from agence.services.records import RecordNotFound, Resource, get_record
 from agence.services.suppliers import SUPPLIERS
 from agence.settings import get_settings
@@ -30,7 +32,11 @@ ALLOWED: dict[str, tuple[str, bytes | None]] = {
     ".odt": ("application/vnd.oasis.opendocument.text", b"PK"),
     ".txt": ("text/plain", None),
 }
-PARENTS: dict[str, Resource] = {"client_id": CLIENTS, "supplier_id": SUPPLIERS}
+PARENTS: dict[str, Resource] = {
+    "client_id": CLIENTS,
+    "supplier_id": SUPPLIERS,
+    "product_id": PRODUCTS,
+}
 
 
 def _parent(session: Session, actor: Actor, parent_field: str, parent_id: int):
@@ -68,6 +74,11 @@ def documents_list(parent_field: str) -> ListSpec:
 
 CLIENT_DOCUMENTS_LIST = documents_list("client_id")
 SUPPLIER_DOCUMENTS_LIST = documents_list("supplier_id")
+PRODUCT_DOCUMENTS_LIST = documents_list("product_id")
+
+
+def module_of(parent_field: str) -> Module:
+    return PARENTS[parent_field].module
 
 
 def store_document(
@@ -80,7 +91,7 @@ def store_document(
     title: str = "",
 ) -> PartyDocument:
     """Checks and keeps a file in the private folder; the row records who and when."""
-    actor.require(Module.THIRD_PARTIES, Action.EDIT)
+    actor.require(module_of(parent_field), Action.EDIT)
     parent = _parent(session, actor, parent_field, parent_id)
     name = Path(file_name).name[:200] or "document"
     extension = Path(name).suffix.lower()
@@ -128,7 +139,7 @@ def store_document(
 def remove_document(
     session: Session, actor: Actor, parent_field: str, parent_id: int, document_id: int
 ) -> None:
-    actor.require(Module.THIRD_PARTIES, Action.EDIT)
+    actor.require(module_of(parent_field), Action.EDIT)
     parent = _parent(session, actor, parent_field, parent_id)
     document = session.get(PartyDocument, document_id)
     if (
@@ -153,12 +164,12 @@ def remove_document(
 def readable_document(
     session: Session, actor: Actor, document_id: int
 ) -> tuple[Path, PartyDocument]:
-    """The file of a document the actor may see (through its client or supplier)."""
-    actor.require(Module.THIRD_PARTIES, Action.SEE)
+    """The file of a document the actor may see (through its client, supplier or product)."""
     document = session.get(PartyDocument, document_id)
     if document is None or document.deleted_at is not None:
         raise RecordNotFound("document", document_id)
-    parent_field = "client_id" if document.client_id is not None else "supplier_id"
+    parent_field = next(name for name in PARENTS if getattr(document, name) is not None)
+    actor.require(module_of(parent_field), Action.SEE)
     _parent(session, actor, parent_field, getattr(document, parent_field))
     path = get_settings().files_dir / document.stored_name
     if not path.is_file():

@@ -23,7 +23,7 @@ class DocumentsMixin(ListMixin, mixin=True):
         raise NotImplementedError
 
     def _list_module(self) -> Module:
-        return Module.THIRD_PARTIES
+        return documents.module_of(self._parent_field())
 
     def _conditions(self) -> tuple:
         column = getattr(PartyDocument, self._parent_field())
@@ -31,7 +31,7 @@ class DocumentsMixin(ListMixin, mixin=True):
 
     @rx.event
     def load_documents(self):
-        actor = self._require(Module.THIRD_PARTIES, Action.SEE)
+        actor = self._require(self._list_module(), Action.SEE)
         self._parent_id = None
         self.rows, self.total, self.document_error = [], 0, ""
         raw = self._page_param(routes.RECORD_PARAM)
@@ -45,15 +45,15 @@ class DocumentsMixin(ListMixin, mixin=True):
         except RecordNotFound:
             return
         self._parent_id = int(raw)
-        self.can_create = actor.can(Module.THIRD_PARTIES, Action.EDIT)
-        self.can_export = actor.can(Module.THIRD_PARTIES, Action.EXPORT)
+        self.can_create = actor.can(self._list_module(), Action.EDIT)
+        self.can_export = actor.can(self._list_module(), Action.EXPORT)
         spec = self._list_spec()
         self.sort, self.desc, self.page = spec.default_sort, spec.default_desc, 1
         self._refresh(actor)
 
     @rx.event
     async def upload_document(self, uploads: list[rx.UploadFile]):
-        actor = self._require(Module.THIRD_PARTIES, Action.EDIT)
+        actor = self._require(self._list_module(), Action.EDIT)
         if self._parent_id is None or not uploads:
             return
         stored = 0
@@ -83,7 +83,7 @@ class DocumentsMixin(ListMixin, mixin=True):
 
     @rx.event
     def remove_document(self, document_id: str):
-        actor = self._require(Module.THIRD_PARTIES, Action.EDIT)
+        actor = self._require(self._list_module(), Action.EDIT)
         if self._parent_id is None or not str(document_id).isdigit():
             return
         try:
