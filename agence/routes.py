@@ -25,6 +25,13 @@ PARAM_PAYMENT_TERMS = "/parametres/conditions-de-reglement"
 PARAM_VAT_RATES = "/parametres/taux-de-tva"
 PARAM_PRODUCT_TYPES = "/parametres/types-de-prestations"
 PARAM_CLIENT_CATEGORIES = "/parametres/categories-de-clients"
+PARAM_PARTICIPANT_CATEGORIES = "/parametres/categories-de-participants"
+
+CATALOGUE_PRODUCTS = "/catalogue/prestations"
+CATALOGUE_RATES = "/catalogue/tarifs"
+CATALOGUE_RATES_IMPORT = "/catalogue/import-tarifs"
+CATALOGUE_COSTINGS = "/catalogue/cotations"
+CATALOGUE_DOSSIERS = "/catalogue/dossiers"
 
 TIERS_CLIENTS = "/tiers/clients"
 TIERS_SUPPLIERS = "/tiers/fournisseurs"
@@ -138,6 +145,46 @@ NAVIGATION: tuple[NavEntry, ...] = (
         "Clients ou fournisseurs depuis Excel ou CSV.",
     ),
     NavEntry(
+        "Prestations",
+        CATALOGUE_PRODUCTS,
+        "package",
+        _see(Module.CATALOGUE),
+        "Catalogue",
+        "Visites, repas, hébergements, transports, guides : leurs conditions.",
+    ),
+    NavEntry(
+        "Tarifs",
+        CATALOGUE_RATES,
+        "receipt-euro",
+        _see(Module.CATALOGUE),
+        "Catalogue",
+        "Tous les tarifs par période, tranche et catégorie ; export et import Excel.",
+    ),
+    NavEntry(
+        "Cotations",
+        CATALOGUE_COSTINGS,
+        "calculator",
+        _see(Module.CATALOGUE),
+        "Catalogue",
+        "Coût, prix par payant, marge et TVA, grille par taille de groupe.",
+    ),
+    NavEntry(
+        "Dossiers catalogue",
+        CATALOGUE_DOSSIERS,
+        "book-open",
+        _see(Module.CATALOGUE),
+        "Catalogue",
+        "Produits tout faits : programme type et cotation.",
+    ),
+    NavEntry(
+        "Import de tarifs",
+        CATALOGUE_RATES_IMPORT,
+        "upload",
+        Right(Module.CATALOGUE, Action.CREATE),
+        "Catalogue",
+        "Des tarifs depuis Excel ou CSV.",
+    ),
+    NavEntry(
         "Utilisateurs",
         ADMIN_USERS,
         "users",
@@ -200,6 +247,14 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _see(Module.PARAMETERS),
         "Paramètres",
         "Visite, restauration, hébergement… (remises clients, catalogue).",
+    ),
+    NavEntry(
+        "Catégories de participants",
+        PARAM_PARTICIPANT_CATEGORIES,
+        "users-round",
+        _see(Module.PARAMETERS),
+        "Paramètres",
+        "Adulte, enfant, étudiant, senior, gratuit : pour les tarifs.",
     ),
     NavEntry(
         "Catégories de clients",

@@ -3,7 +3,9 @@
 from agence.pages import (  # noqa: F401
     admin,
     auth,
+    catalogue,
     clients,
+    costing,
     crm,
     home,
     imports,

@@ -17,6 +17,7 @@ from agence.components.forms import (
 from agence.components.layout import app_page, page_title
 from agence.components.parties import contact_and_address_tabs, documents_section
 from agence.services.audit_log import AUDIT_LIST
+from agence.services.client_prices import NEGOTIATED_PRICES
 from agence.services.clients import CATEGORY_FIELD, CLIENTS
 from agence.services.crm import NEXT_ACTION_FIELDS, REPORTS_LIST
 from agence.services.documents import CLIENT_DOCUMENTS_LIST
@@ -34,6 +35,7 @@ from agence.state.clients import (
     ClientDocumentsState,
     ClientFormState,
     ClientHistoryState,
+    ClientNegotiatedPricesState,
     ClientReportsState,
     ClientsListState,
 )
@@ -356,6 +358,15 @@ def _tabs() -> rx.Component:
                     dom_id="discounts",
                 ),
                 child_section(
+                    ClientNegotiatedPricesState,
+                    NEGOTIATED_PRICES.list_spec(),
+                    NEGOTIATED_PRICES.fields,
+                    title="Prix négociés par prestation",
+                    add_label="Ajouter un prix négocié",
+                    entity="prix négocié",
+                    dom_id="negotiated",
+                ),
+                child_section(
                     ClientContractsState,
                     CLIENT_CONTRACTS.list_spec(),
                     CLIENT_CONTRACTS.fields,
@@ -393,6 +404,7 @@ def _tabs() -> rx.Component:
         ClientContactsState.load_children,
         ClientAddressesState.load_children,
         ClientDiscountsState.load_children,
+        ClientNegotiatedPricesState.load_children,
         ClientContractsState.load_children,
         ClientDocumentsState.load_documents,
         ClientReportsState.load_for_client,

@@ -7,7 +7,11 @@ import reflex as rx
 from agence import routes
 from agence.components.forms import confirm_button
 from agence.components.resource_pages import ResourcePages, register
-from agence.services.catalogue_types import CLIENT_CATEGORIES, PRODUCT_TYPES
+from agence.services.catalogue_types import (
+    CLIENT_CATEGORIES,
+    PARTICIPANT_CATEGORIES,
+    PRODUCT_TYPES,
+)
 from agence.services.files import LOGO_MAX_BYTES
 from agence.services.payment_methods import PAYMENT_METHODS
 from agence.services.payment_terms import PAYMENT_TERMS
@@ -17,6 +21,8 @@ from agence.state.parameters import (
     LOGO_UPLOAD_ID,
     CategoriesListState,
     CategoryFormState,
+    ParticipantCategoriesListState,
+    ParticipantCategoryFormState,
     PaymentMethodFormState,
     PaymentMethodsListState,
     PaymentTermFormState,
@@ -177,6 +183,19 @@ register(
         record_title="Type de prestation",
         new_label="Nouveau type",
         entity="type de prestation",
+    )
+)
+register(
+    ResourcePages(
+        PARTICIPANT_CATEGORIES,
+        routes.PARAM_PARTICIPANT_CATEGORIES,
+        ParticipantCategoriesListState,
+        ParticipantCategoryFormState,
+        title="Catégories de participants",
+        subtitle="Adulte, enfant, étudiant, senior, gratuit : les catégories des tarifs.",
+        record_title="Catégorie de participants",
+        new_label="Nouvelle catégorie",
+        entity="catégorie de participants",
     )
 )
 register(

@@ -9,6 +9,7 @@ from agence.db import session_scope
 from agence.models import AuditEntry, VisitReport
 from agence.services import clients, crm, segments
 from agence.services.audit_log import AUDIT_LIST
+from agence.services.client_prices import NEGOTIATED_PRICES
 from agence.services.clients import CLIENTS, DuplicateWarning
 from agence.services.documents import CLIENT_DOCUMENTS_LIST
 from agence.services.forms import FormErrors, value_for_input
@@ -237,6 +238,11 @@ class ClientAddressesState(_ClientChildren, AppState):
 class ClientDiscountsState(ChildMixin, AppState):
     def _resource(self):
         return CLIENT_DISCOUNTS
+
+
+class ClientNegotiatedPricesState(ChildMixin, AppState):
+    def _resource(self):
+        return NEGOTIATED_PRICES
 
 
 class ClientContractsState(ChildMixin, AppState):

@@ -7,7 +7,11 @@ import reflex as rx
 from agence import routes
 from agence.db import session_scope
 from agence.services import files
-from agence.services.catalogue_types import CLIENT_CATEGORIES, PRODUCT_TYPES
+from agence.services.catalogue_types import (
+    CLIENT_CATEGORIES,
+    PARTICIPANT_CATEGORIES,
+    PRODUCT_TYPES,
+)
 from agence.services.forms import FormErrors
 from agence.services.payment_methods import PAYMENT_METHODS
 from agence.services.payment_terms import PAYMENT_TERMS
@@ -131,6 +135,19 @@ class ProductTypeFormState(FormMixin, AppState):
 
     def _list_route(self) -> str:
         return routes.PARAM_PRODUCT_TYPES
+
+
+class ParticipantCategoriesListState(ListMixin, AppState):
+    def _resource(self):
+        return PARTICIPANT_CATEGORIES
+
+
+class ParticipantCategoryFormState(FormMixin, AppState):
+    def _resource(self):
+        return PARTICIPANT_CATEGORIES
+
+    def _list_route(self) -> str:
+        return routes.PARAM_PARTICIPANT_CATEGORIES
 
 
 class CategoriesListState(ListMixin, AppState):

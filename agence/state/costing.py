@@ -1,0 +1,259 @@
+"""The costing screen: the costing being typed lives here as text; every change is priced at once
+by the pure engine (no database), and only a product added or a change of day, group size or
+client re-reads the catalogue. « Enregistrer » writes the costing and its lines in one
+transaction."""
+
+from __future__ import annotations
+
+import reflex as rx
+from sqlmodel import select
+
+from agence import routes
+from agence.db import session_scope
+from agence.models.catalogue import CatalogueDossier
+from agence.services import costings, records
+from agence.services.costings import COSTINGS, LINE_FIELD_NAMES
+from agence.services.forms import FormErrors
+from agence.services.listing import ChoiceFilter
+from agence.services.permissions import Action, Actor, Module
+from agence.services.products import PRODUCTS_LIST
+from agence.services.records import RecordNotFound
+from agence.state.base import AppState
+from agence.state.forms import FIX_ERRORS, NOT_READY, SAVED
+
+CATALOGUE_READ_FIELDS = ("service_date", "paying", "client_id")
+"""Header fields whose change re-reads the tariffs and the client's preferential rates."""
+BOOL_FIELDS = ("for_paying", "for_free", "for_staff")
+
+
+class CostingState(AppState):
+    header: dict[str, str] = {}
+    lines: list[dict[str, str]] = []
+    header_errors: dict[str, str] = {}
+    line_errors: list[str] = []
+    line_results: list[dict[str, str]] = []
+    summary: dict[str, str] = {}
+    grid: list[dict[str, str]] = []
+    client_options: list[list[str]] = []
+    type_options: list[list[str]] = []
+    supplier_options: list[list[str]] = []
+    search_text: str = ""
+    search_type: str = ""
+    search_supplier: str = ""
+    search_results: list[dict[str, str]] = []
+    title: str = ""
+    is_new: bool = True
+    not_found: bool = False
+    loaded: bool = False
+    can_edit: bool = False
+    can_delete: bool = False
+    dirty: bool = False
+    template_of: str = ""
+    template_url: str = ""
+    form_key: int = 0
+    _costing_id: int | None = None
+    _ready: bool = False
+
+    @rx.var
+    def has_results(self) -> bool:
+        return bool(self.summary)
+
+    def _edit_action(self) -> Action:
+        return Action.CREATE if self._costing_id is None else Action.EDIT
+
+    def _reprice(self) -> None:
+        result = costings.evaluate(self.header, self.lines)
+        self.header_errors = result.header_errors
+        self.line_errors = result.line_errors
+        self.line_results = result.line_results
+        self.summary = result.summary
+        self.grid = result.grid
+
+    def _load_options(self, actor: Actor) -> None:
+        with session_scope() as session:
+            self.client_options = [list(o) for o in costings.client_choices(session, actor)]
+            filters = {f.key: f for f in PRODUCTS_LIST.filters if isinstance(f, ChoiceFilter)}
+            self.type_options = [list(o) for o in filters["product_type"].choices(session)]
+            self.supplier_options = [list(o) for o in filters["supplier"].choices(session)]
+
+    @rx.event
+    def load(self):
+        raw = self._page_param(routes.RECORD_PARAM)
+        costing_id = None if raw == routes.NEW_RECORD else (int(raw) if raw.isdigit() else False)
+        actor = self._require(Module.CATALOGUE, Action.CREATE if costing_id is None else Action.SEE)
+        self._ready, self.loaded, self.not_found, self.dirty = False, False, False, False
+        self.search_text, self.search_results = "", []
+        self.template_of, self.template_url = "", ""
+        if costing_id is False or (costing_id is not None and len(raw) > 11):
+            self.not_found = True
+            return
+        try:
+            with session_scope() as session:
+                if costing_id is None:
+                    header, lines = costings.default_header(), []
+                else:
+                    header, lines = costings.costing_values(session, actor, costing_id)
+                    dossier = session.exec(
+                        select(CatalogueDossier).where(CatalogueDossier.costing_id == costing_id)
+                    ).first()
+                    if dossier is not None:
+                        self.template_of = dossier.name
+                        self.template_url = routes.record_url(routes.CATALOGUE_DOSSIERS, dossier.id)
+        except RecordNotFound:
+            self.not_found = True
+            return
+        self._costing_id = costing_id
+        self.header, self.lines = header, lines
+        self.is_new = costing_id is None
+        self.title = header["name"] or COSTINGS.new_title
+        self.can_edit = actor.can(Module.CATALOGUE, self._edit_action())
+        self.can_delete = not self.is_new and actor.can(Module.CATALOGUE, Action.DELETE)
+        self._load_options(actor)
+        self._reprice()
+        self.form_key += 1
+        self.loaded, self._ready = True, True
+
+    @rx.event
+    def set_header(self, name: str, value: str):
+        actor = self._require(Module.CATALOGUE, self._edit_action())
+        if not self._ready or name not in self.header:
+            return
+        self.header = {**self.header, name: str(value)[:2000]}
+        if name in CATALOGUE_READ_FIELDS and any(line.get("product_id") for line in self.lines):
+            self._refresh_catalogue(actor)
+        self.dirty = True
+        self._reprice()
+
+    def _refresh_catalogue(self, actor: Actor) -> None:
+        with session_scope() as session:
+            self.lines = costings.refresh_catalogue_lines(session, self.header, self.lines)
+
+    def _set_line(self, index: int, name: str, value: str) -> None:
+        if not self._ready or name not in LINE_FIELD_NAMES or not 0 <= index < len(self.lines):
+            return
+        lines = list(self.lines)
+        lines[index] = costings.edit_line(lines[index], name, value[:200])
+        self.lines = lines
+        self.dirty = True
+        self._reprice()
+
+    @rx.event
+    def set_line(self, index: int, name: str, value: str):
+        self._require(Module.CATALOGUE, self._edit_action())
+        self._set_line(int(index), str(name), str(value))
+
+    @rx.event
+    def tick_line(self, index: int, name: str, ticked: bool):
+        self._require(Module.CATALOGUE, self._edit_action())
+        if name in BOOL_FIELDS:
+            self._set_line(int(index), name, costings.ON if ticked else "")
+
+    @rx.event
+    def add_blank_line(self):
+        self._require(Module.CATALOGUE, self._edit_action())
+        if not self._ready or len(self.lines) >= costings.MAX_LINES:
+            return
+        self.lines = [*self.lines, costings.blank_line()]
+        self.dirty = True
+        self._reprice()
+
+    @rx.event
+    def remove_line(self, index: int):
+        self._require(Module.CATALOGUE, self._edit_action())
+        if not self._ready or not 0 <= index < len(self.lines):
+            return
+        self.lines = [line for position, line in enumerate(self.lines) if position != index]
+        self.dirty = True
+        self._reprice()
+
+    @rx.event
+    def move_line(self, index: int, step: int):
+        self._require(Module.CATALOGUE, self._edit_action())
+        target = index + (1 if step > 0 else -1)
+        if not self._ready or not (0 <= index < len(self.lines) and 0 <= target < len(self.lines)):
+            return
+        lines = list(self.lines)
+        lines[index], lines[target] = lines[target], lines[index]
+        self.lines = lines
+        self.dirty = True
+        self._reprice()
+
+    def _search(self) -> None:
+        with session_scope() as session:
+            self.search_results = costings.search_products(
+                session, self.search_text, self.search_type, self.search_supplier
+            )
+
+    @rx.event
+    def search_changed(self, text: str):
+        self._require(Module.CATALOGUE, Action.SEE)
+        self.search_text = str(text)[:100]
+        self._search()
+
+    @rx.event
+    def search_filter_changed(self, name: str, value: str):
+        self._require(Module.CATALOGUE, Action.SEE)
+        if name == "product_type":
+            self.search_type = str(value)
+        elif name == "supplier":
+            self.search_supplier = str(value)
+        self._search()
+
+    @rx.event
+    def add_product(self, product_id: str):
+        self._require(Module.CATALOGUE, self._edit_action())
+        if (
+            not self._ready
+            or not str(product_id).isdigit()
+            or len(self.lines) >= costings.MAX_LINES
+        ):
+            return
+        try:
+            with session_scope() as session:
+                line = costings.line_from_product(session, int(product_id), self.header)
+        except RecordNotFound:
+            return rx.toast.error("Cette prestation n'existe plus.")
+        self.lines = [*self.lines, line]
+        self.dirty = True
+        self._reprice()
+        return rx.toast.success(f"Ajouté : {line['label']}")
+
+    @rx.event
+    def save(self):
+        actor = self._require(Module.CATALOGUE, self._edit_action())
+        if not self._ready:
+            return rx.toast.error(NOT_READY)
+        try:
+            with session_scope() as session:
+                costing = costings.save_costing(
+                    session, actor, self._costing_id, self.header, self.lines
+                )
+                saved_id, name = costing.id, costing.name
+        except FormErrors as problem:
+            self.header_errors = {**self.header_errors, **problem.errors}
+            message = problem.errors.get("") or problem.errors.get("lines") or FIX_ERRORS
+            return rx.toast.error(message)
+        except RecordNotFound:
+            self.not_found = True
+            return
+        self.dirty = False
+        toast = rx.toast.success(f"{SAVED} {name}")
+        if self._costing_id is None:
+            return [toast, rx.redirect(routes.record_url(routes.CATALOGUE_COSTINGS, saved_id))]
+        self.title = name
+        return toast
+
+    @rx.event
+    def delete(self):
+        actor = self._require(Module.CATALOGUE, Action.DELETE)
+        if not self._ready or self._costing_id is None:
+            return
+        try:
+            with session_scope() as session:
+                records.delete(session, actor, COSTINGS, self._costing_id)
+        except FormErrors as problem:
+            return rx.toast.error(problem.errors.get("", FIX_ERRORS))
+        except RecordNotFound:
+            self.not_found = True
+            return
+        return [rx.toast.success("Supprimé."), rx.redirect(routes.CATALOGUE_COSTINGS)]
