@@ -1,4 +1,5 @@
-"""Import of clients or suppliers from Excel or CSV."""
+"""Imports from Excel or CSV: clients or suppliers (Tiers), tariffs (Catalogue). One page
+layout serves both, each with its own state and right."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ import reflex as rx
 
 from agence import routes
 from agence.components.layout import app_page, page_title
-from agence.services.imports import MAX_ROWS, TARGETS
-from agence.state.imports import ImportState
+from agence.services.imports import MAX_ROWS, targets_of
+from agence.services.permissions import Module
+from agence.state.imports import ImportState, RateImportState
 
 UPLOAD_ID = "import_file"
 
 
-def _mapping_table() -> rx.Component:
-    state = ImportState
+def _mapping_table(state) -> rx.Component:
     return rx.box(
         rx.table.root(
             rx.table.header(
@@ -56,8 +57,7 @@ def _mapping_table() -> rx.Component:
     )
 
 
-def _report() -> rx.Component:
-    state = ImportState
+def _report(state) -> rx.Component:
     return rx.cond(
         state.checked,
         rx.vstack(
@@ -102,19 +102,20 @@ def _report() -> rx.Component:
     )
 
 
-@app_page(routes.TIERS_IMPORT, "Import", ImportState.open_import)
-def import_page() -> rx.Component:
-    state = ImportState
+def _import_layout(state, title: str, module: Module, hint: str = "") -> rx.Component:
     return rx.vstack(
         page_title(
-            "Import de tiers",
+            title,
             subtitle=f"Un fichier Excel (.xlsx) ou CSV, {MAX_ROWS} lignes au plus, la "
-            "première ligne donnant les noms des colonnes.",
+            "première ligne donnant les noms des colonnes." + hint,
         ),
         rx.hstack(
             rx.text("Importer des", size="3"),
             rx.el.select(
-                *[rx.el.option(target.label, value=key) for key, target in TARGETS.items()],
+                *[
+                    rx.el.option(target.label, value=key)
+                    for key, target in targets_of(module).items()
+                ],
                 value=state.target,
                 on_change=state.choose_target,
                 class_name="agence-select",
@@ -164,7 +165,7 @@ def import_page() -> rx.Component:
                     "colonne (aperçu des premières lignes).",
                     size="2",
                 ),
-                _mapping_table(),
+                _mapping_table(state),
                 rx.cond(
                     state.mapping_error != "",
                     rx.text(
@@ -202,11 +203,28 @@ def import_page() -> rx.Component:
                 rx.cond(
                     state.result != "", rx.callout(state.result, icon="info", id="import-result")
                 ),
-                _report(),
+                _report(state),
                 spacing="3",
                 width="100%",
             ),
         ),
         spacing="4",
         width="100%",
+    )
+
+
+@app_page(routes.TIERS_IMPORT, "Import", ImportState.open_import)
+def import_page() -> rx.Component:
+    return _import_layout(ImportState, "Import de tiers", Module.THIRD_PARTIES)
+
+
+@app_page(routes.CATALOGUE_RATES_IMPORT, "Import de tarifs", RateImportState.open_import)
+def rate_import_page() -> rx.Component:
+    return _import_layout(
+        RateImportState,
+        "Import de tarifs",
+        Module.CATALOGUE,
+        " Chaque ligne nomme sa prestation (nom exact) ; les tarifs qui en chevauchent un "
+        "autre sont refusés. Rien n'est importé si une ligne est refusée, sauf « Importer "
+        "les lignes valides ».",
     )

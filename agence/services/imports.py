@@ -1,4 +1,4 @@
-"""Importing clients or suppliers from an Excel or CSV file.
+"""Importing clients, suppliers or tariffs from an Excel or CSV file.
 
 Each line goes through the very form rules of the application (records.save), inside a
 savepoint: a refused line is rolled back alone and reported with its number. A check is the
@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,12 +21,13 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from agence.models import User
+from agence.models import ParticipantCategory, Product, User
 from agence.services import audit, formats
 from agence.services.audit import AuditAction
 from agence.services.clients import CLIENT_TYPES, CLIENTS, LANGUAGES, STATUSES
-from agence.services.forms import FieldSpec, FormErrors
+from agence.services.forms import REQUIRED, FieldSpec, FormErrors
 from agence.services.permissions import Action, Actor, Module
+from agence.services.rates import DAYS, RATES
 from agence.services.records import Resource, save
 from agence.services.suppliers import SUPPLIER_TYPES, SUPPLIERS, VAT_REGIMES
 from agence.services.text import normalize_text
@@ -45,7 +47,52 @@ class Target:
     synonyms: dict[str, str]
     labels_of: dict[str, dict[str, str]]
     """Choice fields whose cells may hold the French label instead of the code."""
+    extra_fields: tuple[FieldSpec, ...] = ()
+    """Columns that are not fields of the form (a sales rep's e-mail, a product's name)."""
+    lookups: dict[str, Callable[[Session], dict[str, str]]] = field(default_factory=dict)
+    """Fields whose cell names a record (« Adulte », « Visite du château… »): normalized
+    text → the id to submit."""
+    required_any: tuple[str, ...] = ("name", "last_name")
+    """At least one of these columns must be mapped."""
+    parent_field: str = ""
+    """The column that names the file each line is added to (a tariff's product)."""
 
+    @property
+    def module(self) -> Module:
+        return self.resource.module
+
+
+def _products_by_name(session: Session) -> dict[str, str]:
+    return {
+        normalize_text(name): str(product_id)
+        for product_id, name in session.exec(
+            select(Product.id, Product.name).where(Product.deleted_at.is_(None))  # type: ignore[union-attr]
+        )
+    }
+
+
+def _categories_by_name(session: Session) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for category_id, code, label in session.exec(
+        select(ParticipantCategory.id, ParticipantCategory.code, ParticipantCategory.label)
+    ):
+        found[normalize_text(code)] = found[normalize_text(label)] = str(category_id)
+    return found
+
+
+PRODUCT_FIELD = FieldSpec("product", "Prestation (nom exact)", required=True)
+RATE_FIELDS = (
+    "label",
+    "participant_category_id",
+    "valid_from",
+    "valid_to",
+    "days",
+    "min_group",
+    "max_group",
+    "purchase_price",
+    "sale_price",
+    "markup_percent",
+)
 
 TARGETS: dict[str, Target] = {
     "clients": Target(
@@ -154,13 +201,53 @@ TARGETS: dict[str, Target] = {
         },
         {"supplier_type": SUPPLIER_TYPES, "default_vat_regime": VAT_REGIMES},
     ),
+    "tarifs": Target(
+        "tarifs",
+        "Tarifs",
+        RATES,
+        (PRODUCT_FIELD.name, *RATE_FIELDS),
+        {
+            "prestation": "product",
+            "produit": "product",
+            "libelle": "label",
+            "categorie": "participant_category_id",
+            "du": "valid_from",
+            "debut": "valid_from",
+            "au": "valid_to",
+            "fin": "valid_to",
+            "jours": "days",
+            "de": "min_group",
+            "payants de": "min_group",
+            "min": "min_group",
+            "a": "max_group",
+            "max": "max_group",
+            "achat": "purchase_price",
+            "prix d'achat": "purchase_price",
+            "prix d achat ttc": "purchase_price",
+            "prix d'achat ttc": "purchase_price",
+            "vente": "sale_price",
+            "prix de vente": "sale_price",
+            "prix de vente ttc": "sale_price",
+            "majoration": "markup_percent",
+        },
+        {"days": DAYS},
+        extra_fields=(PRODUCT_FIELD,),
+        lookups={"product": _products_by_name, "participant_category_id": _categories_by_name},
+        required_any=("product",),
+        parent_field="product",
+    ),
 }
 SALES_REP_FIELD = FieldSpec("sales_rep_email", "Commercial (e-mail)", "email")
+TARGETS["clients"] = replace(TARGETS["clients"], extra_fields=(SALES_REP_FIELD,))
+
+
+def targets_of(module: Module) -> dict[str, Target]:
+    return {key: target for key, target in TARGETS.items() if target.module == module}
 
 
 def field_specs(target: Target) -> dict[str, FieldSpec]:
     specs = {spec.name: spec for spec in target.resource.fields}
-    specs[SALES_REP_FIELD.name] = SALES_REP_FIELD
+    specs.update({spec.name: spec for spec in target.extra_fields})
     return {name: specs[name] for name in target.fields}
 
 
@@ -293,14 +380,26 @@ def _translate(target: Target, name: str, value: str) -> str:
 
 
 def _row_data(
-    session: Session, target: Target, mapping: dict[str, str], row: list[str], reps: dict[str, int]
+    session: Session,
+    target: Target,
+    mapping: dict[str, str],
+    row: list[str],
+    reps: dict[str, int],
+    lookups: dict[str, dict[str, str]],
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     data: dict[str, Any] = dict(target.resource.defaults(session))
     problems: list[tuple[str, str]] = []
+    labels = {name: spec.label for name, spec in field_specs(target).items()}
     for index, name in mapping.items():
         if name == IGNORE or not index.isdigit() or int(index) >= len(row):
             continue
         value = _translate(target, name, row[int(index)])
+        if name in lookups and value:
+            found = lookups[name].get(normalize_text(value))
+            if found is None:
+                problems.append((labels[name], f"« {value} » introuvable."))
+                continue
+            value = found
         if name == SALES_REP_FIELD.name:
             if value:
                 rep = reps.get(value.lower())
@@ -322,9 +421,9 @@ def check_mapping(target: Target, mapping: dict[str, str]) -> None:
     if twice:
         labels = ", ".join(field_specs(target)[name].label for name in sorted(twice))
         raise FormErrors({"mapping": f"Un même champ choisi pour plusieurs colonnes : {labels}."})
-    name_fields = {"name", "last_name"}
-    if not name_fields & set(chosen):
-        raise FormErrors({"mapping": "Associez au moins la colonne du nom."})
+    if not set(target.required_any) & set(chosen):
+        wanted = field_specs(target)[target.required_any[0]].label
+        raise FormErrors({"mapping": f"Associez au moins la colonne « {wanted} »."})
 
 
 def process(
@@ -338,9 +437,10 @@ def process(
 ) -> ImportReport:
     """Runs every line through the form rules, each in a savepoint. The caller decides to
     commit (import) or roll back (check) the whole transaction."""
-    actor.require(Module.THIRD_PARTIES, Action.CREATE)
     target = TARGETS[target_key]
+    actor.require(target.module, Action.CREATE)
     check_mapping(target, mapping)
+    lookups = {name: lookup(session) for name, lookup in target.lookups.items()}
     labels = {name: spec.label for name, spec in field_specs(target).items()}
     reps = {
         email.lower(): user_id
@@ -353,13 +453,19 @@ def process(
         progress.total = len(table.rows)
     for offset, row in enumerate(table.rows):
         line = offset + 2  # the header is line 1
-        data, problems = _row_data(session, target, mapping, row, reps)
+        data, problems = _row_data(session, target, mapping, row, reps, lookups)
+        parent_id = None
+        if target.parent_field and not problems:
+            raw_parent = str(data.get(target.parent_field) or "")
+            if not raw_parent.isdigit():
+                problems.append((labels[target.parent_field], REQUIRED))
+            parent_id = int(raw_parent) if raw_parent.isdigit() else None
         for label, message in problems:
             report.errors.append(LineError(line, label, message))
         if not problems:
             savepoint = session.begin_nested()
             try:
-                save(session, actor, target.resource, None, data)
+                save(session, actor, target.resource, None, data, parent_id)
                 savepoint.commit()
                 report.valid += 1
             except FormErrors as problem:

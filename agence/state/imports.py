@@ -22,8 +22,10 @@ def _stash_path(token: str):
     return get_settings().data_dir / "imports" / f"{token}.json"
 
 
-class ImportState(AppState):
-    target: str = "clients"
+class ImportMixin(rx.State, mixin=True):
+    """One import page per module: its targets are the importable lists of that module."""
+
+    target: str = ""
     file_name: str = ""
     headers: list[str] = []
     preview: list[list[str]] = []
@@ -40,6 +42,12 @@ class ImportState(AppState):
     progress: int = 0
     result: str = ""
     _token: str = ""
+
+    def _module(self) -> Module:
+        raise NotImplementedError
+
+    def _targets(self) -> dict[str, imports.Target]:
+        return imports.targets_of(self._module())
 
     def _options(self) -> None:
         target = imports.TARGETS[self.target]
@@ -60,15 +68,17 @@ class ImportState(AppState):
 
     @rx.event
     def open_import(self):
-        self._require(Module.THIRD_PARTIES, Action.CREATE)
+        self._require(self._module(), Action.CREATE)
+        if self.target not in self._targets():
+            self.target = next(iter(self._targets()))
         self._options()
         self._forget_report()
         self.running, self.progress = False, 0
 
     @rx.event
     def choose_target(self, target: str):
-        self._require(Module.THIRD_PARTIES, Action.CREATE)
-        if target not in imports.TARGETS:
+        self._require(self._module(), Action.CREATE)
+        if target not in self._targets():
             return
         self.target = target
         self._options()
@@ -79,8 +89,8 @@ class ImportState(AppState):
 
     @rx.event
     async def upload_file(self, uploads: list[rx.UploadFile]):
-        self._require(Module.THIRD_PARTIES, Action.CREATE)
-        if not uploads:
+        self._require(self._module(), Action.CREATE)
+        if not uploads or self.target not in self._targets():
             return
         upload = uploads[0]
         data = await upload.read(imports.MAX_BYTES + 1)
@@ -105,7 +115,9 @@ class ImportState(AppState):
 
     @rx.event
     def map_column(self, index: str, field: str):
-        self._require(Module.THIRD_PARTIES, Action.CREATE)
+        self._require(self._module(), Action.CREATE)
+        if self.target not in self._targets():
+            return
         valid = {name for name, _ in imports.field_options(imports.TARGETS[self.target])}
         if str(index) in self.mapping and field in valid:
             self.mapping = {**self.mapping, str(index): field}
@@ -125,13 +137,13 @@ class ImportState(AppState):
     @rx.event(background=True)
     async def check_file(self):
         async with self:
-            actor = self._require(Module.THIRD_PARTIES, Action.CREATE)
+            actor = self._require(self._module(), Action.CREATE)
         await self._run(actor, import_it=False, only_valid=False)
 
     @rx.event(background=True)
     async def import_file(self, only_valid: bool):
         async with self:
-            actor = self._require(Module.THIRD_PARTIES, Action.CREATE)
+            actor = self._require(self._module(), Action.CREATE)
         await self._run(actor, import_it=True, only_valid=bool(only_valid))
 
     async def _run(self, actor, *, import_it: bool, only_valid: bool) -> None:
@@ -181,3 +193,17 @@ class ImportState(AppState):
                     if report.imported
                     else "Rien n'a été importé : des lignes sont à corriger."
                 )
+
+
+class ImportState(ImportMixin, AppState):
+    """Clients or suppliers."""
+
+    def _module(self) -> Module:
+        return Module.THIRD_PARTIES
+
+
+class RateImportState(ImportMixin, AppState):
+    """The catalogue's tariffs."""
+
+    def _module(self) -> Module:
+        return Module.CATALOGUE

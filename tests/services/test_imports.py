@@ -183,7 +183,7 @@ def test_a_mapping_needs_the_name_and_no_field_twice(admin):
     table = imports.Table(headers=["A", "B"], rows=[["x", "y"]])
     with session_scope() as session, pytest.raises(FormErrors) as refused:
         imports.check(session, admin, "clients", table, {"0": "email", "1": ""})
-    assert "nom" in refused.value.errors["mapping"]
+    assert "Associez au moins la colonne" in refused.value.errors["mapping"]
     with session_scope() as session, pytest.raises(FormErrors) as refused:
         imports.check(session, admin, "clients", table, {"0": "name", "1": "name"})
     assert "plusieurs colonnes" in refused.value.errors["mapping"]
@@ -214,3 +214,84 @@ def test_progress_counts_the_lines(admin):
             progress=progress,
         )
     assert (progress.done, progress.total) == (1, 1)
+
+
+# --- Tariffs ----------------------------------------------------------------------------------
+
+RATE_HEADERS = ["Prestation", "Catégorie", "Du", "Au", "Jours", "De", "À", "Prix d'achat TTC"]
+
+
+def _rates(session):
+    from agence.models import Rate
+
+    return session.exec(select(Rate).order_by(Rate.min_group)).all()
+
+
+@pytest.fixture
+def castle(session, admin):
+    from tests.factories import make_product
+
+    return make_product(session, "Château de Blois")
+
+
+def test_tariffs_are_imported_under_the_product_named_on_each_line(session, admin, castle):
+    rows = [
+        RATE_HEADERS,
+        [
+            "château de blois",
+            "Adulte",
+            "01/01/2027",
+            "31/12/2027",
+            "Tous les jours",
+            "1",
+            "19",
+            "15,50",
+        ],
+        ["Château de Blois", "ADULTE", "2027-01-01", "2027-12-31", "tous", "20", "", "13"],
+    ]
+    report = _run(admin, rows, target="tarifs")
+    assert (report.imported, report.errors) == (2, [])
+    with session_scope() as check:
+        found = _rates(check)
+        assert [(r.product_id, r.min_group, r.max_group, str(r.purchase_price)) for r in found] == [
+            (castle.id, 1, 19, "15.5000"),
+            (castle.id, 20, None, "13.0000"),
+        ]
+
+
+def test_a_tariff_import_with_an_unknown_product_or_an_overlap_imports_nothing(admin, castle):
+    rows = [
+        RATE_HEADERS,
+        ["Château de Blois", "Adulte", "01/01/2027", "31/12/2027", "tous", "1", "", "15"],
+        ["Château de Blois", "Adulte", "01/06/2027", "30/06/2027", "tous", "10", "30", "14"],
+        ["Château de Nulle-Part", "Adulte", "01/01/2027", "31/12/2027", "tous", "1", "", "9"],
+    ]
+    report = _run(admin, rows, target="tarifs")
+    assert report.imported == 0
+    assert {(e.line, e.field) for e in report.errors} == {
+        (3, "Ligne"),
+        (4, "Prestation (nom exact)"),
+    }
+    assert "chevauche" in next(e.message for e in report.errors if e.line == 3)
+    assert "introuvable" in next(e.message for e in report.errors if e.line == 4)
+    with session_scope() as check:
+        assert _rates(check) == []
+    kept = _run(admin, rows, target="tarifs", only_valid=True)
+    assert kept.imported == 1
+
+
+def test_a_tariff_import_needs_the_product_column_and_the_catalogue_right(session, castle):
+    table = imports.Table(headers=["Du"], rows=[["01/01/2027"]])
+    admin = actor_for(make_user(session, email="admin2@agence.fr"))
+    with session_scope() as work, pytest.raises(FormErrors) as refused:
+        imports.check(work, admin, "tarifs", table, {"0": "valid_from"})
+    assert "Prestation" in refused.value.errors["mapping"]
+    tiers_only = actor_for(
+        make_user(
+            session,
+            email="tiers@agence.fr",
+            rights={Right(Module.THIRD_PARTIES, a) for a in Action},
+        )
+    )
+    with session_scope() as work, pytest.raises(AccessDenied):
+        imports.check(work, tiers_only, "tarifs", table, {"0": "product"})
