@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
+from decimal import Decimal
 
 from sqlmodel import Session, select
 
 from agence.db import session_scope
-from agence.models import AgencySite, Profile, User
+from agence.models import (
+    AgencySite,
+    Client,
+    ParticipantCategory,
+    Product,
+    ProductType,
+    Profile,
+    Rate,
+    Supplier,
+    User,
+    VatRate,
+)
 from agence.services import auth, passwords
 from agence.services.permissions import ALL_RIGHTS, Actor, Right
 from agence.services.profiles import set_rights
 from agence.services.seed import seed_reference_data
+from agence.services.text import normalize_text
 
 PASSWORD = "Motdepasse123"
 _counter = itertools.count(1)
@@ -84,3 +98,125 @@ def sign_in(user: User, password: str = PASSWORD) -> str:
 
 def profile_named(session: Session, name: str) -> Profile:
     return session.exec(select(Profile).where(Profile.name == name)).one()
+
+
+# --- Third parties and the catalogue (reference data must be seeded first) ---------------------
+
+
+def make_actor(
+    session: Session,
+    rights: set[Right] | frozenset[Right] = frozenset(ALL_RIGHTS),
+    *,
+    own_clients_only: bool = False,
+) -> Actor:
+    """A signed-in sales rep with the given rights, limited to his clients if asked."""
+    profile = make_profile(session, rights)
+    if own_clients_only:
+        profile.own_clients_only = True
+        session.add(profile)
+        session.commit()
+    user = make_user(session, profile=profile)
+    user.is_sales_rep = True
+    session.add(user)
+    session.commit()
+    return actor_for(user)
+
+
+def make_client(session: Session, name: str = "", sales_rep_id: int | None = None) -> Client:
+    number = next(_counter)
+    name = name or f"Client {number}"
+    client = Client(
+        name=name,
+        search_name=normalize_text(name),
+        client_type="ce",
+        account_code=f"411C{number:06d}",
+        sales_rep_id=sales_rep_id,
+    )
+    session.add(client)
+    session.commit()
+    return client
+
+
+def make_supplier(session: Session, name: str = "", **values) -> Supplier:
+    number = next(_counter)
+    name = name or f"Fournisseur {number}"
+    supplier = Supplier(
+        name=name,
+        search_name=normalize_text(name),
+        supplier_type=values.pop("supplier_type", "site"),
+        account_code=f"401F{number:06d}",
+        **values,
+    )
+    session.add(supplier)
+    session.commit()
+    return supplier
+
+
+def product_type_id(session: Session, code: str) -> int:
+    return session.exec(select(ProductType.id).where(ProductType.code == code)).one()
+
+
+def category_id(session: Session, code: str) -> int:
+    return session.exec(
+        select(ParticipantCategory.id).where(ParticipantCategory.code == code)
+    ).one()
+
+
+def vat_rate_id(session: Session, rate: str) -> int:
+    return session.exec(select(VatRate.id).where(VatRate.rate == Decimal(rate))).one()
+
+
+def make_product(
+    session: Session,
+    name: str = "",
+    *,
+    type_code: str = "VISITE",
+    supplier: Supplier | None = None,
+    **values,
+) -> Product:
+    """A product written directly (the form's defaults are tested through PRODUCTS)."""
+    name = name or f"Prestation {next(_counter)}"
+    product = Product(
+        name=name,
+        search_name=normalize_text(name),
+        search_text=normalize_text(f"{name} {supplier.name if supplier else ''}"),
+        product_type_id=product_type_id(session, type_code),
+        supplier_id=supplier.id if supplier else None,
+        **values,
+    )
+    session.add(product)
+    session.commit()
+    return product
+
+
+def make_rate(
+    session: Session,
+    product: Product,
+    valid_from: date,
+    valid_to: date,
+    purchase: str = "10.00",
+    *,
+    min_group: int = 1,
+    max_group: int | None = None,
+    days: str = "tous",
+    category: str = "ADULTE",
+    sale: str | None = None,
+    markup: str | None = None,
+    label: str = "",
+) -> Rate:
+    rate = Rate(
+        product_id=product.id or 0,
+        label=label,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        days=days,
+        min_group=min_group,
+        max_group=max_group,
+        participant_category_id=category_id(session, category),
+        purchase_price=Decimal(purchase),
+        sale_price=Decimal(sale) if sale is not None else None,
+        markup_percent=Decimal(markup) if markup is not None else None,
+    )
+    session.add(rate)
+    session.commit()
+    return rate
