@@ -210,9 +210,16 @@ def _line_error_text(errors: dict[str, str]) -> str:
     return " ; ".join(f"{labels.get(name, name)} : {message}" for name, message in errors.items())
 
 
+def _client_choice(header: dict[str, str]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The typed client id as the field's only choice: parsing needs no database, and
+    `save_costing` checks that the client exists and is within the user's reach."""
+    raw = (header.get("client_id") or "").strip()
+    return {"client_id": ((raw, raw),) if raw.isdigit() else ()}
+
+
 def parse_costing(header: dict[str, str], lines: list[dict[str, str]]) -> ParsedCosting:
     """Parses the typed costing; the engine's costing only when every field is valid."""
-    clean, header_errors = parse_form(HEADER_FIELDS, header)
+    clean, header_errors = parse_form(HEADER_FIELDS, header, _client_choice(header))
     grid: list[int] = []
     try:
         grid = parse_grid(clean.get("grid") or "")
@@ -441,27 +448,38 @@ def no_rate_message(day: date, paying: int) -> str:
     return f"Aucun tarif valable le {formats.day(day)} pour {paying} payants."
 
 
-def _apply_rate(line: dict[str, str], rate: Rate | None, header: dict[str, str]) -> None:
+def _sale_typed_by_hand(line: dict[str, str], shown: Rate | None) -> bool:
+    """Whether the line's sale price, markup or discount was typed by the user: neither the
+    client's preferential rate nor the tariff the line shows (`shown`) put it there."""
+    if line.get("price_from_client") == ON:
+        return False
+    if line.get("discount_percent"):
+        return True
+    from_tariff = (
+        _money_input(shown.sale_price if shown else None),
+        _money_input(shown.markup_percent if shown else None),
+    )
+    return (line.get("unit_sale_price") or "", line.get("markup_percent") or "") != from_tariff
+
+
+def _apply_rate(
+    line: dict[str, str], rate: Rate | None, header: dict[str, str], sale_typed: bool
+) -> None:
     if rate is None:
-        line["rate_id"] = ""
+        # The figures stay those of the tariff the line shows (`rate_id`), flagged.
         line["flag"] = no_rate_message(_lookup_day(header), _paying(header))
         return
     line["flag"] = ""
     line["rate_id"] = str(rate.id)
     if line.get("cost_from_rate") == ON:
         line["unit_cost"] = formats.decimal_for_input(rate.purchase_price)
-        if line.get("price_from_client") != ON:
+        if not sale_typed and line.get("price_from_client") != ON:
             line["unit_sale_price"] = _money_input(rate.sale_price)
             line["markup_percent"] = _money_input(rate.markup_percent)
 
 
 def _apply_preference(line: dict[str, str], preference: Preference, rate: Rate | None) -> None:
     """The client's preferential rate on a line whose sale price nobody typed by hand."""
-    typed_by_hand = line.get("price_from_client") != ON and (
-        line.get("discount_percent") or (line.get("unit_sale_price") and rate is None)
-    )
-    if typed_by_hand:
-        return
     if preference is NONE:
         if line.get("price_from_client") == ON:
             line["unit_sale_price"] = _money_input(rate.sale_price if rate else None)
@@ -478,6 +496,7 @@ def _apply_preference(line: dict[str, str], preference: Preference, rate: Rate |
         line["markup_percent"] = ""
     else:
         line["unit_sale_price"] = _money_input(rate.sale_price if rate else None)
+        line["markup_percent"] = _money_input(rate.markup_percent if rate else None)
 
 
 def refresh_catalogue_lines(
@@ -498,9 +517,14 @@ def refresh_catalogue_lines(
             line["flag"] = ""
             refreshed.append(line)
             continue
+        shown_id = _id_or_none(line.get("rate_id"))
+        sale_typed = _sale_typed_by_hand(
+            line, session.get(Rate, shown_id) if shown_id is not None else None
+        )
         rate = find_rate(session, product.id or 0, day, paying)
-        _apply_rate(line, rate, header)
-        _apply_preference(line, preference_for(session, client_id, product, day), rate)
+        _apply_rate(line, rate, header, sale_typed)
+        if not sale_typed:
+            _apply_preference(line, preference_for(session, client_id, product, day), rate)
         refreshed.append(line)
     return refreshed
 
