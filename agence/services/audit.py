@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -46,7 +46,7 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, Decimal):
         # 20, 20.0 and 20.00 are one amount: the stored scale must not look like a change.
         return format(value.normalize(), "f")
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, StrEnum):
         return value.value

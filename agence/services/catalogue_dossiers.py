@@ -172,7 +172,8 @@ PROGRAMME_LIST = ListSpec(
         Column("product", "Prestation", Product.name, width=30, phone=False),
     ),
     default_sort="day",
-    then_by=(CatalogueProgrammeItem.start_time,),
+    # Within a day: by time, the slots without a time last (on every database).
+    then_by=(col(CatalogueProgrammeItem.start_time).is_(None), CatalogueProgrammeItem.start_time),
     tie_breaker=CatalogueProgrammeItem.id,
 )
 
@@ -272,6 +273,7 @@ def programme(session: Session, dossier_id: int) -> list[dict[str, str]]:
         .where(CatalogueProgrammeItem.dossier_id == dossier_id)
         .order_by(
             col(CatalogueProgrammeItem.day),
+            col(CatalogueProgrammeItem.start_time).is_(None),
             col(CatalogueProgrammeItem.start_time),
             col(CatalogueProgrammeItem.id),
         )
