@@ -367,3 +367,21 @@ def test_a_document_of_a_deleted_client_cannot_be_read(admin, session, client_id
     session.commit()
     with pytest.raises(RecordNotFound):
         read(admin, document.id)
+
+
+def test_a_product_document_needs_the_catalogue_rights_not_the_third_parties_ones(session):
+    from tests.factories import make_product, reference_data
+
+    reference_data()
+    product_id = make_product(session, "Visite de Blois").id or 0
+    catalogue_only = make_actor(session, {r for r in ALL_RIGHTS if r.module == Module.CATALOGUE})
+    document = store(catalogue_only, product_id, "brochure.pdf", pdf(), parent_field="product_id")
+    assert stored(document.id).product_id == product_id
+    assert read(catalogue_only, document.id)[1].title == "brochure"
+    third_parties_only = make_actor(
+        session, {r for r in ALL_RIGHTS if r.module == Module.THIRD_PARTIES}
+    )
+    with pytest.raises(AccessDenied):
+        read(third_parties_only, document.id)
+    with pytest.raises(AccessDenied):
+        store(third_parties_only, product_id, "tarifs.pdf", pdf(), parent_field="product_id")
