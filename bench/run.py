@@ -5,6 +5,7 @@
 2. The client list page with filters on 100 000 clients (query + count), and the Excel export
    of the 100 000 clients (time and peak memory).
 3. The costing engine: a 60-line costing priced over a 10-size grid (per call, no database).
+4. The tariff lookup (`find_rate`) among 50 000 tariffs (5 000 products × 10), per call.
 
 SQLite by default; AGENCE_BENCH_DATABASE_URL runs the same on another database (which it
 empties).
@@ -161,6 +162,57 @@ def _pricing_benchmark() -> dict[str, object]:
     }
 
 
+PRODUCTS = 5_000
+RATE_LOOKUPS = 2_000
+
+
+def _rate_lookup_benchmark() -> dict[str, object]:
+    """`find_rate` for a random product, day and group size among 50 000 tariffs: what the
+    costing screen does for each catalogue line when the date or the group size changes.
+    Days run to mid-2028, past the tariffs, so that some lookups find none (a flagged line)."""
+    import random
+    from datetime import date, timedelta
+
+    from sqlmodel import func, select
+
+    from agence.db import session_scope
+    from agence.models.catalogue import Rate
+    from agence.services.rates import find_rate
+    from bench.data import add_products_with_rates
+
+    with session_scope() as session:
+        products = add_products_with_rates(session, PRODUCTS)
+    with session_scope() as session:
+        tariffs = session.exec(select(func.count()).select_from(Rate)).one()
+    rng = random.Random(17)
+    first, days = date(2026, 1, 1), (date(2028, 6, 30) - date(2026, 1, 1)).days
+    calls = [
+        (rng.choice(products), first + timedelta(days=rng.randrange(days)), rng.randint(8, 60))
+        for _ in range(RATE_LOOKUPS)
+    ]
+    durations, found = [], 0
+    with session_scope() as session:
+        find_rate(session, products[0], first, 20)  # warm the connection and the statement
+        for product_id, day, paying in calls:
+            start = time.perf_counter()
+            rate = find_rate(session, product_id, day, paying)
+            durations.append((time.perf_counter() - start) * 1000)
+            found += rate is not None
+    durations.sort()
+    return {
+        "rate_lookup_among_50k_tariffs": {
+            "mean_ms": round(statistics.fmean(durations), 3),
+            "median_ms": round(statistics.median(durations), 3),
+            "p95_ms": round(durations[int(len(durations) * 0.95) - 1], 3),
+            "max_ms": round(durations[-1], 3),
+            "calls": len(durations),
+            "found": found,
+            "tariffs": tariffs,
+            "products": len(products),
+        }
+    }
+
+
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="agence-bench-"))
     os.environ["AGENCE_DATA_DIR"] = str(work)
@@ -227,6 +279,7 @@ def main() -> int:
     }
     results.update(_client_benchmarks(actor))
     results.update(_pricing_benchmark())
+    results.update(_rate_lookup_benchmark())
 
     report = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
