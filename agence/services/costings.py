@@ -9,7 +9,7 @@ catalogue: when a line is added, or the date, the group size or the client chang
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,7 +24,7 @@ from agence.services import audit, formats, pricing
 from agence.services.audit import AuditAction
 from agence.services.client_prices import NONE, Preference, preference_for
 from agence.services.clients import visible_clients
-from agence.services.forms import FieldSpec, FormErrors, parse_form, value_for_input
+from agence.services.forms import REQUIRED, FieldSpec, FormErrors, parse_form, value_for_input
 from agence.services.listing import Column, ListQuery, ListSpec, fetch_page
 from agence.services.permissions import Action, Actor, Module
 from agence.services.products import BASES, PRODUCTS_LIST
@@ -40,6 +40,8 @@ ROUNDINGS: dict[str, str] = {
 LINE_BASES: dict[str, str] = {"person": "Par personne", "group": "Par groupe / unité"}
 REGIMES: dict[str, str] = {"margin": "Marge", "normal": "Normale"}
 CONSUMERS = (("for_paying", "payants"), ("for_free", "gratuits"), ("for_staff", "accomp."))
+UNPRICED_FIELDS = ("name", "notes")
+"""Header fields the price does not depend on: a costing is priced before it is named."""
 MAX_LINES = 200
 MAX_GRID_SIZES = 12
 DEFAULT_GRID = "20,25,30,35,40,45,50"
@@ -106,6 +108,7 @@ HIDDEN_LINE_KEYS = (
     "price_note",
     "supplier",
     "flag",
+    "tier_costs",
 )
 _keys = itertools.count(1)
 
@@ -139,6 +142,7 @@ def edit_line(line: dict[str, str], name: str, value: str) -> dict[str, str]:
     changed = {**line, name: value}
     if name == "unit_cost":
         changed["cost_from_rate"] = ""
+        changed["tier_costs"] = ""
     if name in ("unit_sale_price", "discount_percent", "markup_percent"):
         changed["price_from_client"] = ""
         changed["price_note"] = ""
@@ -276,7 +280,8 @@ def parse_costing(header: dict[str, str], lines: list[dict[str, str]]) -> Parsed
         except pricing.PricingError as exc:
             line_errors[-1] = str(exc)
     costing = None
-    if not header_errors and not any(line_errors):
+    pricing_errors = {k: v for k, v in header_errors.items() if k not in UNPRICED_FIELDS}
+    if not pricing_errors and not any(line_errors):
         try:
             costing = pricing.Costing(
                 lines=tuple(engine_lines),
@@ -336,10 +341,53 @@ def _line_detail(line: pricing.PricedLine) -> str:
     return detail
 
 
+def encode_tier_costs(costs: dict[int, Decimal]) -> str:
+    """{20: 13, 25: 13} → "20:13;25:13": the page keeps each line's cost per grid size."""
+    return ";".join(f"{size}:{cost}" for size, cost in sorted(costs.items()))
+
+
+def decode_tier_costs(text: str) -> dict[int, Decimal]:
+    costs: dict[int, Decimal] = {}
+    for part in (text or "").split(";"):
+        size, _, cost = part.partition(":")
+        if size.isdigit() and cost:
+            try:
+                costs[int(size)] = Decimal(cost)
+            except ArithmeticError:
+                continue
+    return costs
+
+
+def _grid_with_tiers(
+    costing: pricing.Costing,
+    lines: list[dict[str, str]],
+    sizes: list[int],
+    free: int,
+    staff: int,
+) -> list[pricing.PricedGroup]:
+    """The grid, each size priced with the tariff of its own tier for the lines that follow
+    their tariff (15,50 € below 20 payants, 13 € from 20…)."""
+    tiers = [decode_tier_costs(line.get("tier_costs", "")) for line in lines]
+    priced = []
+    for size in sizes:
+        engine_lines = tuple(
+            replace(line, unit_cost=costs[size]) if size in costs else line
+            for line, costs in zip(costing.lines, tiers, strict=True)
+        )
+        at_size = replace(costing, lines=engine_lines)
+        priced.append(pricing.price(at_size, pricing.group_for(at_size, size, free, staff)))
+    return priced
+
+
 def evaluate(header: dict[str, str], lines: list[dict[str, str]]) -> Evaluation:
     """Prices the typed costing for its group and over its grid; no database."""
     parsed = parse_costing(header, lines)
-    result = Evaluation(parsed.header_errors, parsed.line_errors)
+    shown_errors = {
+        name: message
+        for name, message in parsed.header_errors.items()
+        if not (name == "name" and message == REQUIRED)  # asked for when saving
+    }
+    result = Evaluation(shown_errors, parsed.line_errors)
     if parsed.costing is None:
         result.line_results = [{} for _ in lines]
         return result
@@ -349,8 +397,8 @@ def evaluate(header: dict[str, str], lines: list[dict[str, str]]) -> Evaluation:
             costing, clean["paying"], clean.get("free") or 0, clean.get("staff") or 0
         )
         priced = pricing.price(costing, group)
-        grid = pricing.price_grid(
-            costing, parsed.grid, clean.get("free") or 0, clean.get("staff") or 0
+        grid = _grid_with_tiers(
+            costing, lines, parsed.grid, clean.get("free") or 0, clean.get("staff") or 0
         )
     except pricing.PricingError as exc:
         result.header_errors[""] = str(exc)
@@ -525,8 +573,27 @@ def refresh_catalogue_lines(
         _apply_rate(line, rate, header, sale_typed)
         if not sale_typed:
             _apply_preference(line, preference_for(session, client_id, product, day), rate)
+        line["tier_costs"] = _tier_costs(session, line, header)
         refreshed.append(line)
     return refreshed
+
+
+def _tier_costs(session: Session, line: dict[str, str], header: dict[str, str]) -> str:
+    """The line's tariff cost at each size of the grid, when its cost follows the tariff."""
+    product_id = _id_or_none(line.get("product_id"))
+    if product_id is None or line.get("cost_from_rate") != ON:
+        return ""
+    try:
+        sizes = parse_grid(header.get("grid") or "")
+    except ValueError:
+        return ""
+    day = _lookup_day(header)
+    costs = {}
+    for size in sizes:
+        rate = find_rate(session, product_id, day, size)
+        if rate is not None:
+            costs[size] = rate.purchase_price
+    return encode_tier_costs(costs)
 
 
 def line_from_product(session: Session, product_id: int, header: dict[str, str]) -> dict[str, str]:
@@ -635,13 +702,15 @@ def costing_values(
 def _flag_only(
     session: Session, header: dict[str, str], lines: list[dict[str, str]]
 ) -> list[dict[str, str]]:
-    """Flags the catalogue lines without a tariff for the saved day, changing nothing else."""
+    """Flags the catalogue lines without a tariff for the saved day and reads their cost per
+    grid size, changing nothing else."""
     day, paying = _lookup_day(header), _paying(header)
-    if not header.get("service_date"):
-        return lines
     for line in lines:
+        line["tier_costs"] = _tier_costs(session, line, header)
         product_id = _id_or_none(line.get("product_id"))
-        if product_id is not None and find_rate(session, product_id, day, paying) is None:
+        if not header.get("service_date") or product_id is None:
+            continue
+        if find_rate(session, product_id, day, paying) is None:
             line["flag"] = no_rate_message(day, paying)
     return lines
 

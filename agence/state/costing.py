@@ -21,8 +21,9 @@ from agence.services.records import RecordNotFound
 from agence.state.base import AppState
 from agence.state.forms import FIX_ERRORS, NOT_READY, SAVED
 
-CATALOGUE_READ_FIELDS = ("service_date", "paying", "client_id")
-"""Header fields whose change re-reads the tariffs and the client's preferential rates."""
+CATALOGUE_READ_FIELDS = ("service_date", "paying", "client_id", "grid")
+"""Header fields whose change re-reads the tariffs (of the day, the group size, each size of
+the grid) and the client's preferential rates."""
 BOOL_FIELDS = ("for_paying", "for_free", "for_staff")
 
 

@@ -285,3 +285,21 @@ def test_product_documents_and_tariff_import_need_the_catalogue_rights(browser, 
         browser.run(ProductDocumentsState, "remove_document", "1")
     with pytest.raises(AccessDenied):
         browser.run(RateImportState, "open_import")
+
+
+def test_each_size_of_the_grid_is_priced_with_the_tariff_of_its_own_tier(
+    browser, session, catalogue
+):
+    browser.sign_in(make_user(session))
+    state = _new_costing(browser)
+    browser.run(CostingState, "set_header", "service_date", SPRING.isoformat())
+    browser.run(CostingState, "set_header", "paying", "20")
+    browser.run(CostingState, "add_product", str(catalogue["castle"].id))
+    browser.run(CostingState, "add_product", str(catalogue["guide"].id))
+    browser.run(CostingState, "set_header", "grid", "10, 20")
+    costs = {row["paying"]: row["total_cost"] for row in state.grid}
+    # 10 × 15,50 (tier 1–19) + 180 ; 20 × 13 (tier 20+) + 180
+    assert costs["10"].startswith("335,00") and costs["20"].startswith("440,00")
+    browser.run(CostingState, "set_line", 0, "unit_cost", "12")  # typed: no tariff any more
+    costs = {row["paying"]: row["total_cost"] for row in state.grid}
+    assert costs["10"].startswith("300,00") and costs["20"].startswith("420,00")
