@@ -59,6 +59,10 @@ def _add_from_catalogue(page: Page, search: str, name: str, index: int) -> None:
 
 def _open_worked_example(page: Page) -> None:
     page.goto("/catalogue/dossiers")
+    # The demo has one catalogue dossier: first a search that finds none, so that the count
+    # shows when the (debounced) search for the dossier has been applied.
+    page.locator("#list-search").fill("aucun dossier de ce nom")
+    expect(page.locator("#list-count")).to_have_text("0 résultat(s)")
     page.locator("#list-search").fill("Journée châteaux")
     expect(page.locator("#list-count")).to_have_text("1 résultat(s)")
     page.get_by_role("link", name="Journée châteaux de la Loire").click()
