@@ -537,11 +537,14 @@ def _grid_card() -> rx.Component:
     )
 
 
-def _actions() -> rx.Component:
+def _actions(suffix: str = "") -> rx.Component:
+    """Save, back, delete: above the costing and again below it (ids differ: one per page)."""
     return rx.flex(
         rx.cond(
             S.can_edit,
-            rx.button(rx.icon("save", size=16), "Enregistrer", on_click=S.save, id="costing-save"),
+            rx.button(
+                rx.icon("save", size=16), "Enregistrer", on_click=S.save, id="costing-save" + suffix
+            ),
         ),
         rx.link(
             rx.button("Retour aux cotations", variant="soft", color_scheme="gray"),
@@ -559,7 +562,10 @@ def _actions() -> rx.Component:
         rx.cond(
             S.can_delete,
             confirm_button(
-                "Supprimer", "Supprimer cette cotation ?", S.delete, button_id="costing-delete"
+                "Supprimer",
+                "Supprimer cette cotation ?",
+                S.delete,
+                button_id="costing-delete" + suffix,
             ),
         ),
         spacing="3",
@@ -580,5 +586,5 @@ def costing_page() -> rx.Component:
         _lines_card(),
         _results_card(),
         _grid_card(),
-        _actions(),
+        _actions("-bottom"),
     )
