@@ -1,6 +1,14 @@
 """All tables; importing this package registers them on SQLModel.metadata."""
 
 from agence.models.audit import AuditEntry
+from agence.models.bookings import (
+    Booking,
+    BookingCounter,
+    BookingEvent,
+    BookingProgrammeItem,
+    BookingType,
+    BookingVersion,
+)
 from agence.models.catalogue import (
     CatalogueDossier,
     CatalogueProgrammeItem,
@@ -29,6 +37,12 @@ from agence.models.parties import Address, Client, Contact, PartyDocument, Suppl
 from agence.models.users import LoginThrottle, Profile, ProfileRight, User, UserSession
 
 __all__ = [
+    "Booking",
+    "BookingCounter",
+    "BookingEvent",
+    "BookingProgrammeItem",
+    "BookingType",
+    "BookingVersion",
     "CatalogueDossier",
     "CatalogueProgrammeItem",
     "Costing",

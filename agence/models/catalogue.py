@@ -131,6 +131,9 @@ class Costing(Timestamped, table=True):
     notes: str = Field(default="", max_length=2000)
     is_template: bool = Field(default=False, index=True)
     """The costing of a catalogue dossier: listed with its dossier, not among the quick costings."""
+    for_booking: bool = Field(default=False, index=True)
+    """The costing of a dossier's version (bookings.costing_id, booking_versions.costing_id):
+    not a quick costing either."""
     created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     deleted_at: datetime | None = Field(default=None)
 

@@ -178,7 +178,7 @@ PROGRAMME_LIST = ListSpec(
 )
 
 
-def _parse_time(raw: str) -> time:
+def parse_time(raw: str) -> time:
     raw = raw.strip().lower().replace("h", ":").replace(" ", "")
     if raw.endswith(":"):
         raw += "00"
@@ -238,7 +238,7 @@ class ProgrammeItemResource(Resource[CatalogueProgrammeItem]):
             clean[time_key] = None
             if clean.get(text_key):
                 try:
-                    clean[time_key] = _parse_time(clean[text_key])
+                    clean[time_key] = parse_time(clean[text_key])
                 except ValueError as exc:
                     errors.setdefault(text_key, str(exc))
         start, end = clean.get("start_time"), clean.get("end_time")

@@ -644,19 +644,36 @@ def client_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
     return [(str(i), name) for i, name in session.exec(statement)]
 
 
-def get_costing(session: Session, actor: Actor, costing_id: int) -> Costing:
-    actor.require(Module.CATALOGUE, Action.SEE)
+def get_costing(
+    session: Session, actor: Actor, costing_id: int, module: Module = Module.CATALOGUE
+) -> Costing:
+    """A costing within the actor's reach: through the catalogue a quick costing or a catalogue
+    dossier's, through the dossiers (module « dossiers ») the costing of a dossier."""
+    actor.require(module, Action.SEE)
     costing = session.get(Costing, costing_id)
     if (
         costing is None
         or costing.deleted_at is not None
+        or costing.for_booking != (module == Module.BOOKINGS)
         or not _accessible_client(session, actor, costing.client_id)
     ):
         raise RecordNotFound("cotation", costing_id)
     return costing
 
 
-def _line_values(line: CostingLine, supplier_name: str) -> dict[str, str]:
+def quote(header: dict[str, str], lines: list[dict[str, str]]) -> pricing.PricedGroup | None:
+    """The priced result for the costing's own group, or None while something is invalid."""
+    parsed = parse_costing(header, lines)
+    if parsed.costing is None:
+        return None
+    clean = parsed.header
+    group = pricing.group_for(
+        parsed.costing, clean["paying"], clean.get("free") or 0, clean.get("staff") or 0
+    )
+    return pricing.price(parsed.costing, group)
+
+
+def line_values(line: CostingLine, supplier_name: str) -> dict[str, str]:
     values = {spec.name: value_for_input(spec, getattr(line, spec.name)) for spec in LINE_FIELDS}
     values.update(
         key=new_key(),
@@ -676,10 +693,10 @@ def _line_values(line: CostingLine, supplier_name: str) -> dict[str, str]:
 
 
 def costing_values(
-    session: Session, actor: Actor, costing_id: int
+    session: Session, actor: Actor, costing_id: int, module: Module = Module.CATALOGUE
 ) -> tuple[dict[str, str], list[dict[str, str]]]:
     """The saved costing as the page edits it; catalogue lines re-checked for their tariff."""
-    costing = get_costing(session, actor, costing_id)
+    costing = get_costing(session, actor, costing_id, module)
     header = {
         spec.name: value_for_input(spec, getattr(costing, spec.name)) for spec in HEADER_FIELDS
     }
@@ -694,7 +711,7 @@ def costing_values(
         .order_by(col(CostingLine.position), col(CostingLine.id))
     ).all()
     lines = [
-        _line_values(line, name or ("Agence" if line.product_id else "")) for line, name in rows
+        line_values(line, name or ("Agence" if line.product_id else "")) for line, name in rows
     ]
     return header, _flag_only(session, header, lines)
 
@@ -732,9 +749,10 @@ def save_costing(
     costing_id: int | None,
     header: dict[str, str],
     lines: list[dict[str, str]],
+    module: Module = Module.CATALOGUE,
 ) -> Costing:
     """Writes the costing and all its lines, or nothing (FormErrors with the messages)."""
-    actor.require(Module.CATALOGUE, Action.CREATE if costing_id is None else Action.EDIT)
+    actor.require(module, Action.CREATE if costing_id is None else Action.EDIT)
     parsed = parse_costing(header, lines)
     errors = dict(parsed.header_errors)
     client_id = parsed.header.get("client_id")
@@ -749,7 +767,7 @@ def save_costing(
         costing = Costing(name="", created_by_id=actor.user_id)
         before: dict[str, Any] = {}
     else:
-        costing = get_costing(session, actor, costing_id)
+        costing = get_costing(session, actor, costing_id, module)
         old_lines = list(
             session.exec(select(CostingLine).where(CostingLine.costing_id == costing.id)).all()
         )
@@ -861,7 +879,11 @@ def _costings_query():
             Costing.updated_at.label("updated_at"),
         )
         .outerjoin(Client, Client.id == Costing.client_id)  # type: ignore[arg-type]
-        .where(Costing.deleted_at.is_(None), col(Costing.is_template).is_(False))  # type: ignore[union-attr]
+        .where(
+            Costing.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(Costing.is_template).is_(False),
+            col(Costing.for_booking).is_(False),
+        )
     )
 
 
@@ -907,7 +929,7 @@ class CostingResource(Resource[Costing]):
         return COSTINGS_LIST
 
     def accessible(self, session: Session, actor: Actor, record: Costing) -> bool:
-        return _accessible_client(session, actor, record.client_id)
+        return not record.for_booking and _accessible_client(session, actor, record.client_id)
 
     def delete_problem(self, session: Session, record: Costing) -> str | None:
         dossier = session.exec(

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from agence.models import (
     AgencySite,
+    BookingType,
     ParticipantCategory,
     PaymentMethod,
     PaymentTerm,
@@ -138,6 +139,14 @@ PARTICIPANT_CATEGORIES = (
     ("SENIOR", "Senior"),
     ("GRATUIT", "Gratuit"),
 )
+BOOKING_TYPES = (
+    ("VISITE", "Visite"),
+    ("JOURNEE", "Journée"),
+    ("SEJOUR", "Séjour"),
+    ("SEMINAIRE", "Séminaire"),
+    ("SCOLAIRE", "Scolaire"),
+    ("INCENTIVE", "Incentive"),
+)
 OWN_CLIENTS_PROFILES = ("Commercial",)
 
 VAT_RATES = (
@@ -183,6 +192,9 @@ def seed_reference_data(session: Session) -> None:
         ).first()
         if existing is None:
             session.add(ParticipantCategory(code=code, label=label, position=position * 10))
+    for position, (code, label) in enumerate(BOOKING_TYPES, start=1):
+        if session.exec(select(BookingType).where(BookingType.code == code)).first() is None:
+            session.add(BookingType(code=code, label=label, position=position * 10))
     for rate, label, collected, deductible in VAT_RATES:
         if session.exec(select(VatRate).where(VatRate.rate == rate)).first() is None:
             session.add(

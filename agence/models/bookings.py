@@ -1,0 +1,141 @@
+"""Dossiers (group bookings): the booking, its versions (costing and programme), its history
+of status changes, its programme and the counters that number it per site and year."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from agence.models.base import Timestamped, utcnow
+
+
+class BookingType(Timestamped, table=True):
+    """Visite, journée, séjour, séminaire, scolaire, incentive: an editable list."""
+
+    __tablename__ = "booking_types"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    label: str = Field(max_length=80)
+    position: int = Field(default=0)
+    active: bool = Field(default=True)
+
+
+class BookingCounter(SQLModel, table=True):
+    """The last number given to a dossier of a site in a year, taken under a row lock."""
+
+    __tablename__ = "booking_counters"
+
+    site_id: int = Field(foreign_key="agency_sites.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    last_number: int = Field(default=0)
+
+
+class Booking(Timestamped, table=True):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        UniqueConstraint("site_id", "year", "number", name="uq_bookings_site_year_number"),
+        Index("ix_bookings_status_starts_on", "status", "starts_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=30, unique=True)
+    site_id: int = Field(foreign_key="agency_sites.id", index=True)
+    year: int
+    number: int
+    title: str = Field(max_length=200)
+    search_text: str = Field(default="", max_length=600)
+    booking_type_id: int = Field(foreign_key="booking_types.id", index=True)
+    status: str = Field(default="demande", max_length=20, index=True)
+    client_id: int = Field(foreign_key="clients.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contacts.id", ondelete="SET NULL")
+    sales_rep_id: int | None = Field(
+        default=None, foreign_key="users.id", index=True, ondelete="SET NULL"
+    )
+    catalogue_dossier_id: int | None = Field(
+        default=None, foreign_key="catalogue_dossiers.id", ondelete="SET NULL"
+    )
+    starts_on: date = Field(index=True)
+    ends_on: date = Field(index=True)
+    start_time: time | None = Field(default=None)
+    end_time: time | None = Field(default=None)
+    paying: int = Field(default=20)
+    free: int = Field(default=0)
+    staff: int = Field(default=0)
+    language: str = Field(default="fr", max_length=2)
+    nationality: str = Field(default="", max_length=60)
+    meeting_place: str = Field(default="", max_length=300)
+    coach_company: str = Field(default="", max_length=200)
+    driver_phone: str = Field(default="", max_length=30)
+    reduced_mobility: bool = Field(default=False)
+    dietary_needs: str = Field(default="", max_length=1000)
+    internal_notes: str = Field(default="", max_length=4000)
+    option_until: date | None = Field(default=None, index=True)
+    """Until when the client's option holds (status « option »)."""
+    quote_sent_on: date | None = Field(default=None)
+    version: int = Field(default=1)
+    """The current version; amendments after confirmation add one."""
+    costing_id: int | None = Field(default=None, foreign_key="costings.id", ondelete="SET NULL")
+    """The costing of the current version."""
+    price_per_paying: Decimal = Field(default=Decimal(0), max_digits=12, decimal_places=2)
+    total_price: Decimal = Field(default=Decimal(0), max_digits=14, decimal_places=2, index=True)
+    """What the client is quoted (current version), kept when the costing is saved."""
+    cancellation_fee: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
+    deleted_at: datetime | None = Field(default=None)
+
+
+class BookingVersion(SQLModel, table=True):
+    """A version of a dossier's costing and programme; the earlier ones stay readable."""
+
+    __tablename__ = "booking_versions"
+    __table_args__ = (UniqueConstraint("booking_id", "number", name="uq_booking_versions"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    booking_id: int = Field(foreign_key="bookings.id", index=True, ondelete="CASCADE")
+    number: int
+    costing_id: int | None = Field(default=None, foreign_key="costings.id", ondelete="SET NULL")
+    reason: str = Field(default="", max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+
+
+class BookingEvent(SQLModel, table=True):
+    """One step of a dossier's life: who, when, from which status to which, and why."""
+
+    __tablename__ = "booking_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    booking_id: int = Field(foreign_key="bookings.id", index=True, ondelete="CASCADE")
+    at: datetime = Field(default_factory=utcnow)
+    user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    user_label: str = Field(default="", max_length=200)
+    from_status: str = Field(default="", max_length=20)
+    to_status: str = Field(max_length=20)
+    comment: str = Field(default="", max_length=1000)
+
+
+class BookingProgrammeItem(Timestamped, table=True):
+    """One slot of a dossier's programme (in one version): a day, times, a service or free
+    text, a meeting place with its coordinates, a transfer or not."""
+
+    __tablename__ = "booking_programme_items"
+    __table_args__ = (Index("ix_booking_programme_items_version", "booking_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    booking_id: int = Field(foreign_key="bookings.id", ondelete="CASCADE")
+    version: int = Field(default=1)
+    day: date
+    position: int = Field(default=0)
+    start_time: time | None = Field(default=None)
+    end_time: time | None = Field(default=None)
+    product_id: int | None = Field(default=None, foreign_key="products.id", ondelete="SET NULL")
+    title: str = Field(default="", max_length=200)
+    meeting_place: str = Field(default="", max_length=200)
+    meeting_address: str = Field(default="", max_length=300)
+    latitude: Decimal | None = Field(default=None, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(default=None, max_digits=9, decimal_places=6)
+    is_transfer: bool = Field(default=False)
+    notes: str = Field(default="", max_length=1000)
