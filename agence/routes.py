@@ -33,6 +33,10 @@ CATALOGUE_RATES_IMPORT = "/catalogue/import-tarifs"
 CATALOGUE_COSTINGS = "/catalogue/cotations"
 CATALOGUE_DOSSIERS = "/catalogue/dossiers"
 
+BOOKINGS = "/dossiers"
+BOOKING_COSTING = "/dossiers/[record_id]/cotation"
+PARAM_BOOKING_TYPES = "/parametres/types-de-dossiers"
+
 TIERS_CLIENTS = "/tiers/clients"
 TIERS_SUPPLIERS = "/tiers/fournisseurs"
 TIERS_FOLLOW_UPS = "/tiers/relances"
@@ -57,6 +61,11 @@ def record_route(list_route: str) -> str:
 
 def record_url(list_route: str, record_id: int | str) -> str:
     return f"{list_route}/{record_id}"
+
+
+def booking_costing_url(booking_id: int | str, version: int | str = "") -> str:
+    url = f"{BOOKINGS}/{booking_id}/cotation"
+    return f"{url}?version={version}" if version else url
 
 
 def login_url(next_path: str = "", reason: str = "") -> str:
@@ -143,6 +152,14 @@ NAVIGATION: tuple[NavEntry, ...] = (
         Right(Module.THIRD_PARTIES, Action.CREATE),
         "Tiers",
         "Clients ou fournisseurs depuis Excel ou CSV.",
+    ),
+    NavEntry(
+        "Dossiers",
+        BOOKINGS,
+        "folder-open",
+        _see(Module.BOOKINGS),
+        "Dossiers",
+        "Les groupes, de la demande au solde : cotation, programme, statuts.",
     ),
     NavEntry(
         "Prestations",
@@ -247,6 +264,14 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _see(Module.PARAMETERS),
         "Paramètres",
         "Visite, restauration, hébergement… (remises clients, catalogue).",
+    ),
+    NavEntry(
+        "Types de dossiers",
+        PARAM_BOOKING_TYPES,
+        "folders",
+        _see(Module.PARAMETERS),
+        "Paramètres",
+        "Visite, journée, séjour, séminaire, scolaire, incentive…",
     ),
     NavEntry(
         "Catégories de participants",

@@ -3,6 +3,7 @@
 from agence.pages import (  # noqa: F401
     admin,
     auth,
+    bookings,
     catalogue,
     clients,
     costing,

@@ -7,6 +7,7 @@ import reflex as rx
 from agence import routes
 from agence.components.forms import confirm_button
 from agence.components.resource_pages import ResourcePages, register
+from agence.services.bookings import BOOKING_TYPES
 from agence.services.catalogue_types import (
     CLIENT_CATEGORIES,
     PARTICIPANT_CATEGORIES,
@@ -19,6 +20,8 @@ from agence.services.sites import SITES
 from agence.services.vat_rates import VAT_RATES
 from agence.state.parameters import (
     LOGO_UPLOAD_ID,
+    BookingTypeFormState,
+    BookingTypesListState,
     CategoriesListState,
     CategoryFormState,
     ParticipantCategoriesListState,
@@ -183,6 +186,19 @@ register(
         record_title="Type de prestation",
         new_label="Nouveau type",
         entity="type de prestation",
+    )
+)
+register(
+    ResourcePages(
+        BOOKING_TYPES,
+        routes.PARAM_BOOKING_TYPES,
+        BookingTypesListState,
+        BookingTypeFormState,
+        title="Types de dossiers",
+        subtitle="Visite, journée, séjour, séminaire, scolaire, incentive…",
+        record_title="Type de dossier",
+        new_label="Nouveau type",
+        entity="type de dossier",
     )
 )
 register(

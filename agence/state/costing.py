@@ -27,7 +27,9 @@ the grid) and the client's preferential rates."""
 BOOL_FIELDS = ("for_paying", "for_free", "for_staff")
 
 
-class CostingState(AppState):
+class CostingMixin(rx.State, mixin=True):
+    """The costing screen's behaviour; a page names its module and finds its costing."""
+
     header: dict[str, str] = {}
     lines: list[dict[str, str]] = []
     header_errors: dict[str, str] = {}
@@ -51,6 +53,9 @@ class CostingState(AppState):
     dirty: bool = False
     template_of: str = ""
     template_url: str = ""
+    locked_fields: list[str] = []
+    """Header fields the page shows but does not let change (a dossier's title, client…)."""
+    read_only_reason: str = ""
     form_key: int = 0
     _costing_id: int | None = None
     _ready: bool = False
@@ -77,38 +82,45 @@ class CostingState(AppState):
             self.type_options = [list(o) for o in filters["product_type"].choices(session)]
             self.supplier_options = [list(o) for o in filters["supplier"].choices(session)]
 
+    def _module(self) -> Module:
+        raise NotImplementedError
+
+    def _open(self, session, actor: Actor, raw: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+        """Finds the page's costing (sets `_costing_id`, the links and locks), or raises
+        RecordNotFound; returns it as text."""
+        raise NotImplementedError
+
+    def _wanted_action(self, raw: str) -> Action:
+        return Action.CREATE if raw == routes.NEW_RECORD else Action.SEE
+
+    def _after_save(self, session, actor: Actor, costing) -> None:
+        """What saving changes beyond the costing (a dossier's quoted price)."""
+
+    def _saved_route(self, costing_id: int) -> str:
+        raise NotImplementedError
+
     @rx.event
     def load(self):
         raw = self._page_param(routes.RECORD_PARAM)
-        costing_id = None if raw == routes.NEW_RECORD else (int(raw) if raw.isdigit() else False)
-        actor = self._require(Module.CATALOGUE, Action.CREATE if costing_id is None else Action.SEE)
+        actor = self._require(self._module(), self._wanted_action(raw))
         self._ready, self.loaded, self.not_found, self.dirty = False, False, False, False
         self.search_text, self.search_results = "", []
-        self.template_of, self.template_url = "", ""
-        if costing_id is False or (costing_id is not None and len(raw) > 11):
+        self.template_of, self.template_url, self.read_only_reason = "", "", ""
+        self.locked_fields = []
+        if raw != routes.NEW_RECORD and (not raw.isdigit() or len(raw) > 11):
             self.not_found = True
             return
         try:
             with session_scope() as session:
-                if costing_id is None:
-                    header, lines = costings.default_header(), []
-                else:
-                    header, lines = costings.costing_values(session, actor, costing_id)
-                    dossier = session.exec(
-                        select(CatalogueDossier).where(CatalogueDossier.costing_id == costing_id)
-                    ).first()
-                    if dossier is not None:
-                        self.template_of = dossier.name
-                        self.template_url = routes.record_url(routes.CATALOGUE_DOSSIERS, dossier.id)
+                header, lines = self._open(session, actor, raw)
         except RecordNotFound:
             self.not_found = True
             return
-        self._costing_id = costing_id
         self.header, self.lines = header, lines
-        self.is_new = costing_id is None
+        self.is_new = self._costing_id is None
         self.title = header["name"] or COSTINGS.new_title
-        self.can_edit = actor.can(Module.CATALOGUE, self._edit_action())
-        self.can_delete = not self.is_new and actor.can(Module.CATALOGUE, Action.DELETE)
+        self.can_edit = actor.can(self._module(), self._edit_action()) and not self.read_only_reason
+        self.can_delete = not self.is_new and actor.can(self._module(), Action.DELETE)
         self._load_options(actor)
         self._reprice()
         self.form_key += 1
@@ -116,8 +128,8 @@ class CostingState(AppState):
 
     @rx.event
     def set_header(self, name: str, value: str):
-        actor = self._require(Module.CATALOGUE, self._edit_action())
-        if not self._ready or name not in self.header:
+        actor = self._require(self._module(), self._edit_action())
+        if not self._ready or name not in self.header or name in self.locked_fields:
             return
         self.header = {**self.header, name: str(value)[:2000]}
         if name in CATALOGUE_READ_FIELDS and any(line.get("product_id") for line in self.lines):
@@ -140,18 +152,18 @@ class CostingState(AppState):
 
     @rx.event
     def set_line(self, index: int, name: str, value: str):
-        self._require(Module.CATALOGUE, self._edit_action())
+        self._require(self._module(), self._edit_action())
         self._set_line(int(index), str(name), str(value))
 
     @rx.event
     def tick_line(self, index: int, name: str, ticked: bool):
-        self._require(Module.CATALOGUE, self._edit_action())
+        self._require(self._module(), self._edit_action())
         if name in BOOL_FIELDS:
             self._set_line(int(index), name, costings.ON if ticked else "")
 
     @rx.event
     def add_blank_line(self):
-        self._require(Module.CATALOGUE, self._edit_action())
+        self._require(self._module(), self._edit_action())
         if not self._ready or len(self.lines) >= costings.MAX_LINES:
             return
         self.lines = [*self.lines, costings.blank_line()]
@@ -160,7 +172,7 @@ class CostingState(AppState):
 
     @rx.event
     def remove_line(self, index: int):
-        self._require(Module.CATALOGUE, self._edit_action())
+        self._require(self._module(), self._edit_action())
         if not self._ready or not 0 <= index < len(self.lines):
             return
         self.lines = [line for position, line in enumerate(self.lines) if position != index]
@@ -169,7 +181,7 @@ class CostingState(AppState):
 
     @rx.event
     def move_line(self, index: int, step: int):
-        self._require(Module.CATALOGUE, self._edit_action())
+        self._require(self._module(), self._edit_action())
         target = index + (1 if step > 0 else -1)
         if not self._ready or not (0 <= index < len(self.lines) and 0 <= target < len(self.lines)):
             return
@@ -187,13 +199,13 @@ class CostingState(AppState):
 
     @rx.event
     def search_changed(self, text: str):
-        self._require(Module.CATALOGUE, Action.SEE)
+        self._require(self._module(), Action.SEE)
         self.search_text = str(text)[:100]
         self._search()
 
     @rx.event
     def search_filter_changed(self, name: str, value: str):
-        self._require(Module.CATALOGUE, Action.SEE)
+        self._require(self._module(), Action.SEE)
         if name == "product_type":
             self.search_type = str(value)
         elif name == "supplier":
@@ -202,7 +214,7 @@ class CostingState(AppState):
 
     @rx.event
     def add_product(self, product_id: str):
-        self._require(Module.CATALOGUE, self._edit_action())
+        self._require(self._module(), self._edit_action())
         if (
             not self._ready
             or not str(product_id).isdigit()
@@ -221,14 +233,16 @@ class CostingState(AppState):
 
     @rx.event
     def save(self):
-        actor = self._require(Module.CATALOGUE, self._edit_action())
-        if not self._ready:
-            return rx.toast.error(NOT_READY)
+        actor = self._require(self._module(), self._edit_action())
+        if not self._ready or not self.can_edit:
+            return rx.toast.error(NOT_READY if not self._ready else self.read_only_reason)
+        created = self._costing_id is None
         try:
             with session_scope() as session:
                 costing = costings.save_costing(
-                    session, actor, self._costing_id, self.header, self.lines
+                    session, actor, self._costing_id, self.header, self.lines, self._module()
                 )
+                self._after_save(session, actor, costing)
                 saved_id, name = costing.id, costing.name
         except FormErrors as problem:
             self.header_errors = {**self.header_errors, **problem.errors}
@@ -239,14 +253,39 @@ class CostingState(AppState):
             return
         self.dirty = False
         toast = rx.toast.success(f"{SAVED} {name}")
-        if self._costing_id is None:
-            return [toast, rx.redirect(routes.record_url(routes.CATALOGUE_COSTINGS, saved_id))]
+        if created:
+            return [toast, rx.redirect(self._saved_route(saved_id or 0))]
         self.title = name
         return toast
 
+
+class CostingState(CostingMixin, AppState):
+    """A quick costing or a catalogue dossier's, under the catalogue's rights."""
+
+    def _module(self) -> Module:
+        return Module.CATALOGUE
+
+    def _open(self, session, actor: Actor, raw: str):
+        if raw == routes.NEW_RECORD:
+            self._costing_id = None
+            return costings.default_header(), []
+        costing_id = int(raw)
+        header, lines = costings.costing_values(session, actor, costing_id)
+        self._costing_id = costing_id
+        dossier = session.exec(
+            select(CatalogueDossier).where(CatalogueDossier.costing_id == costing_id)
+        ).first()
+        if dossier is not None:
+            self.template_of = dossier.name
+            self.template_url = routes.record_url(routes.CATALOGUE_DOSSIERS, dossier.id)
+        return header, lines
+
+    def _saved_route(self, costing_id: int) -> str:
+        return routes.record_url(routes.CATALOGUE_COSTINGS, costing_id)
+
     @rx.event
     def delete(self):
-        actor = self._require(Module.CATALOGUE, Action.DELETE)
+        actor = self._require(self._module(), Action.DELETE)
         if not self._ready or self._costing_id is None:
             return
         try:

@@ -7,6 +7,7 @@ import reflex as rx
 from agence import routes
 from agence.db import session_scope
 from agence.services import files
+from agence.services.bookings import BOOKING_TYPES
 from agence.services.catalogue_types import (
     CLIENT_CATEGORIES,
     PARTICIPANT_CATEGORIES,
@@ -161,3 +162,16 @@ class CategoryFormState(FormMixin, AppState):
 
     def _list_route(self) -> str:
         return routes.PARAM_CLIENT_CATEGORIES
+
+
+class BookingTypesListState(ListMixin, AppState):
+    def _resource(self):
+        return BOOKING_TYPES
+
+
+class BookingTypeFormState(FormMixin, AppState):
+    def _resource(self):
+        return BOOKING_TYPES
+
+    def _list_route(self) -> str:
+        return routes.PARAM_BOOKING_TYPES

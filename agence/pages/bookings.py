@@ -1,0 +1,508 @@
+"""The dossiers: list, creation, the dossier page with its tabs, the dossier's costing."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from agence import routes
+from agence.components.children import child_dialog
+from agence.components.data_table import list_page
+from agence.components.forms import field_error, fields_grid, record_form_card, record_page
+from agence.components.layout import app_page, page_title
+from agence.pages.costing import costing_screen
+from agence.services.booking_programme import BOOKING_PROGRAMME
+from agence.services.bookings import BOOKINGS, BOOKINGS_LIST, CREATION_FIELDS
+from agence.state.bookings import (
+    BookingCostingState,
+    BookingCreateState,
+    BookingFormState,
+    BookingProgrammeState,
+    BookingsListState,
+)
+
+
+@app_page(routes.BOOKINGS, "Dossiers", BookingsListState.load_list)
+def bookings_list() -> rx.Component:
+    return list_page(
+        "Dossiers",
+        "Les groupes, de la demande au solde.",
+        BookingsListState,
+        BOOKINGS_LIST,
+        routes.BOOKINGS,
+        "Nouveau dossier",
+    )
+
+
+# --- Creation -----------------------------------------------------------------------------------
+
+
+def _client_picker() -> rx.Component:
+    state = BookingCreateState
+    return rx.vstack(
+        rx.el.label("Client *", html_for="booking-client-search", style={"font_weight": 500}),
+        rx.cond(
+            state.client_name != "",
+            rx.hstack(
+                rx.badge(state.client_name, size="2", id="booking-client-chosen"),
+                rx.text("(cherchez un autre nom pour changer)", size="1"),
+                align="center",
+            ),
+        ),
+        rx.debounce_input(
+            rx.input(
+                rx.input.slot(rx.icon("search", size=16)),
+                value=state.client_search,
+                on_change=state.search_client,
+                placeholder="Nom du client ou du prospect…",
+                id="booking-client-search",
+                width="100%",
+            ),
+            debounce_timeout=300,
+        ),
+        rx.foreach(
+            state.client_results,
+            lambda client: rx.button(
+                client["name"] + rx.cond(client["city"] != "", " — " + client["city"], ""),
+                variant="soft",
+                on_click=state.pick_client(client["id"]),
+                width="100%",
+                justify="start",
+                type="button",
+                id="pick-client-" + client["id"],
+            ),
+        ),
+        field_error(state, "client_id"),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _creation() -> rx.Component:
+    state = BookingCreateState
+    specs = [spec for spec in CREATION_FIELDS if spec.name != "client_id"]
+    return rx.vstack(
+        page_title("Nouveau dossier"),
+        rx.card(
+            rx.vstack(
+                _client_picker(),
+                rx.form(
+                    rx.vstack(
+                        rx.cond(
+                            state.errors.contains(""),
+                            rx.callout(state.errors[""], icon="triangle-alert", color_scheme="red"),
+                        ),
+                        fields_grid(state, specs),
+                        rx.text(
+                            "Depuis un dossier catalogue : sa cotation et son programme sont "
+                            "copiés, le jour 1 tombant à la date d'arrivée ; sans date de départ, "
+                            "sa durée la donne.",
+                            size="1",
+                            color=rx.color("gray", 11),
+                        ),
+                        rx.hstack(
+                            rx.button("Créer le dossier", type="submit", id="booking-create"),
+                            rx.link(
+                                rx.button("Annuler", variant="soft", color_scheme="gray"),
+                                href=routes.BOOKINGS,
+                            ),
+                            spacing="3",
+                        ),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    on_submit=state.create,
+                    reset_on_submit=False,
+                    key=state.form_key.to_string(),
+                    width="100%",
+                    id="booking-create-form",
+                ),
+                spacing="5",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+# --- The dossier page ---------------------------------------------------------------------------
+
+
+def _transition_dialog() -> rx.Component:
+    state = BookingFormState
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(state.dialog_label),
+            rx.form(
+                rx.vstack(
+                    rx.text_area(
+                        name="comment",
+                        placeholder="Commentaire (obligatoire pour une annulation)",
+                        rows="3",
+                        width="100%",
+                        id="transition-comment",
+                    ),
+                    rx.cond(
+                        state.dialog_error != "",
+                        rx.text(state.dialog_error, color=rx.color("red", 11), role="alert"),
+                    ),
+                    rx.hstack(
+                        rx.button("Confirmer", type="submit", id="transition-confirm"),
+                        rx.button(
+                            "Annuler",
+                            variant="soft",
+                            color_scheme="gray",
+                            type="button",
+                            on_click=state.close_transition(False),
+                        ),
+                        spacing="3",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=state.change_status,
+                reset_on_submit=True,
+                width="100%",
+            ),
+            max_width="min(30rem, 95vw)",
+        ),
+        open=state.dialog_open,
+        on_open_change=state.close_transition,
+    )
+
+
+def _amendment_dialog() -> rx.Component:
+    state = BookingFormState
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Nouvel avenant"),
+            rx.dialog.description(
+                "La cotation et le programme actuels sont copiés dans une nouvelle version ; "
+                "la version précédente reste consultable.",
+                size="2",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.input(
+                        name="reason",
+                        placeholder="Objet : ajout d'une nuit, 5 participants de plus…",
+                        width="100%",
+                        id="amendment-reason",
+                    ),
+                    rx.cond(
+                        state.amend_error != "",
+                        rx.text(state.amend_error, color=rx.color("red", 11), role="alert"),
+                    ),
+                    rx.hstack(
+                        rx.button("Ouvrir la nouvelle version", type="submit", id="amendment-go"),
+                        rx.button(
+                            "Annuler",
+                            variant="soft",
+                            color_scheme="gray",
+                            type="button",
+                            on_click=state.open_amendment(False),
+                        ),
+                        spacing="3",
+                    ),
+                    spacing="3",
+                    width="100%",
+                    margin_top="0.75rem",
+                ),
+                on_submit=state.start_amendment,
+                reset_on_submit=True,
+                width="100%",
+            ),
+            max_width="min(30rem, 95vw)",
+        ),
+        open=state.amend_open,
+        on_open_change=state.open_amendment,
+    )
+
+
+def _summary() -> rx.Component:
+    state = BookingFormState
+    return rx.card(
+        rx.flex(
+            rx.badge(state.status_label, color_scheme=state.status_color, size="3", id="status"),
+            rx.link(state.client_name, href=state.client_url),
+            rx.text("Prix par payant ", rx.text.strong(state.price_per_paying), size="2"),
+            rx.text("Total ", rx.text.strong(state.total_price), size="2"),
+            rx.cond(
+                state.cancellation_fee != "",
+                rx.text("Frais d'annulation ", rx.text.strong(state.cancellation_fee), size="2"),
+            ),
+            rx.spacer(),
+            rx.foreach(
+                state.transitions,
+                lambda step: rx.button(
+                    step["label"],
+                    variant=rx.cond(step["target"] == "annule", "soft", "solid"),
+                    color_scheme=rx.cond(step["target"] == "annule", "red", "accent"),
+                    on_click=state.ask_transition(step["target"]),
+                    id="transition-" + step["target"],
+                ),
+            ),
+            rx.cond(
+                state.can_amend,
+                rx.button(
+                    rx.icon("file-pen-line", size=16),
+                    "Avenant",
+                    variant="outline",
+                    on_click=state.open_amendment(True),
+                    id="amendment-open",
+                ),
+            ),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _general_tab() -> rx.Component:
+    return record_form_card(
+        BookingFormState, BOOKINGS.fields, list_route=routes.BOOKINGS, entity="dossier"
+    )
+
+
+def _costing_tab() -> rx.Component:
+    state = BookingFormState
+    costing_url = routes.BOOKINGS + "/" + state.record_key + "/cotation"
+    return rx.vstack(
+        rx.hstack(
+            rx.link(
+                rx.button(rx.icon("calculator", size=16), "Ouvrir la cotation", id="open-costing"),
+                href=costing_url,
+            ),
+            rx.text(
+                "Prestations, quantités, prix par payant et grille : ce que le client se verra "
+                "proposer.",
+                size="2",
+                color=rx.color("gray", 11),
+            ),
+            align="center",
+            wrap="wrap",
+            spacing="3",
+        ),
+        rx.heading("Versions", size="3"),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Version"),
+                    rx.table.column_header_cell("Objet"),
+                    rx.table.column_header_cell("Le"),
+                    rx.table.column_header_cell(""),
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    state.versions,
+                    lambda version: rx.table.row(
+                        rx.table.cell(version["number"]),
+                        rx.table.cell(version["reason"]),
+                        rx.table.cell(version["at"]),
+                        rx.table.cell(
+                            rx.link(
+                                "Voir la cotation",
+                                href=costing_url + "?version=" + version["number"],
+                            )
+                        ),
+                    ),
+                )
+            ),
+            size="1",
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _programme_item(item) -> rx.Component:
+    state = BookingProgrammeState
+    return rx.flex(
+        rx.text(item["time"], size="2", weight="medium", min_width="7rem"),
+        rx.vstack(
+            rx.hstack(
+                rx.text(item["title"], size="2", weight="medium"),
+                rx.cond(item["transfer"] == "1", rx.badge("Transfert", variant="soft")),
+                spacing="2",
+                align="center",
+            ),
+            rx.cond(
+                item["place"] != "",
+                rx.hstack(
+                    rx.icon("map-pin", size=14),
+                    rx.text(item["place"], size="1"),
+                    rx.cond(
+                        item["map"] != "",
+                        rx.link("Carte", href=item["map"], is_external=True, size="1"),
+                    ),
+                    spacing="1",
+                    align="center",
+                ),
+            ),
+            rx.cond(
+                item["notes"] != "", rx.text(item["notes"], size="1", color=rx.color("gray", 11))
+            ),
+            spacing="1",
+            flex="1",
+            min_width="12rem",
+        ),
+        rx.hstack(
+            rx.icon_button(
+                rx.icon("pencil", size=14),
+                size="1",
+                variant="ghost",
+                on_click=state.open_existing(item["id"]),
+                aria_label="Modifier l'étape",
+            ),
+            rx.cond(
+                state.can_change,
+                rx.hstack(
+                    rx.icon_button(
+                        rx.icon("arrow-up", size=14),
+                        size="1",
+                        variant="ghost",
+                        on_click=state.move(item["id"], -1),
+                        aria_label="Monter",
+                    ),
+                    rx.icon_button(
+                        rx.icon("arrow-down", size=14),
+                        size="1",
+                        variant="ghost",
+                        on_click=state.move(item["id"], 1),
+                        aria_label="Descendre",
+                    ),
+                    spacing="1",
+                ),
+            ),
+            spacing="1",
+        ),
+        spacing="3",
+        align="start",
+        wrap="wrap",
+        width="100%",
+        padding_y="0.5rem",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def _programme_tab() -> rx.Component:
+    state = BookingProgrammeState
+    return rx.vstack(
+        rx.hstack(
+            rx.cond(
+                state.can_change,
+                rx.button(
+                    rx.icon("plus", size=16),
+                    "Ajouter une étape",
+                    on_click=state.open_new,
+                    id="programme-add",
+                ),
+            ),
+            width="100%",
+        ),
+        rx.cond(
+            state.days.length() == 0,
+            rx.text("Aucune étape pour l'instant.", size="2", color=rx.color("gray", 11)),
+        ),
+        rx.foreach(
+            state.days,
+            lambda day: rx.card(
+                rx.vstack(
+                    rx.heading(day["weekday"].to(str) + " " + day["day"].to(str), size="3"),
+                    rx.foreach(day["items"].to(list[dict[str, str]]), _programme_item),
+                    spacing="1",
+                    width="100%",
+                ),
+                width="100%",
+            ),
+        ),
+        child_dialog(state, BOOKING_PROGRAMME.fields, "étape", "programme"),
+        spacing="3",
+        width="100%",
+        id="programme",
+    )
+
+
+def _history_tab() -> rx.Component:
+    state = BookingFormState
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                rx.table.column_header_cell("Le"),
+                rx.table.column_header_cell("Par"),
+                rx.table.column_header_cell("De"),
+                rx.table.column_header_cell("À"),
+                rx.table.column_header_cell("Commentaire"),
+            )
+        ),
+        rx.table.body(
+            rx.foreach(
+                state.history,
+                lambda event: rx.table.row(
+                    rx.table.cell(event["at"]),
+                    rx.table.cell(event["user"]),
+                    rx.table.cell(event["from"]),
+                    rx.table.cell(event["to"]),
+                    rx.table.cell(event["comment"]),
+                ),
+            )
+        ),
+        size="1",
+        width="100%",
+        id="history",
+    )
+
+
+def _dossier() -> rx.Component:
+    state = BookingFormState
+    tab = rx.tabs.trigger
+    return record_page(
+        state,
+        page_title(state.title),
+        _summary(),
+        rx.tabs.root(
+            rx.scroll_area(
+                rx.tabs.list(
+                    tab("Général", value="general"),
+                    tab("Prestations & cotation", value="cotation", id="tab-costing"),
+                    tab("Programme", value="programme", id="tab-programme"),
+                    tab("Historique", value="historique", id="tab-history"),
+                ),
+                type="auto",
+                scrollbars="horizontal",
+            ),
+            rx.tabs.content(_general_tab(), value="general", padding_top="1rem"),
+            rx.tabs.content(_costing_tab(), value="cotation", padding_top="1rem"),
+            rx.tabs.content(_programme_tab(), value="programme", padding_top="1rem"),
+            rx.tabs.content(_history_tab(), value="historique", padding_top="1rem"),
+            default_value="general",
+            width="100%",
+        ),
+        _transition_dialog(),
+        _amendment_dialog(),
+    )
+
+
+@app_page(
+    routes.record_route(routes.BOOKINGS),
+    "Dossier",
+    [
+        BookingCreateState.load,
+        BookingFormState.load,
+        BookingProgrammeState.load_programme,
+        BookingProgrammeState.load_children,
+    ],
+)
+def booking_page() -> rx.Component:
+    return rx.cond(BookingCreateState.active, _creation(), _dossier())
+
+
+@app_page(routes.BOOKING_COSTING, "Cotation du dossier", BookingCostingState.load)
+def booking_costing_page() -> rx.Component:
+    return costing_screen(BookingCostingState, dossier=True)
