@@ -34,6 +34,7 @@ CATALOGUE_COSTINGS = "/catalogue/cotations"
 CATALOGUE_DOSSIERS = "/catalogue/dossiers"
 
 BOOKINGS = "/dossiers"
+BOARD = "/suivi-des-dossiers"
 BOOKING_COSTING = "/dossiers/[record_id]/cotation"
 PARAM_BOOKING_TYPES = "/parametres/types-de-dossiers"
 
@@ -160,6 +161,14 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _see(Module.BOOKINGS),
         "Dossiers",
         "Les groupes, de la demande au solde : cotation, programme, statuts.",
+    ),
+    NavEntry(
+        "Suivi des dossiers",
+        BOARD,
+        "list-checks",
+        _see(Module.BOOKINGS),
+        "Dossiers",
+        "Options qui expirent, devis sans réponse, prestations à réserver, départs.",
     ),
     NavEntry(
         "Prestations",

@@ -34,6 +34,7 @@ from agence.models.crm import (
 )
 from agence.models.parameters import AgencySite, PaymentMethod, PaymentTerm, VatRate
 from agence.models.parties import Address, Client, Contact, PartyDocument, Supplier
+from agence.models.supplier_side import SupplierExchange
 from agence.models.users import LoginThrottle, Profile, ProfileRight, User, UserSession
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "ProductType",
     "Segment",
     "Supplier",
+    "SupplierExchange",
     "Tag",
     "VisitReport",
     "VisitReportContact",

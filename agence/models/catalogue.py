@@ -173,6 +173,10 @@ class CostingLine(SQLModel, table=True):
     """The sale price or discount comes from the client's preferential rates (re-read when the
     client or the date changes)."""
     price_note: str = Field(default="", max_length=200)
+    supplier_status: str = Field(default="a_demander", max_length=12)
+    """In a dossier: the booking with the supplier (à demander, option, confirmé, annulé)."""
+    supplier_reference: str = Field(default="", max_length=60)
+    supplier_option_until: date | None = Field(default=None, index=True)
 
 
 class CatalogueDossier(Timestamped, table=True):

@@ -12,12 +12,17 @@ from agence.components.layout import app_page, page_title
 from agence.pages.costing import costing_screen
 from agence.services.booking_programme import BOOKING_PROGRAMME
 from agence.services.bookings import BOOKINGS, BOOKINGS_LIST, CREATION_FIELDS
+from agence.services.follow_up import SECTIONS
+from agence.services.supplier_side import DIRECTIONS, KINDS
+from agence.services.supplier_side import STATUSES as SUPPLIER_STATUSES
 from agence.state.bookings import (
     BookingCostingState,
     BookingCreateState,
     BookingFormState,
     BookingProgrammeState,
     BookingsListState,
+    BookingSuppliersState,
+    FollowUpBoardState,
 )
 
 
@@ -429,6 +434,170 @@ def _programme_tab() -> rx.Component:
     )
 
 
+def _service_row(service) -> rx.Component:
+    state = BookingSuppliersState
+    return rx.flex(
+        rx.text(service["label"], size="2", weight="medium", flex="1", min_width="12rem"),
+        rx.el.select(
+            *[rx.el.option(label, value=code) for code, label in SUPPLIER_STATUSES.items()],
+            value=service["status"],
+            on_change=lambda value: state.update_service(service["line_id"], "status", value),
+            disabled=~state.can_change,
+            class_name="agence-select",
+            aria_label="Réservation fournisseur",
+            id="supplier-status-" + service["line_id"],
+        ),
+        rx.cond(
+            service["status"] == "option",
+            rx.input(
+                type="date",
+                value=service["option_until"],
+                on_change=lambda value: state.update_service(
+                    service["line_id"], "option_until", value
+                ),
+                disabled=~state.can_change,
+                aria_label="Option jusqu'au",
+                width="10rem",
+            ),
+        ),
+        rx.input(
+            default_value=service["reference"],
+            placeholder="Référence fournisseur",
+            on_blur=lambda value: state.update_service(service["line_id"], "reference", value),
+            disabled=~state.can_change,
+            width="12rem",
+            id="supplier-reference-" + service["line_id"],
+        ),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+        width="100%",
+        padding_y="0.4rem",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def _supplier_card(supplier) -> rx.Component:
+    state = BookingSuppliersState
+    return rx.card(
+        rx.vstack(
+            rx.flex(
+                rx.heading(supplier["name"], size="3"),
+                rx.cond(
+                    supplier["to_request"] != "0",
+                    rx.badge(supplier["to_request"].to(str) + " à demander", color_scheme="orange"),
+                ),
+                rx.text(supplier["email"], " ", supplier["phone"], size="1"),
+                rx.spacer(),
+                rx.cond(
+                    state.can_change,
+                    rx.button(
+                        rx.icon("message-square-plus", size=14),
+                        "Noter un échange",
+                        size="1",
+                        variant="soft",
+                        on_click=state.open_exchange(supplier["id"]),
+                    ),
+                ),
+                spacing="3",
+                align="center",
+                wrap="wrap",
+                width="100%",
+            ),
+            rx.foreach(supplier["services"].to(list[dict[str, str]]), _service_row),
+            rx.foreach(
+                supplier["exchanges"].to(list[dict[str, str]]),
+                lambda exchange: rx.text(
+                    rx.text.strong(exchange["at"] + " · " + exchange["kind"] + " "),
+                    rx.text.em("(" + exchange["direction"] + ", " + exchange["user"] + ") "),
+                    exchange["summary"],
+                    size="1",
+                ),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _exchange_dialog() -> rx.Component:
+    state = BookingSuppliersState
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Échange avec " + state.exchange_name),
+            rx.form(
+                rx.vstack(
+                    rx.hstack(
+                        rx.el.select(
+                            *[rx.el.option(label, value=code) for code, label in KINDS.items()],
+                            name="kind",
+                            class_name="agence-select",
+                            aria_label="Moyen",
+                        ),
+                        rx.el.select(
+                            *[
+                                rx.el.option(label, value=code)
+                                for code, label in DIRECTIONS.items()
+                            ],
+                            name="direction",
+                            class_name="agence-select",
+                            aria_label="Sens",
+                        ),
+                        spacing="2",
+                    ),
+                    rx.text_area(name="summary", rows="4", width="100%", placeholder="Résumé"),
+                    field_error(state, "summary", state.exchange_errors),
+                    rx.hstack(
+                        rx.button("Enregistrer", type="submit"),
+                        rx.button(
+                            "Annuler",
+                            variant="soft",
+                            color_scheme="gray",
+                            type="button",
+                            on_click=state.close_exchange(False),
+                        ),
+                        spacing="3",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=state.save_exchange,
+                reset_on_submit=True,
+                width="100%",
+            ),
+            max_width="min(32rem, 95vw)",
+        ),
+        open=state.exchange_open,
+        on_open_change=state.close_exchange,
+    )
+
+
+def _suppliers_tab() -> rx.Component:
+    state = BookingSuppliersState
+    return rx.vstack(
+        rx.text(
+            "Chaque prestation achetée : sa réservation chez le fournisseur (option jusqu'à une "
+            "date, confirmation, référence) et les échanges notés.",
+            size="2",
+            color=rx.color("gray", 11),
+        ),
+        rx.cond(
+            state.suppliers.length() == 0,
+            rx.text(
+                "Aucune prestation de fournisseur dans la cotation.",
+                size="2",
+                color=rx.color("gray", 11),
+            ),
+        ),
+        rx.foreach(state.suppliers, _supplier_card),
+        _exchange_dialog(),
+        spacing="3",
+        width="100%",
+        id="suppliers",
+    )
+
+
 def _history_tab() -> rx.Component:
     state = BookingFormState
     return rx.table.root(
@@ -472,6 +641,7 @@ def _dossier() -> rx.Component:
                     tab("Général", value="general"),
                     tab("Prestations & cotation", value="cotation", id="tab-costing"),
                     tab("Programme", value="programme", id="tab-programme"),
+                    tab("Fournisseurs", value="fournisseurs", id="tab-suppliers"),
                     tab("Historique", value="historique", id="tab-history"),
                 ),
                 type="auto",
@@ -480,6 +650,7 @@ def _dossier() -> rx.Component:
             rx.tabs.content(_general_tab(), value="general", padding_top="1rem"),
             rx.tabs.content(_costing_tab(), value="cotation", padding_top="1rem"),
             rx.tabs.content(_programme_tab(), value="programme", padding_top="1rem"),
+            rx.tabs.content(_suppliers_tab(), value="fournisseurs", padding_top="1rem"),
             rx.tabs.content(_history_tab(), value="historique", padding_top="1rem"),
             default_value="general",
             width="100%",
@@ -497,6 +668,7 @@ def _dossier() -> rx.Component:
         BookingFormState.load,
         BookingProgrammeState.load_programme,
         BookingProgrammeState.load_children,
+        BookingSuppliersState.load_suppliers,
     ],
 )
 def booking_page() -> rx.Component:
@@ -506,3 +678,83 @@ def booking_page() -> rx.Component:
 @app_page(routes.BOOKING_COSTING, "Cotation du dossier", BookingCostingState.load)
 def booking_costing_page() -> rx.Component:
     return costing_screen(BookingCostingState, dossier=True)
+
+
+# --- Follow-up board ----------------------------------------------------------------------------
+
+
+def _board_row(row) -> rx.Component:
+    return rx.link(
+        rx.flex(
+            rx.text(row["reference"], weight="bold", size="2", min_width="8.5rem"),
+            rx.text(row["title"], size="2", flex="1", min_width="10rem"),
+            rx.text(row["client"], size="2", color=rx.color("gray", 11)),
+            rx.text(
+                row["detail"],
+                size="2",
+                color=rx.cond(row["urgent"] == "1", rx.color("red", 11), rx.color("gray", 12)),
+                weight=rx.cond(row["urgent"] == "1", "bold", "regular"),
+            ),
+            spacing="3",
+            wrap="wrap",
+            align="center",
+            width="100%",
+            padding_y="0.45rem",
+            border_bottom=f"1px solid {rx.color('gray', 4)}",
+        ),
+        href=routes.BOOKINGS + "/" + row["id"],
+        underline="none",
+        color="inherit",
+        width="100%",
+    )
+
+
+def _board_section(section) -> rx.Component:
+    rows = FollowUpBoardState.sections.get(section.key, [])
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(section.title, size="3"),
+                rx.badge(rows.length(), variant="soft", id=f"board-count-{section.key}"),
+                align="center",
+            ),
+            rx.cond(
+                rows.length() == 0,
+                rx.text(section.empty, size="2", color=rx.color("gray", 11)),
+                rx.vstack(rx.foreach(rows, _board_row), spacing="0", width="100%"),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        id=f"board-{section.key}",
+    )
+
+
+@app_page(routes.BOARD, "Suivi des dossiers", FollowUpBoardState.load_board)
+def follow_up_board() -> rx.Component:
+    state = FollowUpBoardState
+    return rx.vstack(
+        page_title(
+            "Suivi des dossiers",
+            rx.el.select(
+                *[
+                    rx.el.option(f"Échéances à {days} jours", value=str(days))
+                    for days in (3, 7, 14, 30)
+                ],
+                value=state.horizon,
+                on_change=state.horizon_changed,
+                class_name="agence-select",
+                aria_label="Horizon",
+                id="board-horizon",
+            ),
+            subtitle="Mis à jour en continu · " + state.updated_at,
+        ),
+        rx.grid(
+            *[_board_section(section) for section in SECTIONS],
+            columns=rx.breakpoints(initial="1", lg="2"),
+            spacing="4",
+            width="100%",
+        ),
+        width="100%",
+    )

@@ -109,7 +109,12 @@ HIDDEN_LINE_KEYS = (
     "supplier",
     "flag",
     "tier_costs",
+    "supplier_status",
+    "supplier_reference",
+    "supplier_option_until",
 )
+"""What a line carries besides its fields; the supplier booking keys belong to the dossier's
+supplier side and go through the costing screen untouched."""
 _keys = itertools.count(1)
 
 
@@ -686,6 +691,11 @@ def line_values(line: CostingLine, supplier_name: str) -> dict[str, str]:
         price_from_client=ON if line.price_from_client else "",
         price_note=line.price_note,
         flag="",
+        supplier_status=line.supplier_status,
+        supplier_reference=line.supplier_reference,
+        supplier_option_until=(
+            line.supplier_option_until.isoformat() if line.supplier_option_until else ""
+        ),
     )
     if line.basis == "person":
         values["capacity"] = ""
@@ -730,6 +740,13 @@ def _flag_only(
         if find_rate(session, product_id, day, paying) is None:
             line["flag"] = no_rate_message(day, paying)
     return lines
+
+
+def _date_or_none(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
 
 
 def _id_or_none(raw: str | None) -> int | None:
@@ -818,6 +835,9 @@ def save_costing(
                 discount_percent=line.get("discount_percent"),
                 price_from_client=values.get("price_from_client") == ON,
                 price_note=(values.get("price_note") or "")[:200],
+                supplier_status=values.get("supplier_status") or "a_demander",
+                supplier_reference=(values.get("supplier_reference") or "")[:60],
+                supplier_option_until=_date_or_none(values.get("supplier_option_until")),
             )
         )
     session.add_all(new_lines)

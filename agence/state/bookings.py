@@ -3,18 +3,28 @@ history), its programme and its costing."""
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 from sqlmodel import select
 
 from agence import routes
 from agence.db import session_scope
 from agence.models import Booking, BookingProgrammeItem, BookingVersion, Client
-from agence.services import booking_programme, bookings, costings, formats
+from agence.models.base import utcnow
+from agence.services import (
+    booking_programme,
+    bookings,
+    costings,
+    follow_up,
+    formats,
+    supplier_side,
+)
 from agence.services.booking_programme import BOOKING_PROGRAMME
 from agence.services.bookings import BOOKINGS
 from agence.services.forms import FormErrors
 from agence.services.lifecycle import STATUS_COLORS, STATUS_LABELS, allowed_transitions
-from agence.services.permissions import AccessDenied, Action, Actor, Module
+from agence.services.permissions import AccessDenied, AccessProblem, Action, Actor, Module
 from agence.services.records import RecordNotFound
 from agence.state.base import AppState
 from agence.state.children import ChildMixin
@@ -351,3 +361,173 @@ class BookingCostingState(CostingMixin, AppState):
 
     def _saved_route(self, costing_id: int) -> str:
         return self.booking_url
+
+
+class BookingSuppliersState(AppState):
+    """« Fournisseurs »: per supplier, the services to book and the exchanges."""
+
+    suppliers: list[dict] = []
+    can_change: bool = False
+    error: str = ""
+    exchange_open: bool = False
+    exchange_supplier: str = ""
+    exchange_name: str = ""
+    exchange_errors: dict[str, str] = {}
+    _booking_id: int | None = None
+
+    def _reload(self, actor: Actor) -> None:
+        with session_scope() as session:
+            self.suppliers = supplier_side.supplier_view(session, actor, self._booking_id or 0)
+
+    @rx.event
+    def load_suppliers(self):
+        actor = self._require(Module.BOOKINGS, Action.SEE)
+        self.suppliers, self._booking_id, self.error = [], None, ""
+        raw = self._page_param(routes.RECORD_PARAM)
+        if not raw.isdigit() or len(raw) > 11:
+            return
+        try:
+            with session_scope() as session:
+                bookings.get_booking(session, actor, int(raw))
+        except RecordNotFound:
+            return
+        self._booking_id = int(raw)
+        self.can_change = actor.can(Module.BOOKINGS, Action.EDIT)
+        self._reload(actor)
+
+    @rx.event
+    def update_service(self, line_id: str, field: str, value: str):
+        actor = self._require(Module.BOOKINGS, Action.EDIT)
+        if self._booking_id is None or field not in ("status", "reference", "option_until"):
+            return
+        current = next(
+            (
+                service
+                for supplier in self.suppliers
+                for service in supplier["services"]
+                if service["line_id"] == str(line_id)
+            ),
+            None,
+        )
+        if current is None:
+            return
+        wanted = {
+            "status": current["status"],
+            "reference": current["reference"],
+            "option_until": current["option_until"],
+            field: str(value)[:60],
+        }
+        try:
+            with session_scope() as session:
+                supplier_side.set_service_booking(
+                    session,
+                    actor,
+                    self._booking_id,
+                    int(line_id),
+                    wanted["status"],
+                    wanted["reference"],
+                    wanted["option_until"],
+                )
+        except FormErrors as problem:
+            self.error = next(iter(problem.errors.values()))
+            self._reload(actor)
+            return rx.toast.error(self.error)
+        except RecordNotFound:
+            self._reload(actor)
+            return
+        self.error = ""
+        self._reload(actor)
+
+    @rx.event
+    def open_exchange(self, supplier_id: str):
+        self._require(Module.BOOKINGS, Action.EDIT)
+        found = next((s for s in self.suppliers if s["id"] == str(supplier_id)), None)
+        if found is None:
+            return
+        self.exchange_supplier, self.exchange_name = found["id"], found["name"]
+        self.exchange_errors, self.exchange_open = {}, True
+
+    @rx.event
+    def close_exchange(self, is_open: bool = False):
+        self._require(Module.BOOKINGS, Action.SEE)
+        self.exchange_open = bool(is_open)
+
+    @rx.event
+    def save_exchange(self, form_data: dict):
+        actor = self._require(Module.BOOKINGS, Action.EDIT)
+        if self._booking_id is None or not self.exchange_supplier.isdigit():
+            return
+        try:
+            with session_scope() as session:
+                supplier_side.record_exchange(
+                    session,
+                    actor,
+                    self._booking_id,
+                    int(self.exchange_supplier),
+                    str(form_data.get("kind", "")),
+                    str(form_data.get("direction", "")),
+                    str(form_data.get("summary", "")),
+                )
+        except FormErrors as problem:
+            self.exchange_errors = problem.errors
+            return
+        except RecordNotFound:
+            self.exchange_open = False
+            return
+        self.exchange_open = False
+        self._reload(actor)
+        return rx.toast.success("Échange noté.")
+
+
+LIVE_SECONDS = 5
+LIVE_MAX_SECONDS = 8 * 3600
+
+
+class FollowUpBoardState(AppState):
+    """« Suivi des dossiers »: reloaded every few seconds while the page is open, so a
+    colleague's change shows without reloading."""
+
+    sections: dict[str, list[dict[str, str]]] = {}
+    horizon: str = "7"
+    updated_at: str = ""
+    _watch: int = 0
+
+    def _fill(self, actor: Actor) -> None:
+        with session_scope() as session:
+            self.sections = follow_up.board(
+                session, actor, formats.today(), horizon_days=int(self.horizon)
+            )
+        self.updated_at = formats.moment(utcnow())
+
+    @rx.event
+    def load_board(self):
+        actor = self._require(Module.BOOKINGS, Action.SEE)
+        self._fill(actor)
+        self._watch += 1
+        return FollowUpBoardState.watch(self._watch)
+
+    @rx.event
+    def horizon_changed(self, value: str):
+        actor = self._require(Module.BOOKINGS, Action.SEE)
+        if value in ("3", "7", "14", "30"):
+            self.horizon = value
+            self._fill(actor)
+
+    @rx.event(background=True)
+    async def watch(self, ticket: int):
+        """Refreshes the board until the user leaves it (or another tab of the same state
+        starts its own watch); every round checks the rights again."""
+        async with self:
+            self._require(Module.BOOKINGS, Action.SEE)
+        waited = 0
+        while waited < LIVE_MAX_SECONDS:
+            await asyncio.sleep(LIVE_SECONDS)
+            waited += LIVE_SECONDS
+            async with self:
+                if ticket != self._watch or self.router.url.path.rstrip("/") != routes.BOARD:
+                    return
+                try:
+                    actor = self._require(Module.BOOKINGS, Action.SEE)
+                except AccessProblem:
+                    return
+                self._fill(actor)

@@ -1,8 +1,8 @@
-"""dossiers bookings versions events programme
+"""dossiers bookings versions events programme supplier side
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-30 09:26:21.029409
+Create Date: 2026-11-30 09:33:56.258844
 """
 
 from collections.abc import Sequence
@@ -158,6 +158,31 @@ def upgrade() -> None:
     with op.batch_alter_table('booking_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_booking_versions_booking_id'), ['booking_id'], unique=False)
 
+    op.create_table('supplier_exchanges',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('user_label', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('direction', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('summary', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], name=op.f('fk_supplier_exchanges_booking_id_bookings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['supplier_id'], ['suppliers.id'], name=op.f('fk_supplier_exchanges_supplier_id_suppliers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_supplier_exchanges_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supplier_exchanges'))
+    )
+    with op.batch_alter_table('supplier_exchanges', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supplier_exchanges_booking_id'), ['booking_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supplier_exchanges_supplier_id'), ['supplier_id'], unique=False)
+
+    with op.batch_alter_table('costing_lines', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('supplier_status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default='a_demander'))
+        batch_op.add_column(sa.Column('supplier_reference', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('supplier_option_until', sa.Date(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_costing_lines_supplier_option_until'), ['supplier_option_until'], unique=False)
+
     with op.batch_alter_table('costings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('for_booking', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.create_index(batch_op.f('ix_costings_for_booking'), ['for_booking'], unique=False)
@@ -171,6 +196,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_costings_for_booking'))
         batch_op.drop_column('for_booking')
 
+    with op.batch_alter_table('costing_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_costing_lines_supplier_option_until'))
+        batch_op.drop_column('supplier_option_until')
+        batch_op.drop_column('supplier_reference')
+        batch_op.drop_column('supplier_status')
+
+    with op.batch_alter_table('supplier_exchanges', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supplier_exchanges_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_supplier_exchanges_booking_id'))
+
+    op.drop_table('supplier_exchanges')
     with op.batch_alter_table('booking_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_booking_versions_booking_id'))
 
