@@ -27,6 +27,8 @@ from agence.state.bookings import (
     BookingFormState,
     BookingProgrammeState,
     BookingsListState,
+    BookingSuppliersState,
+    FollowUpBoardState,
 )
 from agence.state.costing import CostingState
 from tests.factories import make_user
@@ -247,3 +249,31 @@ def test_a_rep_limited_to_his_clients_does_not_open_other_dossiers(browser, demo
     assert browser.state(BookingFormState).not_found is True
     browser.run(BookingsListState, "load_list")
     assert browser.state(BookingsListState).total == 0
+
+
+def test_the_supplier_tab_books_a_service_and_needs_the_edit_right(browser, demo):
+    browser.sign_in(_admin(demo))
+    booking = _create(browser, demo)
+    _open(browser, booking.id)
+    browser.run(BookingSuppliersState, "load_suppliers")
+    state = browser.state(BookingSuppliersState)
+    service = state.suppliers[0]["services"][0]
+    browser.run(BookingSuppliersState, "update_service", service["line_id"], "status", "confirme")
+    assert state.suppliers[0]["services"][0]["status"] == "confirme"
+    browser.run(BookingSuppliersState, "update_service", service["line_id"], "status", "option")
+    assert "ne peut pas passer" in state.error
+    browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.EDIT)))
+    with pytest.raises(AccessDenied):
+        browser.run(BookingSuppliersState, "update_service", service["line_id"], "reference", "X")
+    with pytest.raises(AccessDenied):
+        browser.run(BookingSuppliersState, "save_exchange", {"summary": "x"})
+
+
+def test_the_follow_up_board_needs_the_dossiers_right(browser, demo):
+    browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.SEE)))
+    with pytest.raises(AccessDenied):
+        browser.run(FollowUpBoardState, "load_board")
+    browser.sign_in(_admin(demo))
+    browser.run(FollowUpBoardState, "horizon_changed", "14")
+    state = browser.state(FollowUpBoardState)
+    assert state.horizon == "14" and set(state.sections) >= {"departures", "unbooked"}
