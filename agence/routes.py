@@ -36,6 +36,7 @@ CATALOGUE_DOSSIERS = "/catalogue/dossiers"
 BOOKINGS = "/dossiers"
 BOARD = "/suivi-des-dossiers"
 BOOKING_COSTING = "/dossiers/[record_id]/cotation"
+BOOKING_PARTICIPANTS_IMPORT = "/dossiers/[record_id]/import-participants"
 PARAM_BOOKING_TYPES = "/parametres/types-de-dossiers"
 
 TIERS_CLIENTS = "/tiers/clients"

@@ -8,6 +8,7 @@ from agence.models.bookings import (
     BookingProgrammeItem,
     BookingType,
     BookingVersion,
+    Participant,
 )
 from agence.models.catalogue import (
     CatalogueDossier,
@@ -63,6 +64,7 @@ __all__ = [
     "ClientDiscount",
     "ClientTag",
     "Contact",
+    "Participant",
     "PartyDocument",
     "ProductType",
     "Segment",

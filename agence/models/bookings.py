@@ -139,3 +139,22 @@ class BookingProgrammeItem(Timestamped, table=True):
     longitude: Decimal | None = Field(default=None, max_digits=9, decimal_places=6)
     is_transfer: bool = Field(default=False)
     notes: str = Field(default="", max_length=1000)
+
+
+class Participant(Timestamped, table=True):
+    """One person of the group (the optional rooming list)."""
+
+    __tablename__ = "participants"
+
+    id: int | None = Field(default=None, primary_key=True)
+    booking_id: int = Field(foreign_key="bookings.id", index=True, ondelete="CASCADE")
+    last_name: str = Field(max_length=80)
+    first_name: str = Field(default="", max_length=80)
+    participant_category_id: int | None = Field(
+        default=None, foreign_key="participant_categories.id", ondelete="SET NULL"
+    )
+    room_type: str = Field(default="", max_length=12)
+    room: str = Field(default="", max_length=30)
+    """Who shares a room: the same room label (« 12 », « Dupont/Martin »)."""
+    dietary_needs: str = Field(default="", max_length=300)
+    notes: str = Field(default="", max_length=500)

@@ -5,25 +5,30 @@ from __future__ import annotations
 import reflex as rx
 
 from agence import routes
-from agence.components.children import child_dialog
+from agence.components.children import child_dialog, child_section
 from agence.components.data_table import list_page
 from agence.components.forms import field_error, fields_grid, record_form_card, record_page
-from agence.components.layout import app_page, page_title
+from agence.components.layout import app_page, not_found_block, page_title
 from agence.pages.costing import costing_screen
+from agence.pages.imports import import_layout
 from agence.services.booking_programme import BOOKING_PROGRAMME
 from agence.services.bookings import BOOKINGS, BOOKINGS_LIST, CREATION_FIELDS
 from agence.services.follow_up import SECTIONS
+from agence.services.participants import PARTICIPANTS, PARTICIPANTS_LIST
+from agence.services.permissions import Module
 from agence.services.supplier_side import DIRECTIONS, KINDS
 from agence.services.supplier_side import STATUSES as SUPPLIER_STATUSES
 from agence.state.bookings import (
     BookingCostingState,
     BookingCreateState,
     BookingFormState,
+    BookingParticipantsState,
     BookingProgrammeState,
     BookingsListState,
     BookingSuppliersState,
     FollowUpBoardState,
 )
+from agence.state.imports import ParticipantImportState
 
 
 @app_page(routes.BOOKINGS, "Dossiers", BookingsListState.load_list)
@@ -598,6 +603,32 @@ def _suppliers_tab() -> rx.Component:
     )
 
 
+def _participants_tab() -> rx.Component:
+    state = BookingParticipantsState
+    import_url = routes.BOOKINGS + "/" + BookingFormState.record_key + "/import-participants"
+    return rx.vstack(
+        rx.cond(
+            state.can_create,
+            rx.link(
+                rx.button(rx.icon("upload", size=16), "Importer depuis Excel", variant="soft"),
+                href=import_url,
+                id="participants-import",
+            ),
+        ),
+        child_section(
+            state,
+            PARTICIPANTS_LIST,
+            PARTICIPANTS.fields,
+            title="Participants",
+            add_label="Ajouter un participant",
+            entity="participant",
+            dom_id="participants",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 def _history_tab() -> rx.Component:
     state = BookingFormState
     return rx.table.root(
@@ -642,6 +673,7 @@ def _dossier() -> rx.Component:
                     tab("Prestations & cotation", value="cotation", id="tab-costing"),
                     tab("Programme", value="programme", id="tab-programme"),
                     tab("Fournisseurs", value="fournisseurs", id="tab-suppliers"),
+                    tab("Participants", value="participants", id="tab-participants"),
                     tab("Historique", value="historique", id="tab-history"),
                 ),
                 type="auto",
@@ -651,6 +683,7 @@ def _dossier() -> rx.Component:
             rx.tabs.content(_costing_tab(), value="cotation", padding_top="1rem"),
             rx.tabs.content(_programme_tab(), value="programme", padding_top="1rem"),
             rx.tabs.content(_suppliers_tab(), value="fournisseurs", padding_top="1rem"),
+            rx.tabs.content(_participants_tab(), value="participants", padding_top="1rem"),
             rx.tabs.content(_history_tab(), value="historique", padding_top="1rem"),
             default_value="general",
             width="100%",
@@ -669,6 +702,7 @@ def _dossier() -> rx.Component:
         BookingProgrammeState.load_programme,
         BookingProgrammeState.load_children,
         BookingSuppliersState.load_suppliers,
+        BookingParticipantsState.load_children,
     ],
 )
 def booking_page() -> rx.Component:
@@ -757,4 +791,28 @@ def follow_up_board() -> rx.Component:
             width="100%",
         ),
         width="100%",
+    )
+
+
+@app_page(
+    routes.BOOKING_PARTICIPANTS_IMPORT,
+    "Import de participants",
+    ParticipantImportState.open_participant_import,
+)
+def participants_import_page() -> rx.Component:
+    state = ParticipantImportState
+    return rx.cond(
+        state.booking_url == "",
+        not_found_block(),
+        rx.vstack(
+            rx.link("← Retour au dossier", href=state.booking_url),
+            import_layout(
+                state,
+                "Import de participants",
+                Module.BOOKINGS,
+                " Nom obligatoire ; catégorie (adulte, enfant…), type de chambre, chambre "
+                "partagée, régime alimentaire.",
+            ),
+            width="100%",
+        ),
     )

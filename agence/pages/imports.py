@@ -102,7 +102,7 @@ def _report(state) -> rx.Component:
     )
 
 
-def _import_layout(state, title: str, module: Module, hint: str = "") -> rx.Component:
+def import_layout(state, title: str, module: Module, hint: str = "") -> rx.Component:
     return rx.vstack(
         page_title(
             title,
@@ -215,12 +215,12 @@ def _import_layout(state, title: str, module: Module, hint: str = "") -> rx.Comp
 
 @app_page(routes.TIERS_IMPORT, "Import", ImportState.open_import)
 def import_page() -> rx.Component:
-    return _import_layout(ImportState, "Import de tiers", Module.THIRD_PARTIES)
+    return import_layout(ImportState, "Import de tiers", Module.THIRD_PARTIES)
 
 
 @app_page(routes.CATALOGUE_RATES_IMPORT, "Import de tarifs", RateImportState.open_import)
 def rate_import_page() -> rx.Component:
-    return _import_layout(
+    return import_layout(
         RateImportState,
         "Import de tarifs",
         Module.CATALOGUE,

@@ -26,9 +26,10 @@ from agence.services import audit, formats
 from agence.services.audit import AuditAction
 from agence.services.clients import CLIENT_TYPES, CLIENTS, LANGUAGES, STATUSES
 from agence.services.forms import REQUIRED, FieldSpec, FormErrors
+from agence.services.participants import PARTICIPANTS, ROOM_TYPES
 from agence.services.permissions import Action, Actor, Module
 from agence.services.rates import DAYS, RATES
-from agence.services.records import Resource, save
+from agence.services.records import Resource, get_parent, save
 from agence.services.suppliers import SUPPLIER_TYPES, SUPPLIERS, VAT_REGIMES
 from agence.services.text import normalize_text
 
@@ -56,6 +57,8 @@ class Target:
     """At least one of these columns must be mapped."""
     parent_field: str = ""
     """The column that names the file each line is added to (a tariff's product)."""
+    fixed_parent: bool = False
+    """Every line goes under one file chosen by the page (a dossier's participants)."""
 
     @property
     def module(self) -> Module:
@@ -235,6 +238,37 @@ TARGETS: dict[str, Target] = {
         lookups={"product": _products_by_name, "participant_category_id": _categories_by_name},
         required_any=("product",),
         parent_field="product",
+    ),
+    "participants": Target(
+        "participants",
+        "Participants",
+        PARTICIPANTS,
+        (
+            "last_name",
+            "first_name",
+            "participant_category_id",
+            "room_type",
+            "room",
+            "dietary_needs",
+            "notes",
+        ),
+        {
+            "nom": "last_name",
+            "prenom": "first_name",
+            "categorie": "participant_category_id",
+            "chambre": "room",
+            "type de chambre": "room_type",
+            "type": "room_type",
+            "numero de chambre": "room",
+            "partage": "room",
+            "regime": "dietary_needs",
+            "regime alimentaire": "dietary_needs",
+            "allergies": "dietary_needs",
+        },
+        {"room_type": ROOM_TYPES},
+        lookups={"participant_category_id": _categories_by_name},
+        required_any=("last_name",),
+        fixed_parent=True,
     ),
 }
 SALES_REP_FIELD = FieldSpec("sales_rep_email", "Commercial (e-mail)", "email")
@@ -434,11 +468,14 @@ def process(
     mapping: dict[str, str],
     *,
     progress: Progress | None = None,
+    parent_id: int | None = None,
 ) -> ImportReport:
     """Runs every line through the form rules, each in a savepoint. The caller decides to
     commit (import) or roll back (check) the whole transaction."""
     target = TARGETS[target_key]
     actor.require(target.module, Action.CREATE)
+    if target.fixed_parent:
+        get_parent(session, actor, target.resource, parent_id)
     check_mapping(target, mapping)
     lookups = {name: lookup(session) for name, lookup in target.lookups.items()}
     labels = {name: spec.label for name, spec in field_specs(target).items()}
@@ -454,18 +491,18 @@ def process(
     for offset, row in enumerate(table.rows):
         line = offset + 2  # the header is line 1
         data, problems = _row_data(session, target, mapping, row, reps, lookups)
-        parent_id = None
+        line_parent = parent_id if target.fixed_parent else None
         if target.parent_field and not problems:
             raw_parent = str(data.get(target.parent_field) or "")
             if not raw_parent.isdigit():
                 problems.append((labels[target.parent_field], REQUIRED))
-            parent_id = int(raw_parent) if raw_parent.isdigit() else None
+            line_parent = int(raw_parent) if raw_parent.isdigit() else None
         for label, message in problems:
             report.errors.append(LineError(line, label, message))
         if not problems:
             savepoint = session.begin_nested()
             try:
-                save(session, actor, target.resource, None, data, parent_id)
+                save(session, actor, target.resource, None, data, line_parent)
                 savepoint.commit()
                 report.valid += 1
             except FormErrors as problem:
@@ -485,11 +522,14 @@ def check(
     mapping: dict[str, str],
     *,
     progress: Progress | None = None,
+    parent_id: int | None = None,
 ) -> ImportReport:
     """Every line through the rules, then everything undone: the validation report."""
     outer = session.begin_nested()
     try:
-        return process(session, actor, target_key, table, mapping, progress=progress)
+        return process(
+            session, actor, target_key, table, mapping, progress=progress, parent_id=parent_id
+        )
     finally:
         outer.rollback()
 
@@ -503,11 +543,14 @@ def run_import(
     *,
     only_valid: bool,
     progress: Progress | None = None,
+    parent_id: int | None = None,
 ) -> ImportReport:
     """Imports the lines: all of them, or only the valid ones when `only_valid`; with an
     invalid line and without `only_valid`, nothing is kept (report.imported == 0)."""
     outer = session.begin_nested()
-    report = process(session, actor, target_key, table, mapping, progress=progress)
+    report = process(
+        session, actor, target_key, table, mapping, progress=progress, parent_id=parent_id
+    )
     if report.errors and not only_valid:
         outer.rollback()
         return report

@@ -24,6 +24,7 @@ from agence.services.booking_programme import BOOKING_PROGRAMME
 from agence.services.bookings import BOOKINGS
 from agence.services.forms import FormErrors
 from agence.services.lifecycle import STATUS_COLORS, STATUS_LABELS, allowed_transitions
+from agence.services.participants import PARTICIPANTS
 from agence.services.permissions import AccessDenied, AccessProblem, Action, Actor, Module
 from agence.services.records import RecordNotFound
 from agence.state.base import AppState
@@ -531,3 +532,10 @@ class FollowUpBoardState(AppState):
                 except AccessProblem:
                     return
                 self._fill(actor)
+
+
+class BookingParticipantsState(ChildMixin, AppState):
+    """The rooming list: participants listed, edited in a dialog, exported, imported."""
+
+    def _resource(self):
+        return PARTICIPANTS

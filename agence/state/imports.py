@@ -8,10 +8,12 @@ import secrets
 
 import reflex as rx
 
+from agence import routes
 from agence.db import session_scope
-from agence.services import imports
+from agence.services import bookings, imports
 from agence.services.forms import FormErrors
 from agence.services.permissions import Action, Module
+from agence.services.records import RecordNotFound
 from agence.settings import get_settings
 from agence.state.base import AppState
 
@@ -45,6 +47,10 @@ class ImportMixin(rx.State, mixin=True):
 
     def _module(self) -> Module:
         raise NotImplementedError
+
+    def _import_parent(self) -> int | None:
+        """The file every imported line goes under, for a page that imports into one."""
+        return None
 
     def _targets(self) -> dict[str, imports.Target]:
         return imports.targets_of(self._module())
@@ -156,6 +162,7 @@ class ImportMixin(rx.State, mixin=True):
                 return
             self.running, self.progress, self.result, self.mapping_error = True, 0, "", ""
             target, mapping = self.target, dict(self.mapping)
+            parent_id = self._import_parent()
         progress = imports.Progress()
 
         def work():
@@ -169,8 +176,11 @@ class ImportMixin(rx.State, mixin=True):
                         mapping,
                         only_valid=only_valid,
                         progress=progress,
+                        parent_id=parent_id,
                     )
-                return imports.check(session, actor, target, table, mapping, progress=progress)
+                return imports.check(
+                    session, actor, target, table, mapping, progress=progress, parent_id=parent_id
+                )
 
         task = asyncio.create_task(asyncio.to_thread(work))
         while not task.done():
@@ -184,6 +194,9 @@ class ImportMixin(rx.State, mixin=True):
                 report = task.result()
             except FormErrors as problem:
                 self.mapping_error = next(iter(problem.errors.values()))
+                return
+            except RecordNotFound:
+                self.mapping_error = "Dossier introuvable."
                 return
             self._show(report)
             self.checked = True
@@ -207,3 +220,31 @@ class RateImportState(ImportMixin, AppState):
 
     def _module(self) -> Module:
         return Module.CATALOGUE
+
+
+class ParticipantImportState(ImportMixin, AppState):
+    """A dossier's participants, under the dossier named by the page's URL."""
+
+    booking_url: str = ""
+
+    def _module(self) -> Module:
+        return Module.BOOKINGS
+
+    def _import_parent(self) -> int | None:
+        raw = self._page_param(routes.RECORD_PARAM)
+        return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+    @rx.event
+    def open_participant_import(self):
+        actor = self._require(Module.BOOKINGS, Action.CREATE)
+        self.booking_url = ""
+        booking_id = self._import_parent()
+        if booking_id is None:
+            return
+        try:
+            with session_scope() as session:
+                bookings.get_booking(session, actor, booking_id)
+        except RecordNotFound:
+            return
+        self.booking_url = routes.record_url(routes.BOOKINGS, booking_id)
+        return ParticipantImportState.open_import

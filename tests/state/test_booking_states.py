@@ -25,12 +25,14 @@ from agence.state.bookings import (
     BookingCostingState,
     BookingCreateState,
     BookingFormState,
+    BookingParticipantsState,
     BookingProgrammeState,
     BookingsListState,
     BookingSuppliersState,
     FollowUpBoardState,
 )
 from agence.state.costing import CostingState
+from agence.state.imports import ParticipantImportState
 from tests.factories import make_user
 
 SCHOOL = "Collège Anatole-France"
@@ -277,3 +279,32 @@ def test_the_follow_up_board_needs_the_dossiers_right(browser, demo):
     browser.run(FollowUpBoardState, "horizon_changed", "14")
     state = browser.state(FollowUpBoardState)
     assert state.horizon == "14" and set(state.sections) >= {"departures", "unbooked"}
+
+
+def test_participants_are_listed_in_the_dossier_and_imported_under_it(browser, demo):
+    browser.sign_in(_admin(demo))
+    booking = _create(browser, demo)
+    _open(browser, booking.id)
+    browser.run(BookingParticipantsState, "load_children")
+    browser.run(BookingParticipantsState, "open_new")
+    browser.run(BookingParticipantsState, "save_child", {"last_name": "Durand", "room": "3"})
+    assert browser.state(BookingParticipantsState).total == 1
+    browser.visit(
+        routes.BOOKING_PARTICIPANTS_IMPORT,
+        f"/dossiers/{booking.id}/import-participants",
+        record_id=str(booking.id),
+    )
+    browser.run(ParticipantImportState, "open_participant_import")
+    state = browser.state(ParticipantImportState)
+    assert state.booking_url == routes.record_url(routes.BOOKINGS, booking.id)
+    browser.run(ParticipantImportState, "open_import")
+    assert state.target == "participants"
+
+
+def test_importing_participants_needs_the_create_right(browser, demo):
+    browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.CREATE)))
+    browser.visit(
+        routes.BOOKING_PARTICIPANTS_IMPORT, "/dossiers/1/import-participants", record_id="1"
+    )
+    with pytest.raises(AccessDenied):
+        browser.run(ParticipantImportState, "open_participant_import")

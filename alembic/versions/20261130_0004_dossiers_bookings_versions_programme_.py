@@ -1,8 +1,8 @@
-"""dossiers bookings versions events programme supplier side
+"""dossiers bookings versions programme supplier side participants
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-30 09:33:56.258844
+Create Date: 2026-11-30 09:38:57.031002
 """
 
 from collections.abc import Sequence
@@ -158,6 +158,25 @@ def upgrade() -> None:
     with op.batch_alter_table('booking_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_booking_versions_booking_id'), ['booking_id'], unique=False)
 
+    op.create_table('participants',
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.Column('last_name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('first_name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('participant_category_id', sa.Integer(), nullable=True),
+    sa.Column('room_type', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('room', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('dietary_needs', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('notes', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], name=op.f('fk_participants_booking_id_bookings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['participant_category_id'], ['participant_categories.id'], name=op.f('fk_participants_participant_category_id_participant_categories'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participants'))
+    )
+    with op.batch_alter_table('participants', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_participants_booking_id'), ['booking_id'], unique=False)
+
     op.create_table('supplier_exchanges',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('booking_id', sa.Integer(), nullable=False),
@@ -207,6 +226,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_supplier_exchanges_booking_id'))
 
     op.drop_table('supplier_exchanges')
+    with op.batch_alter_table('participants', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participants_booking_id'))
+
+    op.drop_table('participants')
     with op.batch_alter_table('booking_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_booking_versions_booking_id'))
 
