@@ -35,6 +35,7 @@ CATALOGUE_DOSSIERS = "/catalogue/dossiers"
 
 BOOKINGS = "/dossiers"
 BOARD = "/suivi-des-dossiers"
+GUIDES = "/guides"
 BOOKING_COSTING = "/dossiers/[record_id]/cotation"
 BOOKING_PARTICIPANTS_IMPORT = "/dossiers/[record_id]/import-participants"
 PARAM_BOOKING_TYPES = "/parametres/types-de-dossiers"
@@ -170,6 +171,14 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _see(Module.BOOKINGS),
         "Dossiers",
         "Options qui expirent, devis sans réponse, prestations à réserver, départs.",
+    ),
+    NavEntry(
+        "Guides",
+        GUIDES,
+        "flag",
+        _see(Module.BOOKINGS),
+        "Dossiers",
+        "Langues, spécialités, secteurs, jours d'indisponibilité.",
     ),
     NavEntry(
         "Prestations",

@@ -33,6 +33,7 @@ from agence.models.crm import (
     VisitReport,
     VisitReportContact,
 )
+from agence.models.guides import Guide, GuideAssignment, GuideUnavailability
 from agence.models.parameters import AgencySite, PaymentMethod, PaymentTerm, VatRate
 from agence.models.parties import Address, Client, Contact, PartyDocument, Supplier
 from agence.models.supplier_side import SupplierExchange
@@ -73,6 +74,9 @@ __all__ = [
     "Tag",
     "VisitReport",
     "VisitReportContact",
+    "Guide",
+    "GuideAssignment",
+    "GuideUnavailability",
     "LoginThrottle",
     "PaymentMethod",
     "PaymentTerm",

@@ -7,13 +7,21 @@ import reflex as rx
 from agence import routes
 from agence.components.children import child_dialog, child_section
 from agence.components.data_table import list_page
-from agence.components.forms import field_error, fields_grid, record_form_card, record_page
+from agence.components.forms import (
+    checkbox_group,
+    field_error,
+    fields_grid,
+    record_form_card,
+    record_page,
+)
 from agence.components.layout import app_page, not_found_block, page_title
 from agence.pages.costing import costing_screen
 from agence.pages.imports import import_layout
 from agence.services.booking_programme import BOOKING_PROGRAMME
 from agence.services.bookings import BOOKINGS, BOOKINGS_LIST, CREATION_FIELDS
 from agence.services.follow_up import SECTIONS
+from agence.services.guides import GUIDES, UNAVAILABILITIES
+from agence.services.guides import LANGUAGE_FIELD as GUIDE_LANGUAGE_FIELD
 from agence.services.participants import PARTICIPANTS, PARTICIPANTS_LIST
 from agence.services.permissions import Module
 from agence.services.supplier_side import DIRECTIONS, KINDS
@@ -27,6 +35,10 @@ from agence.state.bookings import (
     BookingsListState,
     BookingSuppliersState,
     FollowUpBoardState,
+    GuideAssignmentState,
+    GuideFormState,
+    GuidesListState,
+    GuideUnavailabilityState,
 )
 from agence.state.imports import ParticipantImportState
 
@@ -358,6 +370,29 @@ def _programme_item(item) -> rx.Component:
             rx.cond(
                 item["notes"] != "", rx.text(item["notes"], size="1", color=rx.color("gray", 11))
             ),
+            rx.hstack(
+                rx.foreach(
+                    item["guides"].to(list[dict[str, str]]),
+                    lambda guide: rx.badge(
+                        rx.icon("flag", size=12),
+                        guide["name"],
+                        rx.cond(guide["forced"] == "1", " (forcé)", ""),
+                        rx.cond(
+                            state.can_change,
+                            rx.icon(
+                                "x",
+                                size=12,
+                                cursor="pointer",
+                                on_click=GuideAssignmentState.remove(guide["id"]),
+                            ),
+                        ),
+                        color_scheme=rx.cond(guide["forced"] == "1", "orange", "blue"),
+                        variant="soft",
+                    ),
+                ),
+                spacing="1",
+                wrap="wrap",
+            ),
             spacing="1",
             flex="1",
             min_width="12rem",
@@ -369,6 +404,17 @@ def _programme_item(item) -> rx.Component:
                 variant="ghost",
                 on_click=state.open_existing(item["id"]),
                 aria_label="Modifier l'étape",
+            ),
+            rx.cond(
+                state.can_change,
+                rx.button(
+                    rx.icon("flag", size=12),
+                    "Guide",
+                    size="1",
+                    variant="soft",
+                    on_click=GuideAssignmentState.open_for(item["id"], item["title"]),
+                    id="guide-open-" + item["id"],
+                ),
             ),
             rx.cond(
                 state.can_change,
@@ -433,6 +479,7 @@ def _programme_tab() -> rx.Component:
             ),
         ),
         child_dialog(state, BOOKING_PROGRAMME.fields, "étape", "programme"),
+        guide_dialog(),
         spacing="3",
         width="100%",
         id="programme",
@@ -815,4 +862,131 @@ def participants_import_page() -> rx.Component:
             ),
             width="100%",
         ),
+    )
+
+
+# --- Guides -------------------------------------------------------------------------------------
+
+
+@app_page(routes.GUIDES, "Guides", GuidesListState.load_list)
+def guides_list() -> rx.Component:
+    return list_page(
+        "Guides",
+        "Guides des fournisseurs ou de l'agence : langues, spécialités, indisponibilités.",
+        GuidesListState,
+        GUIDES.list_spec(),
+        routes.GUIDES,
+        "Nouveau guide",
+    )
+
+
+def _guide_form() -> rx.Component:
+    return record_form_card(
+        GuideFormState,
+        GUIDES.fields,
+        list_route=routes.GUIDES,
+        entity="guide",
+        after_fields=checkbox_group(
+            GuideFormState, "languages", GUIDE_LANGUAGE_FIELD, "Langues de guidage"
+        ),
+    )
+
+
+@app_page(
+    routes.record_route(routes.GUIDES),
+    "Guide",
+    [GuideFormState.load, GuideUnavailabilityState.load_children],
+)
+def guide_page() -> rx.Component:
+    state = GuideFormState
+    return record_page(
+        state,
+        page_title(state.title),
+        _guide_form(),
+        rx.cond(
+            ~state.is_new,
+            child_section(
+                GuideUnavailabilityState,
+                UNAVAILABILITIES.list_spec(),
+                UNAVAILABILITIES.fields,
+                title="Jours d'indisponibilité",
+                add_label="Ajouter un jour",
+                entity="jour",
+                dom_id="unavailabilities",
+            ),
+        ),
+    )
+
+
+def guide_dialog() -> rx.Component:
+    state = GuideAssignmentState
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Guide — " + state.item_title),
+            rx.form(
+                rx.vstack(
+                    rx.el.select(
+                        rx.el.option("Choisir un guide…", value=""),
+                        rx.foreach(state.choices, lambda o: rx.el.option(o[1], value=o[0])),
+                        value=state.guide_id,
+                        on_change=state.choose,
+                        class_name="agence-select",
+                        aria_label="Guide",
+                        id="guide-choice",
+                        width="100%",
+                    ),
+                    rx.foreach(
+                        state.conflicts,
+                        lambda message: rx.callout(
+                            message, icon="triangle-alert", color_scheme="orange", size="1"
+                        ),
+                    ),
+                    rx.cond(
+                        (state.conflicts.length() > 0) & state.can_force,
+                        rx.vstack(
+                            rx.el.label(
+                                rx.checkbox(name="force", id="guide-force"),
+                                rx.text("Passer outre (journalisé)", size="2"),
+                                display="flex",
+                                gap="0.4rem",
+                                align_items="center",
+                            ),
+                            rx.input(
+                                name="reason",
+                                placeholder="Motif",
+                                width="100%",
+                                id="guide-force-reason",
+                            ),
+                            spacing="2",
+                            width="100%",
+                        ),
+                    ),
+                    rx.cond(
+                        state.error != "",
+                        rx.text(
+                            state.error, color=rx.color("red", 11), role="alert", id="guide-error"
+                        ),
+                    ),
+                    rx.hstack(
+                        rx.button("Affecter", type="submit", id="guide-assign"),
+                        rx.button(
+                            "Annuler",
+                            variant="soft",
+                            color_scheme="gray",
+                            type="button",
+                            on_click=state.close(False),
+                        ),
+                        spacing="3",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=state.assign,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            max_width="min(32rem, 95vw)",
+        ),
+        open=state.open,
+        on_open_change=state.close,
     )

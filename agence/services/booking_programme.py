@@ -16,6 +16,7 @@ from agence.services import formats
 from agence.services.bookings import BOOKINGS, get_booking, is_editable
 from agence.services.catalogue_dossiers import parse_time
 from agence.services.forms import FieldSpec, FormErrors
+from agence.services.guides import assignments_by_item
 from agence.services.listing import Column, ListSpec
 from agence.services.permissions import Action, Actor, Module
 from agence.services.products import product_choices
@@ -209,6 +210,7 @@ def current_items(session: Session, booking: Booking) -> list[BookingProgrammeIt
 def programme_days(session: Session, actor: Actor, booking_id: int) -> list[dict[str, Any]]:
     """The programme for the page: one entry per day with its slots, map links included."""
     booking = get_booking(session, actor, booking_id)
+    guides = assignments_by_item(session, booking)
     days: dict[str, dict[str, Any]] = {}
     for item in current_items(session, booking):
         key = item.day.isoformat()
@@ -230,6 +232,7 @@ def programme_days(session: Session, actor: Actor, booking_id: int) -> list[dict
                 "map": map_url(item),
                 "transfer": "1" if item.is_transfer else "",
                 "notes": item.notes,
+                "guides": guides.get(item.id or 0, []),
             }
         )
     return list(days.values())

@@ -15,6 +15,8 @@ from agence.models import (
     BookingEvent,
     BookingProgrammeItem,
     Client,
+    Guide,
+    GuideAssignment,
     Profile,
     User,
 )
@@ -30,6 +32,8 @@ from agence.state.bookings import (
     BookingsListState,
     BookingSuppliersState,
     FollowUpBoardState,
+    GuideAssignmentState,
+    GuidesListState,
 )
 from agence.state.costing import CostingState
 from agence.state.imports import ParticipantImportState
@@ -308,3 +312,33 @@ def test_importing_participants_needs_the_create_right(browser, demo):
     )
     with pytest.raises(AccessDenied):
         browser.run(ParticipantImportState, "open_participant_import")
+
+
+def test_a_guide_is_assigned_from_the_programme_and_a_double_booking_is_refused(browser, demo):
+    admin = _admin(demo)
+    browser.sign_in(admin)
+    guide = Guide(name="Anne Guide", languages=["fr"])
+    demo.add(guide)
+    demo.commit()
+    first, second = _create(browser, demo), _create(browser, demo)
+    for booking, expect_conflict in ((first, False), (second, True)):
+        _open(browser, booking.id)
+        browser.run(BookingProgrammeState, "load_programme")
+        slot = browser.state(BookingProgrammeState).days[0]["items"][1]
+        browser.run(GuideAssignmentState, "open_for", slot["id"], slot["title"])
+        browser.run(GuideAssignmentState, "choose", str(guide.id))
+        state = browser.state(GuideAssignmentState)
+        assert bool(state.conflicts) is expect_conflict
+        browser.run(GuideAssignmentState, "assign", {})
+        assert (state.error != "") is expect_conflict
+    assert len(demo.exec(select(GuideAssignment)).all()) == 1
+
+
+def test_guides_need_the_dossiers_right(browser, demo):
+    browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.SEE)))
+    with pytest.raises(AccessDenied):
+        browser.run(GuidesListState, "load_list")
+    browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.EDIT)))
+    _open(browser, 1)
+    with pytest.raises(AccessDenied):
+        browser.run(GuideAssignmentState, "open_for", "1", "x")

@@ -1,8 +1,8 @@
-"""dossiers bookings versions programme supplier side participants
+"""dossiers programme supplier side participants guides
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-30 09:38:57.031002
+Create Date: 2026-11-30 09:41:41.292320
 """
 
 from collections.abc import Sequence
@@ -37,6 +37,38 @@ def upgrade() -> None:
     sa.Column('last_number', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['site_id'], ['agency_sites.id'], name=op.f('fk_booking_counters_site_id_agency_sites')),
     sa.PrimaryKeyConstraint('site_id', 'year', name=op.f('pk_booking_counters'))
+    )
+    op.create_table('guides',
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('languages', sa.JSON(), nullable=False),
+    sa.Column('specialities', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('areas', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('daily_rate', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('deleted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['supplier_id'], ['suppliers.id'], name=op.f('fk_guides_supplier_id_suppliers'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_guides_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guides'))
+    )
+    with op.batch_alter_table('guides', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guides_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_guides_supplier_id'), ['supplier_id'], unique=False)
+
+    op.create_table('guide_unavailabilities',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('guide_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['guide_id'], ['guides.id'], name=op.f('fk_guide_unavailabilities_guide_id_guides'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guide_unavailabilities')),
+    sa.UniqueConstraint('guide_id', 'day', name='uq_guide_unavailabilities')
     )
     op.create_table('bookings',
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -196,6 +228,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_supplier_exchanges_booking_id'), ['booking_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_supplier_exchanges_supplier_id'), ['supplier_id'], unique=False)
 
+    op.create_table('guide_assignments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('guide_id', sa.Integer(), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.Column('programme_item_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('start_time', sa.Time(), nullable=True),
+    sa.Column('end_time', sa.Time(), nullable=True),
+    sa.Column('forced_reason', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], name=op.f('fk_guide_assignments_booking_id_bookings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_guide_assignments_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['guide_id'], ['guides.id'], name=op.f('fk_guide_assignments_guide_id_guides'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['programme_item_id'], ['booking_programme_items.id'], name=op.f('fk_guide_assignments_programme_item_id_booking_programme_items'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guide_assignments'))
+    )
+    with op.batch_alter_table('guide_assignments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guide_assignments_booking_id'), ['booking_id'], unique=False)
+        batch_op.create_index('ix_guide_assignments_guide_day', ['guide_id', 'day'], unique=False)
+        batch_op.create_index(batch_op.f('ix_guide_assignments_programme_item_id'), ['programme_item_id'], unique=False)
+
     with op.batch_alter_table('costing_lines', schema=None) as batch_op:
         batch_op.add_column(sa.Column('supplier_status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default='a_demander'))
         batch_op.add_column(sa.Column('supplier_reference', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False, server_default=''))
@@ -221,6 +275,12 @@ def downgrade() -> None:
         batch_op.drop_column('supplier_reference')
         batch_op.drop_column('supplier_status')
 
+    with op.batch_alter_table('guide_assignments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guide_assignments_programme_item_id'))
+        batch_op.drop_index('ix_guide_assignments_guide_day')
+        batch_op.drop_index(batch_op.f('ix_guide_assignments_booking_id'))
+
+    op.drop_table('guide_assignments')
     with op.batch_alter_table('supplier_exchanges', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_supplier_exchanges_supplier_id'))
         batch_op.drop_index(batch_op.f('ix_supplier_exchanges_booking_id'))
@@ -255,6 +315,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_bookings_booking_type_id'))
 
     op.drop_table('bookings')
+    op.drop_table('guide_unavailabilities')
+    with op.batch_alter_table('guides', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guides_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_guides_name'))
+
+    op.drop_table('guides')
     op.drop_table('booking_counters')
     op.drop_table('booking_types')
     # ### end Alembic commands ###
