@@ -11,6 +11,8 @@ from sqlmodel import Session, select
 from agence.db import session_scope
 from agence.models import (
     AgencySite,
+    Booking,
+    BookingType,
     Client,
     ParticipantCategory,
     Product,
@@ -22,6 +24,7 @@ from agence.models import (
     VatRate,
 )
 from agence.services import auth, passwords
+from agence.services.bookings import create_booking
 from agence.services.permissions import ALL_RIGHTS, Actor, Right
 from agence.services.profiles import set_rights
 from agence.services.seed import seed_reference_data
@@ -220,3 +223,28 @@ def make_rate(
     session.add(rate)
     session.commit()
     return rate
+
+
+# --- Dossiers -----------------------------------------------------------------------------------
+
+
+def booking_type_id(session: Session, code: str = "JOURNEE") -> int:
+    return session.exec(select(BookingType.id).where(BookingType.code == code)).one()
+
+
+def make_booking(
+    actor: Actor, client: Client, site: AgencySite, *, starts_on: str = "2026-06-05", **values
+) -> Booking:
+    """A dossier created through the service, à la carte unless `catalogue_dossier_id` is given
+    (reference data must be seeded first)."""
+    with session_scope() as session:
+        data = {
+            "client_id": str(client.id),
+            "title": "Sortie du comité d'entreprise",
+            "booking_type_id": str(booking_type_id(session)),
+            "site_id": str(site.id),
+            "starts_on": starts_on,
+            "paying": "20",
+        }
+        data.update(values)
+        return create_booking(session, actor, data)

@@ -601,6 +601,15 @@ class BookingResource(Resource[Booking]):
         return values
 
     def parse_extra(self, session, data, clean, errors) -> None:
+        # The contact's options are the dossier's client's, which `choices` cannot know: the
+        # id is read here and `validate` checks it against the client.
+        raw_contact = str(data.get("contact_id") or "").strip()
+        errors.pop("contact_id", None)
+        clean["contact_id"] = (
+            int(raw_contact) if raw_contact.isdigit() and len(raw_contact) < 12 else None
+        )
+        if raw_contact and clean["contact_id"] is None:
+            errors["contact_id"] = "Choix invalide."
         for text_key, time_key in (("start_text", "start_time"), ("end_text", "end_time")):
             clean[time_key] = None
             raw = str(data.get(text_key) or "").strip()
@@ -611,19 +620,26 @@ class BookingResource(Resource[Booking]):
                     errors.setdefault(text_key, str(exc))
 
     def validate(self, session, actor, record, clean, errors) -> None:
+        if record is None:
+            errors[""] = "Un dossier se crée par « Nouveau dossier »."
+            return
         start, end = clean.get("starts_on"), clean.get("ends_on")
         if start and end and end < start:
             errors.setdefault("ends_on", "Le départ précède l'arrivée.")
         if start and end and (end - start).days >= MAX_DAYS:
             errors.setdefault("ends_on", f"{MAX_DAYS} jours au plus.")
         contact_id = clean.get("contact_id")
-        if record is not None and contact_id is not None:
+        if contact_id is not None:
             contact = session.get(Contact, contact_id)
-            if contact is None or contact.client_id != record.client_id:
+            if (
+                contact is None
+                or contact.client_id != record.client_id
+                or contact.deleted_at is not None
+            ):
                 errors.setdefault("contact_id", "Ce contact n'est pas celui du client.")
-        if record is not None and not is_editable(record):
+        if not is_editable(record):
             for name in ("paying", "free", "staff"):
-                if clean.get(name) is not None and clean.get(name) != getattr(record, name):
+                if (clean.get(name) or 0) != getattr(record, name):
                     errors.setdefault(
                         name, "Le dossier n'est plus modifiable : passez par un avenant."
                     )

@@ -66,15 +66,17 @@ class Sources:
 
 @pytest.fixture
 def amounts() -> Iterator[Sources]:
-    """Two sources of the outstanding, registered for the test only."""
+    """Two sources of the outstanding, registered for the test only; the application's own
+    (the dossiers', once imported) are set aside meanwhile, so the sums are the test's."""
     sources = Sources()
+    application_sources = list(outstanding.SOURCES)
+    outstanding.SOURCES.clear()
     register_source(UNPAID, "Factures non réglées", sources.source(UNPAID))
     register_source(UNBILLED, "Dossiers confirmés non facturés", sources.source(UNBILLED))
     try:
         yield sources
     finally:
-        unregister_source(UNPAID)
-        unregister_source(UNBILLED)
+        outstanding.SOURCES[:] = application_sources
 
 
 def balances(*client_ids: int) -> dict[int, Outstanding]:
