@@ -119,9 +119,16 @@ def scope(statement, actor: Actor):
     return statement.where(col(Booking.client_id).in_(visible_clients(select(Client.id), actor)))
 
 
-def get_booking(session: Session, actor: Actor, booking_id: int) -> Booking:
+def get_booking(
+    session: Session, actor: Actor, booking_id: int, *, for_update: bool = False
+) -> Booking:
+    """The dossier within the actor's reach. `for_update` locks its row until the transaction
+    ends (PostgreSQL): a status change or an amendment starts from the status and version a
+    colleague's simultaneous change left, never from the ones it is replacing."""
     actor.require(Module.BOOKINGS, Action.SEE)
-    booking = session.get(Booking, booking_id)
+    booking = session.get(
+        Booking, booking_id, with_for_update=for_update or None, populate_existing=for_update
+    )
     if booking is None or booking.deleted_at is not None:
         raise RecordNotFound("dossier", booking_id)
     visible = session.exec(scope(select(Booking.id).where(Booking.id == booking_id), actor)).first()
@@ -376,7 +383,7 @@ def change_status(
     session: Session, actor: Actor, booking_id: int, target: str, comment: str = ""
 ) -> Booking:
     """Moves the dossier one step of its life, if that step is allowed to this user now."""
-    booking = get_booking(session, actor, booking_id)
+    booking = get_booking(session, actor, booking_id, for_update=True)
     try:
         check(actor, booking.status, target, comment)
     except TransitionRefused as refused:
@@ -446,7 +453,7 @@ def _costing_strings(session: Session, costing_id: int):
 def start_amendment(session: Session, actor: Actor, booking_id: int, reason: str) -> Booking:
     """A confirmed dossier changes through an amendment: a new version whose costing and
     programme start as copies of the current ones; the earlier stay readable."""
-    booking = get_booking(session, actor, booking_id)
+    booking = get_booking(session, actor, booking_id, for_update=True)
     actor.require(Module.BOOKINGS, Action.EDIT)
     if booking.status not in AMENDABLE:
         raise FormErrors({"": "Seul un dossier confirmé se modifie par avenant."})
