@@ -36,6 +36,7 @@ CATALOGUE_DOSSIERS = "/catalogue/dossiers"
 BOOKINGS = "/dossiers"
 BOARD = "/suivi-des-dossiers"
 GUIDES = "/guides"
+PLANNING = "/planning"
 BOOKING_COSTING = "/dossiers/[record_id]/cotation"
 BOOKING_PARTICIPANTS_IMPORT = "/dossiers/[record_id]/import-participants"
 PARAM_BOOKING_TYPES = "/parametres/types-de-dossiers"
@@ -171,6 +172,14 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _see(Module.BOOKINGS),
         "Dossiers",
         "Options qui expirent, devis sans réponse, prestations à réserver, départs.",
+    ),
+    NavEntry(
+        "Planning",
+        PLANNING,
+        "calendar-days",
+        _see(Module.BOOKINGS),
+        "Dossiers",
+        "Places prises et restantes par prestation, journées des guides.",
     ),
     NavEntry(
         "Guides",

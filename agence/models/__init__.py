@@ -1,6 +1,7 @@
 """All tables; importing this package registers them on SQLModel.metadata."""
 
 from agence.models.audit import AuditEntry
+from agence.models.availability import ProductCapacity, StockReservation
 from agence.models.bookings import (
     Booking,
     BookingCounter,
@@ -53,6 +54,7 @@ __all__ = [
     "NegotiatedPrice",
     "ParticipantCategory",
     "Product",
+    "ProductCapacity",
     "Rate",
     "Address",
     "AgencySite",
@@ -69,6 +71,7 @@ __all__ = [
     "PartyDocument",
     "ProductType",
     "Segment",
+    "StockReservation",
     "Supplier",
     "SupplierExchange",
     "Tag",

@@ -78,6 +78,9 @@ class Booking(Timestamped, table=True):
     quote_sent_on: date | None = Field(default=None)
     version: int = Field(default=1)
     """The current version; amendments after confirmation add one."""
+    confirmed_version: int = Field(default=0)
+    """The last version the client confirmed (0: none yet). A later version is an amendment
+    being prepared: it can change until it is validated in turn."""
     costing_id: int | None = Field(default=None, foreign_key="costings.id", ondelete="SET NULL")
     """The costing of the current version."""
     price_per_paying: Decimal = Field(default=Decimal(0), max_digits=12, decimal_places=2)

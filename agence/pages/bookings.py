@@ -9,6 +9,7 @@ from agence.components.children import child_dialog, child_section
 from agence.components.data_table import list_page
 from agence.components.forms import (
     checkbox_group,
+    confirm_button,
     field_error,
     fields_grid,
     record_form_card,
@@ -39,6 +40,7 @@ from agence.state.bookings import (
     GuideFormState,
     GuidesListState,
     GuideUnavailabilityState,
+    PlanningState,
 )
 from agence.state.imports import ParticipantImportState
 
@@ -263,6 +265,20 @@ def _summary() -> rx.Component:
                     color_scheme=rx.cond(step["target"] == "annule", "red", "accent"),
                     on_click=state.ask_transition(step["target"]),
                     id="transition-" + step["target"],
+                ),
+            ),
+            rx.cond(
+                state.amendment_open,
+                rx.badge("Avenant en cours", color_scheme="orange", size="2", id="amendment-badge"),
+            ),
+            rx.cond(
+                state.can_validate_amendment,
+                confirm_button(
+                    "Valider l'avenant",
+                    "Le client a accepté l'avenant : sa version devient la version confirmée.",
+                    state.validate_amendment,
+                    color="green",
+                    button_id="amendment-validate",
                 ),
             ),
             rx.cond(
@@ -989,4 +1005,177 @@ def guide_dialog() -> rx.Component:
         ),
         open=state.open,
         on_open_change=state.close,
+    )
+
+
+# --- Planning -----------------------------------------------------------------------------------
+
+
+def _capacity_cell(cell) -> rx.Component:
+    return rx.table.cell(
+        rx.cond(
+            cell["state"] == "none",
+            rx.text("—", color=rx.color("gray", 8)),
+            rx.vstack(
+                rx.badge(
+                    cell["left"] + " / " + cell["capacity"],
+                    color_scheme=rx.match(
+                        cell["state"], ("full", "red"), ("low", "orange"), "green"
+                    ),
+                    size="2",
+                ),
+                rx.text(cell["holders"], size="1", color=rx.color("gray", 11)),
+                spacing="1",
+            ),
+        ),
+    )
+
+
+def _product_planning() -> rx.Component:
+    state = PlanningState
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Jour"),
+                    rx.foreach(state.slots, lambda slot: rx.table.column_header_cell(slot)),
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    state.days,
+                    lambda day: rx.table.row(
+                        rx.table.cell(
+                            rx.text(day["weekday"].to(str) + " " + day["day"].to(str), size="2")
+                        ),
+                        rx.foreach(day["cells"].to(list[dict[str, str]]), _capacity_cell),
+                    ),
+                )
+            ),
+            size="1",
+            width="100%",
+        ),
+        overflow_x="auto",
+        width="100%",
+        id="planning-product",
+    )
+
+
+def _guide_planning() -> rx.Component:
+    state = PlanningState
+    return rx.vstack(
+        rx.foreach(
+            state.guide_days,
+            lambda day: rx.flex(
+                rx.text(
+                    day["weekday"] + " " + day["day"], size="2", weight="medium", min_width="7rem"
+                ),
+                rx.cond(
+                    day["off"] != "",
+                    rx.badge(day["off"], color_scheme="gray"),
+                    rx.text(
+                        rx.cond(day["items"] != "", day["items"], "Libre"),
+                        size="2",
+                        color=rx.cond(
+                            day["items"] != "", rx.color("gray", 12), rx.color("green", 11)
+                        ),
+                    ),
+                ),
+                spacing="3",
+                wrap="wrap",
+                width="100%",
+                padding_y="0.4rem",
+                border_bottom=f"1px solid {rx.color('gray', 4)}",
+            ),
+        ),
+        spacing="0",
+        width="100%",
+        id="planning-guide",
+    )
+
+
+@app_page(routes.PLANNING, "Planning", PlanningState.load_planning)
+def planning_page() -> rx.Component:
+    state = PlanningState
+    select = lambda name, options, value, label: rx.el.select(  # noqa: E731
+        *options,
+        value=value,
+        on_change=lambda v: state.set_choice(name, v),
+        class_name="agence-select agence-select-large",
+        aria_label=label,
+        id=f"planning-{name}",
+    )
+    return rx.vstack(
+        page_title("Planning", subtitle=state.period_label),
+        rx.flex(
+            select(
+                "mode",
+                [
+                    rx.el.option("Par prestation", value="produit"),
+                    rx.el.option("Par guide", value="guide"),
+                ],
+                state.mode,
+                "Vue",
+            ),
+            rx.cond(
+                state.mode == "produit",
+                select(
+                    "product_id",
+                    [rx.foreach(state.product_options, lambda o: rx.el.option(o[1], value=o[0]))],
+                    state.product_id,
+                    "Prestation",
+                ),
+                select(
+                    "guide_id",
+                    [rx.foreach(state.guide_options, lambda o: rx.el.option(o[1], value=o[0]))],
+                    state.guide_id,
+                    "Guide",
+                ),
+            ),
+            select(
+                "view",
+                [rx.el.option("Semaine", value="semaine"), rx.el.option("Mois", value="mois")],
+                state.view,
+                "Période",
+            ),
+            rx.hstack(
+                rx.icon_button(
+                    rx.icon("chevron-left"),
+                    size="3",
+                    variant="soft",
+                    on_click=state.shift(-1),
+                    aria_label="Période précédente",
+                ),
+                rx.input(
+                    type="date",
+                    value=state.start,
+                    on_change=lambda v: state.set_choice("start", v),
+                    size="3",
+                    aria_label="Date",
+                ),
+                rx.icon_button(
+                    rx.icon("chevron-right"),
+                    size="3",
+                    variant="soft",
+                    on_click=state.shift(1),
+                    aria_label="Période suivante",
+                ),
+                spacing="2",
+            ),
+            spacing="3",
+            wrap="wrap",
+            align="center",
+            width="100%",
+        ),
+        rx.cond(
+            (state.mode == "produit") & (state.product_options.length() == 0),
+            rx.text(
+                "Aucune prestation n'a de disponibilités : ajoutez-en dans l'onglet "
+                "« Disponibilités » d'une prestation.",
+                size="2",
+            ),
+        ),
+        rx.cond(state.mode == "produit", _product_planning(), _guide_planning()),
+        spacing="4",
+        width="100%",
     )

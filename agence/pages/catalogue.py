@@ -11,6 +11,7 @@ from agence.components.data_table import data_table, list_page
 from agence.components.forms import checkbox_group, record_form_card, record_page
 from agence.components.layout import app_page, page_title
 from agence.components.parties import documents_section
+from agence.services.availability import CAPACITIES
 from agence.services.catalogue_dossiers import CATALOGUE_DOSSIERS, PROGRAMME_ITEMS
 from agence.services.costings import COSTINGS
 from agence.services.documents import PRODUCT_DOCUMENTS_LIST
@@ -20,6 +21,7 @@ from agence.state.catalogue import (
     CatalogueDossierFormState,
     CatalogueDossiersListState,
     CostingsListState,
+    ProductCapacitiesState,
     ProductDocumentsState,
     ProductFormState,
     ProductRatesState,
@@ -59,6 +61,7 @@ def _product_form() -> rx.Component:
     [
         ProductFormState.load,
         ProductRatesState.load_children,
+        ProductCapacitiesState.load_children,
         ProductDocumentsState.load_documents,
     ],
 )
@@ -75,6 +78,7 @@ def product_page() -> rx.Component:
                 rx.tabs.list(
                     tab("Fiche", value="fiche"),
                     tab("Tarifs", value="tarifs", id="tab-rates"),
+                    tab("Disponibilités", value="disponibilites", id="tab-capacities"),
                     tab("Documents", value="documents", id="tab-documents"),
                 ),
                 rx.tabs.content(_product_form(), value="fiche", padding_top="1rem"),
@@ -89,6 +93,30 @@ def product_page() -> rx.Component:
                         dom_id="rates",
                     ),
                     value="tarifs",
+                    padding_top="1rem",
+                ),
+                rx.tabs.content(
+                    rx.vstack(
+                        rx.text(
+                            "Places par jour ou par créneau sur une période : les options et "
+                            "confirmations des dossiers les prennent, le planning les montre. "
+                            "Sans disponibilité, la prestation n'est pas gérée en stock.",
+                            size="2",
+                            color=rx.color("gray", 11),
+                        ),
+                        child_section(
+                            ProductCapacitiesState,
+                            CAPACITIES.list_spec(),
+                            CAPACITIES.fields,
+                            title="Disponibilités",
+                            add_label="Ajouter une disponibilité",
+                            entity="disponibilité",
+                            dom_id="capacities",
+                        ),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    value="disponibilites",
                     padding_top="1rem",
                 ),
                 rx.tabs.content(

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from agence.models import Booking, BookingProgrammeItem, Product
 from agence.services import formats
-from agence.services.bookings import BOOKINGS, get_booking, is_editable
+from agence.services.bookings import BOOKINGS, closed_reason, get_booking, is_editable
 from agence.services.catalogue_dossiers import parse_time
 from agence.services.forms import FieldSpec, FormErrors
 from agence.services.guides import assignments_by_item
@@ -21,8 +21,6 @@ from agence.services.listing import Column, ListSpec
 from agence.services.permissions import Action, Actor, Module
 from agence.services.products import product_choices
 from agence.services.records import PARENT_KEY, RecordNotFound, Resource, record_change
-
-CLOSED = "Le dossier n'est plus modifiable : passez par un avenant."
 
 
 def map_url(item: BookingProgrammeItem) -> str:
@@ -133,7 +131,7 @@ class ProgrammeResource(Resource[BookingProgrammeItem]):
         booking_id = record.booking_id if record is not None else clean.get(PARENT_KEY)
         booking = session.get(Booking, booking_id) if booking_id else None
         if booking is not None and not is_editable(booking):
-            errors[""] = CLOSED
+            errors[""] = closed_reason(booking)
             return
         if record is not None and booking is not None and record.version != booking.version:
             errors[""] = "Cette étape appartient à une version précédente du programme."
@@ -180,7 +178,7 @@ class ProgrammeResource(Resource[BookingProgrammeItem]):
     def delete_problem(self, session: Session, record: BookingProgrammeItem) -> str | None:
         booking = session.get(Booking, record.booking_id)
         if booking is not None and not is_editable(booking):
-            return CLOSED
+            return closed_reason(booking)
         if booking is not None and record.version != booking.version:
             return "Cette étape appartient à une version précédente du programme."
         return None
@@ -250,7 +248,7 @@ def move_item(session: Session, actor: Actor, booking_id: int, item_id: int, ste
     booking = get_booking(session, actor, booking_id)
     actor.require(Module.BOOKINGS, Action.EDIT)
     if not is_editable(booking):
-        raise FormErrors({"": CLOSED})
+        raise FormErrors({"": closed_reason(booking)})
     items = current_items(session, booking)
     index = next((i for i, item in enumerate(items) if item.id == item_id), None)
     if index is None:

@@ -33,7 +33,7 @@ from agence.models import (
     User,
 )
 from agence.models.base import utcnow
-from agence.services import audit, costings, formats, outstanding
+from agence.services import audit, availability, costings, formats, outstanding
 from agence.services.audit import AuditAction
 from agence.services.catalogue_dossiers import parse_time
 from agence.services.clients import DELETE_GUARDS, LANGUAGES, sales_rep_options, visible_clients
@@ -393,8 +393,11 @@ def change_status(
     today = formats.today()
     if target == Status.QUOTE_SENT and booking.quote_sent_on is None:
         booking.quote_sent_on = today
+    if target == Status.CONFIRMED:
+        booking.confirmed_version = booking.version
     if target == Status.CANCELLED:
         booking.cancellation_fee = cancellation_fee(session, booking, today)
+        availability.give_back_all(session, booking)
     booking.updated_at = utcnow()
     session.add(booking)
     _record_event(session, actor, booking, source, target, comment)
@@ -457,6 +460,10 @@ def start_amendment(session: Session, actor: Actor, booking_id: int, reason: str
     actor.require(Module.BOOKINGS, Action.EDIT)
     if booking.status not in AMENDABLE:
         raise FormErrors({"": "Seul un dossier confirmé se modifie par avenant."})
+    if amendment_open(booking):
+        raise FormErrors(
+            {"": f"L'avenant de la version {booking.version} est en cours : validez-le d'abord."}
+        )
     if not reason.strip():
         raise FormErrors({"reason": "Indiquez l'objet de l'avenant."})
     current = session.get(Costing, booking.costing_id) if booking.costing_id else None
@@ -510,8 +517,51 @@ def start_amendment(session: Session, actor: Actor, booking_id: int, reason: str
 
 
 def is_editable(booking: Booking) -> bool:
-    """Whether the current version's services and programme may still change."""
-    return booking.status in OPEN
+    """Whether the current version's services and programme may still change: before
+    confirmation, or an amendment being prepared (a version after the one confirmed)."""
+    if booking.status in OPEN:
+        return True
+    return booking.status in AMENDABLE and booking.version > booking.confirmed_version
+
+
+def closed_reason(booking: Booking) -> str:
+    """Why the current version cannot change, in the words the pages show."""
+    if booking.status in AMENDABLE:
+        return "Version confirmée : ouvrez un avenant pour la modifier."
+    return f"Dossier « {STATUS_LABELS[booking.status]} » : il n'est plus modifiable."
+
+
+def amendment_open(booking: Booking) -> bool:
+    return booking.status in AMENDABLE and booking.version > booking.confirmed_version
+
+
+def validate_amendment(session: Session, actor: Actor, booking_id: int) -> Booking:
+    """The client agreed to the amendment: its version becomes the confirmed one (frozen)."""
+    booking = get_booking(session, actor, booking_id, for_update=True)
+    actor.require(Module.BOOKINGS, Action.VALIDATE)
+    if not amendment_open(booking):
+        raise FormErrors({"": "Aucun avenant en cours sur ce dossier."})
+    booking.confirmed_version = booking.version
+    booking.updated_at = utcnow()
+    session.add(booking)
+    _record_event(
+        session,
+        actor,
+        booking,
+        booking.status,
+        booking.status,
+        f"Avenant n° {booking.version - 1} validé (version {booking.version})",
+    )
+    audit.record(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        entity_type="dossier",
+        entity_id=booking.id,
+        entity_label=f"{booking.reference} {booking.title}",
+        changes={"version confirmée": [booking.version - 1, booking.version]},
+    )
+    return booking
 
 
 def _refresh_price(session: Session, booking: Booking) -> None:
@@ -647,9 +697,7 @@ class BookingResource(Resource[Booking]):
         if not is_editable(record):
             for name in ("paying", "free", "staff"):
                 if (clean.get(name) or 0) != getattr(record, name):
-                    errors.setdefault(
-                        name, "Le dossier n'est plus modifiable : passez par un avenant."
-                    )
+                    errors.setdefault(name, closed_reason(record))
 
     def apply(self, session: Session, record: Booking, clean: dict[str, Any]) -> None:
         super().apply(session, record, clean)

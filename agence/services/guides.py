@@ -25,7 +25,7 @@ from agence.models import (
 )
 from agence.services import audit, formats
 from agence.services.audit import AuditAction
-from agence.services.bookings import get_booking, is_editable
+from agence.services.bookings import closed_reason, get_booking, is_editable
 from agence.services.clients import LANGUAGES
 from agence.services.forms import FieldSpec, FormErrors
 from agence.services.listing import ChoiceFilter, Column, ListSpec, active_filter
@@ -282,7 +282,7 @@ def assign(
     booking = get_booking(session, actor, booking_id)
     actor.require(Module.BOOKINGS, Action.EDIT)
     if not is_editable(booking):
-        raise FormErrors({"": "Le dossier n'est plus modifiable : passez par un avenant."})
+        raise FormErrors({"": closed_reason(booking)})
     item = _item(session, booking, item_id)
     guide = session.get(Guide, guide_id)
     if guide is None or guide.deleted_at is not None or not guide.active:

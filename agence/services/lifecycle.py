@@ -74,9 +74,9 @@ TRANSITIONS: tuple[Transition, ...] = (
 """« Facturé » and « soldé » are reached by hand until invoicing and payments set them."""
 
 AMENDABLE = frozenset({Status.CONFIRMED})
-"""After confirmation a change of services or programme is an amendment (a new version)."""
-OPEN = frozenset({Status.REQUEST, Status.QUOTE_SENT, Status.OPTION, Status.CONFIRMED})
-"""The dossier's services and programme can still change."""
+"""After confirmation a change is an amendment (a new version, validated in turn)."""
+OPEN = frozenset({Status.REQUEST, Status.QUOTE_SENT, Status.OPTION})
+"""Before confirmation the dossier's services and programme change freely."""
 
 
 class TransitionRefused(Exception):

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from agence.models import Booking, CostingLine, Product, Supplier, SupplierExchange
-from agence.services import audit, formats
+from agence.services import audit, availability, costings, formats, pricing
 from agence.services.audit import AuditAction
 from agence.services.bookings import get_booking
 from agence.services.forms import FormErrors
@@ -134,6 +134,21 @@ def _line_of(session: Session, booking: Booking, line_id: int) -> CostingLine:
     return line
 
 
+def _places(session: Session, actor: Actor, booking: Booking, line: CostingLine) -> int:
+    """What the service takes from stock for the dossier's group: its consumers (people,
+    free places included) for a per-person service, its units for a group one."""
+    header, values = costings.costing_values(
+        session, actor, booking.costing_id or 0, Module.BOOKINGS
+    )
+    priced = costings.quote(header, values)
+    lines = _lines(session, booking)
+    if priced is None:
+        raise FormErrors({"status": "La cotation du dossier est incomplète : corrigez-la d'abord."})
+    index = next(i for i, candidate in enumerate(lines) if candidate.id == line.id)
+    found = priced.lines[index]
+    return found.consumers if found.basis == pricing.Basis.PERSON else found.units
+
+
 def set_service_booking(
     session: Session,
     actor: Actor,
@@ -167,6 +182,10 @@ def set_service_booking(
     if status == "option" and deadline is None:
         raise FormErrors({"option_until": "Indiquez jusqu'à quand l'option est posée."})
     before = (line.supplier_status, line.supplier_reference, line.supplier_option_until)
+    if status in availability.TAKING:
+        availability.take(session, booking, line, _places(session, actor, booking, line), status)
+    else:
+        availability.give_back(session, booking, line.product_id)
     line.supplier_status = status
     line.supplier_reference = reference.strip()[:60]
     line.supplier_option_until = deadline if status == "option" else line.supplier_option_until

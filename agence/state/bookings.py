@@ -4,6 +4,7 @@ history), its programme and its costing."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
 
 import reflex as rx
 from sqlmodel import select
@@ -19,6 +20,7 @@ from agence.services import (
     follow_up,
     formats,
     guides,
+    planning,
     supplier_side,
 )
 from agence.services.booking_programme import BOOKING_PROGRAMME
@@ -132,6 +134,8 @@ class BookingFormState(FormMixin, AppState):
     cancellation_fee: str = ""
     editable: bool = False
     can_amend: bool = False
+    amendment_open: bool = False
+    can_validate_amendment: bool = False
     dialog_target: str = ""
     dialog_label: str = ""
     dialog_open: bool = False
@@ -177,8 +181,14 @@ class BookingFormState(FormMixin, AppState):
             formats.money(booking.cancellation_fee) if booking.cancellation_fee is not None else ""
         )
         self.editable = bookings.is_editable(booking)
-        self.can_amend = booking.status in bookings.AMENDABLE and actor.can(
-            Module.BOOKINGS, Action.EDIT
+        self.amendment_open = bookings.amendment_open(booking)
+        self.can_amend = (
+            booking.status in bookings.AMENDABLE
+            and not self.amendment_open
+            and actor.can(Module.BOOKINGS, Action.EDIT)
+        )
+        self.can_validate_amendment = self.amendment_open and actor.can(
+            Module.BOOKINGS, Action.VALIDATE
         )
         self.transitions = [
             {
@@ -226,6 +236,21 @@ class BookingFormState(FormMixin, AppState):
             return
         self.dialog_open = False
         return [rx.toast.success(f"Dossier passé à « {label} »."), BookingFormState.load]
+
+    @rx.event
+    def validate_amendment(self):
+        actor = self._require(Module.BOOKINGS, Action.VALIDATE)
+        if not self._ready or self._record_id is None:
+            return
+        try:
+            with session_scope() as session:
+                version = bookings.validate_amendment(session, actor, self._record_id).version
+        except FormErrors as problem:
+            return rx.toast.error(next(iter(problem.errors.values())))
+        except RecordNotFound:
+            self.not_found = True
+            return
+        return [rx.toast.success(f"Avenant validé : version {version}."), BookingFormState.load]
 
     @rx.event
     def open_amendment(self, is_open: bool = True):
@@ -345,9 +370,7 @@ class BookingCostingState(CostingMixin, AppState):
             costing_id, number = version.costing_id, version.number
             self.read_only_reason = f"Version {number} : une version précédente, en lecture seule."
         elif not bookings.is_editable(booking):
-            self.read_only_reason = (
-                f"Dossier « {STATUS_LABELS[booking.status]} » : la cotation n'est plus modifiable."
-            )
+            self.read_only_reason = bookings.closed_reason(booking)
         if costing_id is None:
             raise RecordNotFound("cotation", costing_id)
         header, lines = costings.costing_values(session, actor, costing_id, Module.BOOKINGS)
@@ -660,3 +683,81 @@ class GuideAssignmentState(AppState):
         except RecordNotFound:
             pass
         return BookingProgrammeState.load_programme
+
+
+class PlanningState(AppState):
+    """The planning: a product's places day by day (per slot) or a guide's days, by week or
+    month, moved back and forth; made for a tablet."""
+
+    mode: str = "produit"
+    view: str = "semaine"
+    start: str = ""
+    product_id: str = ""
+    guide_id: str = ""
+    product_options: list[list[str]] = []
+    guide_options: list[list[str]] = []
+    slots: list[str] = []
+    days: list[dict] = []
+    guide_days: list[dict[str, str]] = []
+    period_label: str = ""
+
+    def _fill(self, actor: Actor) -> None:
+        try:
+            anchor = date.fromisoformat(self.start)
+        except ValueError:
+            anchor = formats.today()
+            self.start = anchor.isoformat()
+        first, last = planning.period(anchor, self.view)
+        self.period_label = f"du {formats.day(first)} au {formats.day(last)}"
+        self.slots, self.days, self.guide_days = [], [], []
+        with session_scope() as session:
+            if self.mode == "produit" and self.product_id.isdigit():
+                view = planning.product_planning(session, actor, int(self.product_id), first, last)
+                self.slots, self.days = view["slots"], view["days"]
+            elif self.mode == "guide" and self.guide_id.isdigit():
+                self.guide_days = planning.guide_planning(
+                    session, actor, int(self.guide_id), first, last
+                )
+
+    @rx.event
+    def load_planning(self):
+        actor = self._require(Module.BOOKINGS, Action.SEE)
+        with session_scope() as session:
+            self.product_options = [list(o) for o in planning.managed_products(session)]
+            self.guide_options = [list(o) for o in guides.guide_choices(session)]
+        if not self.product_id and self.product_options:
+            self.product_id = self.product_options[0][0]
+        if not self.guide_id and self.guide_options:
+            self.guide_id = self.guide_options[0][0]
+        self._fill(actor)
+
+    @rx.event
+    def set_choice(self, name: str, value: str):
+        actor = self._require(Module.BOOKINGS, Action.SEE)
+        value = str(value)
+        if name == "mode" and value in ("produit", "guide"):
+            self.mode = value
+        elif name == "view" and value in ("semaine", "mois"):
+            self.view = value
+        elif name == "product_id" and value.isdigit():
+            self.product_id = value
+        elif name == "guide_id" and value.isdigit():
+            self.guide_id = value
+        elif name == "start":
+            self.start = value
+        self._fill(actor)
+
+    @rx.event
+    def shift(self, step: int):
+        actor = self._require(Module.BOOKINGS, Action.SEE)
+        try:
+            anchor = date.fromisoformat(self.start)
+        except ValueError:
+            anchor = formats.today()
+        if self.view == "mois":
+            month = anchor.month - 1 + (1 if step > 0 else -1)
+            anchor = date(anchor.year + month // 12, month % 12 + 1, 1)
+        else:
+            anchor += timedelta(days=7 if step > 0 else -7)
+        self.start = anchor.isoformat()
+        self._fill(actor)

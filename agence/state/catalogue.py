@@ -8,6 +8,7 @@ import reflex as rx
 from agence import routes
 from agence.db import session_scope
 from agence.models.catalogue import CatalogueDossier, Rate
+from agence.services.availability import CAPACITIES
 from agence.services.catalogue_dossiers import CATALOGUE_DOSSIERS, PROGRAMME_ITEMS, programme
 from agence.services.costings import COSTINGS
 from agence.services.documents import PRODUCT_DOCUMENTS_LIST
@@ -125,3 +126,8 @@ class ProgrammeItemsState(ChildMixin, AppState):
 
     def _after_child_change(self) -> list:
         return [CatalogueDossierFormState.load]
+
+
+class ProductCapacitiesState(ChildMixin, AppState):
+    def _resource(self):
+        return CAPACITIES

@@ -40,15 +40,18 @@ from agence.services.bookings import (
     BOOKINGS_LIST,
     cancellation_fee,
     change_status,
+    closed_reason,
     contact_choices,
     create_booking,
     creation_defaults,
     get_booking,
     history,
+    is_editable,
     next_number,
     reference_of,
     search_clients,
     start_amendment,
+    validate_amendment,
     versions,
 )
 from agence.services.clients import CLIENTS
@@ -80,7 +83,7 @@ JUNE_5 = date(2026, 6, 5)
 REASON = "Le groupe passe de 20 à 25 personnes."
 CANCEL_REASON = "Le client renonce au voyage."
 NOT_ITS_CONTACT = "Ce contact n'est pas celui du client."
-FROZEN = "Le dossier n'est plus modifiable : passez par un avenant."
+FROZEN = "il n'est plus modifiable."
 
 
 def booking_rights(*actions: Action) -> set[Right]:
@@ -1082,8 +1085,14 @@ def test_an_amendment_writes_the_history_and_the_audit(admin, confirmed):
     assert (entry.entity_type, entry.changes) == ("dossier", {"version": [1, 2]})
 
 
+def validate(actor: Actor, booking: Booking) -> Booking:
+    with session_scope() as s:
+        return validate_amendment(s, actor, booking.id)
+
+
 def test_a_second_amendment_makes_version_three(admin, confirmed):
     amend(admin, confirmed)
+    validate(admin, confirmed)
     third = amend(admin, confirmed, "Déjeuner remplacé par un pique-nique.")
     assert third.version == 3
     with session_scope() as s:
@@ -1251,11 +1260,9 @@ def test_the_form_is_audited(admin, booking):
 def test_the_group_of_a_closed_dossier_is_frozen(admin, booking, status):
     confirm(admin, booking)
     move(admin, booking, status, comment=CANCEL_REASON)
-    assert form_refused(admin, booking, paying="25", free="1", staff="1") == {
-        "paying": FROZEN,
-        "free": FROZEN,
-        "staff": FROZEN,
-    }
+    errors = form_refused(admin, booking, paying="25", free="1", staff="1")
+    assert set(errors) == {"paying", "free", "staff"}
+    assert all(message.endswith(FROZEN) for message in errors.values())
     noted = save_form(admin, booking, internal_notes="Groupe ravi.")
     assert (noted.paying, noted.internal_notes) == (20, "Groupe ravi.")
 
@@ -1263,7 +1270,9 @@ def test_the_group_of_a_closed_dossier_is_frozen(admin, booking, status):
 def test_emptying_the_free_places_of_a_closed_dossier_does_not_reset_them(admin, client, site):
     booking = create(admin, client, site, free="2", staff="1")
     move(admin, confirm(admin, booking), Status.DONE)
-    assert form_refused(admin, booking, free="", staff="") == {"free": FROZEN, "staff": FROZEN}
+    errors = form_refused(admin, booking, free="", staff="")
+    assert set(errors) == {"free", "staff"}
+    assert all(message.endswith(FROZEN) for message in errors.values())
     assert (reload(booking).free, reload(booking).staff) == (2, 1)
 
 
@@ -1427,3 +1436,27 @@ def test_the_dossiers_costings_stay_out_of_the_quick_costings_list(admin, bookin
     with session_scope() as s:
         page = fetch_page(s, COSTINGS_LIST, ListQuery(), admin)
     assert page.rows == [] and page.total == 0
+
+
+def test_the_confirmed_version_is_frozen_until_an_amendment_is_opened(admin, confirmed):
+    fresh = reload(confirmed)
+    assert fresh.confirmed_version == 1 and not is_editable(fresh)
+    assert "ouvrez un avenant" in closed_reason(fresh)
+    amended = amend(admin, confirmed)
+    assert is_editable(reload(amended))
+    assert "en cours" in amendment_refused(admin, confirmed)[""]
+
+
+def test_validating_an_amendment_freezes_its_version_and_needs_the_validate_right(
+    admin, confirmed, session
+):
+    amend(admin, confirmed)
+    clerk = make_actor(session, {r for r in admin.rights if r.action != Action.VALIDATE})
+    with session_scope() as s, pytest.raises(AccessDenied):
+        validate_amendment(s, clerk, confirmed.id)
+    validated = validate(admin, confirmed)
+    assert validated.confirmed_version == 2 and not is_editable(reload(validated))
+    with session_scope() as s:
+        assert history(s, confirmed.id)[0]["comment"].startswith("Avenant n° 1 validé")
+    with session_scope() as s, pytest.raises(FormErrors):
+        validate_amendment(s, admin, confirmed.id)

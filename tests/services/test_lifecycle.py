@@ -103,9 +103,9 @@ def test_every_status_can_be_reached_from_a_request():
     assert reached == set(Status)
 
 
-def test_only_a_confirmed_dossier_is_amended_and_open_ones_still_change():
+def test_only_a_confirmed_dossier_is_amended_and_only_unconfirmed_ones_change_freely():
     assert set(AMENDABLE) == {Status.CONFIRMED}
-    assert set(OPEN) == {Status.REQUEST, Status.QUOTE_SENT, Status.OPTION, Status.CONFIRMED}
+    assert set(OPEN) == {Status.REQUEST, Status.QUOTE_SENT, Status.OPTION}
 
 
 # --- Every pair of statuses -----------------------------------------------------------------------

@@ -3,6 +3,8 @@ the dossier's costing (versions read-only), scoping."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
@@ -34,6 +36,7 @@ from agence.state.bookings import (
     FollowUpBoardState,
     GuideAssignmentState,
     GuidesListState,
+    PlanningState,
 )
 from agence.state.costing import CostingState
 from agence.state.imports import ParticipantImportState
@@ -342,3 +345,34 @@ def test_guides_need_the_dossiers_right(browser, demo):
     _open(browser, 1)
     with pytest.raises(AccessDenied):
         browser.run(GuideAssignmentState, "open_for", "1", "x")
+
+
+def test_the_planning_shows_a_product_by_week_and_moves_by_month(browser, demo):
+    from agence.models import Product, ProductCapacity
+
+    castle = demo.exec(select(Product).where(Product.name.startswith("Visite du château"))).one()
+    demo.add(
+        ProductCapacity(
+            product_id=castle.id,
+            valid_from=date(2027, 1, 1),
+            valid_to=date(2027, 12, 31),
+            capacity=50,
+        )
+    )
+    demo.commit()
+    browser.sign_in(_admin(demo))
+    browser.run(PlanningState, "load_planning")
+    state = browser.state(PlanningState)
+    browser.run(PlanningState, "set_choice", "product_id", str(castle.id))
+    browser.run(PlanningState, "set_choice", "start", "2027-06-09")
+    assert len(state.days) == 7 and state.slots == ["Journée"]
+    assert state.days[2]["cells"][0]["left"] == "50"
+    browser.run(PlanningState, "set_choice", "view", "mois")
+    browser.run(PlanningState, "shift", 1)
+    assert state.start == "2027-07-01" and len(state.days) == 31
+
+
+def test_the_planning_needs_the_dossiers_right(browser, demo):
+    browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.SEE)))
+    with pytest.raises(AccessDenied):
+        browser.run(PlanningState, "load_planning")

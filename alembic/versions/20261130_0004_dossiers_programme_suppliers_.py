@@ -1,8 +1,8 @@
-"""dossiers programme supplier side participants guides
+"""dossiers programme suppliers participants guides stock
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-30 09:41:41.292320
+Create Date: 2026-11-30 09:49:32.004783
 """
 
 from collections.abc import Sequence
@@ -70,6 +70,22 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_guide_unavailabilities')),
     sa.UniqueConstraint('guide_id', 'day', name='uq_guide_unavailabilities')
     )
+    op.create_table('product_capacities',
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=False),
+    sa.Column('start_time', sa.Time(), nullable=True),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_product_capacities_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_product_capacities'))
+    )
+    with op.batch_alter_table('product_capacities', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_product_capacities_product_id'), ['product_id'], unique=False)
+
     op.create_table('bookings',
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -104,6 +120,7 @@ def upgrade() -> None:
     sa.Column('option_until', sa.Date(), nullable=True),
     sa.Column('quote_sent_on', sa.Date(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('confirmed_version', sa.Integer(), nullable=False),
     sa.Column('costing_id', sa.Integer(), nullable=True),
     sa.Column('price_per_paying', sa.Numeric(precision=12, scale=2), nullable=False),
     sa.Column('total_price', sa.Numeric(precision=14, scale=2), nullable=False),
@@ -209,6 +226,26 @@ def upgrade() -> None:
     with op.batch_alter_table('participants', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_participants_booking_id'), ['booking_id'], unique=False)
 
+    op.create_table('stock_reservations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('capacity_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], name=op.f('fk_stock_reservations_booking_id_bookings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['capacity_id'], ['product_capacities.id'], name=op.f('fk_stock_reservations_capacity_id_product_capacities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_stock_reservations_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_reservations')),
+    sa.UniqueConstraint('booking_id', 'capacity_id', 'day', name='uq_stock_reservations')
+    )
+    with op.batch_alter_table('stock_reservations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stock_reservations_booking_id'), ['booking_id'], unique=False)
+        batch_op.create_index('ix_stock_reservations_capacity_day', ['capacity_id', 'day'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stock_reservations_product_id'), ['product_id'], unique=False)
+
     op.create_table('supplier_exchanges',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('booking_id', sa.Integer(), nullable=False),
@@ -286,6 +323,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_supplier_exchanges_booking_id'))
 
     op.drop_table('supplier_exchanges')
+    with op.batch_alter_table('stock_reservations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stock_reservations_product_id'))
+        batch_op.drop_index('ix_stock_reservations_capacity_day')
+        batch_op.drop_index(batch_op.f('ix_stock_reservations_booking_id'))
+
+    op.drop_table('stock_reservations')
     with op.batch_alter_table('participants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_participants_booking_id'))
 
@@ -315,6 +358,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_bookings_booking_type_id'))
 
     op.drop_table('bookings')
+    with op.batch_alter_table('product_capacities', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_product_capacities_product_id'))
+
+    op.drop_table('product_capacities')
     op.drop_table('guide_unavailabilities')
     with op.batch_alter_table('guides', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_guides_supplier_id'))
