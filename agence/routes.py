@@ -37,6 +37,9 @@ BOOKINGS = "/dossiers"
 BOARD = "/suivi-des-dossiers"
 GUIDES = "/guides"
 PLANNING = "/planning"
+SATISFACTION = "/satisfaction"
+SURVEY = "/avis/[token]"
+TOKEN_PARAM = "token"
 BOOKING_COSTING = "/dossiers/[record_id]/cotation"
 BOOKING_PARTICIPANTS_IMPORT = "/dossiers/[record_id]/import-participants"
 PARAM_BOOKING_TYPES = "/parametres/types-de-dossiers"
@@ -70,6 +73,10 @@ def record_url(list_route: str, record_id: int | str) -> str:
 def booking_costing_url(booking_id: int | str, version: int | str = "") -> str:
     url = f"{BOOKINGS}/{booking_id}/cotation"
     return f"{url}?version={version}" if version else url
+
+
+def survey_url(token: str) -> str:
+    return f"/avis/{token}"
 
 
 def login_url(next_path: str = "", reason: str = "") -> str:
@@ -180,6 +187,14 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _see(Module.BOOKINGS),
         "Dossiers",
         "Places prises et restantes par prestation, journées des guides.",
+    ),
+    NavEntry(
+        "Satisfaction",
+        SATISFACTION,
+        "smile",
+        _see(Module.BOOKINGS),
+        "Dossiers",
+        "Notes par prestation, export des réponses pour Avizi.",
     ),
     NavEntry(
         "Guides",

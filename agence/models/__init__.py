@@ -37,6 +37,7 @@ from agence.models.crm import (
 from agence.models.guides import Guide, GuideAssignment, GuideUnavailability
 from agence.models.parameters import AgencySite, PaymentMethod, PaymentTerm, VatRate
 from agence.models.parties import Address, Client, Contact, PartyDocument, Supplier
+from agence.models.satisfaction import SatisfactionScore, SatisfactionSurvey
 from agence.models.supplier_side import SupplierExchange
 from agence.models.users import LoginThrottle, Profile, ProfileRight, User, UserSession
 
@@ -70,6 +71,8 @@ __all__ = [
     "Participant",
     "PartyDocument",
     "ProductType",
+    "SatisfactionScore",
+    "SatisfactionSurvey",
     "Segment",
     "StockReservation",
     "Supplier",

@@ -1,8 +1,8 @@
-"""dossiers programme suppliers participants guides stock
+"""dossiers programme suppliers participants guides stock satisfaction
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-30 09:49:32.004783
+Create Date: 2026-11-30 09:56:07.801563
 """
 
 from collections.abc import Sequence
@@ -226,6 +226,27 @@ def upgrade() -> None:
     with op.batch_alter_table('participants', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_participants_booking_id'), ['booking_id'], unique=False)
 
+    op.create_table('satisfaction_surveys',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.Column('token_digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('contact_email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('answered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('entered_by_id', sa.Integer(), nullable=True),
+    sa.Column('overall', sa.Integer(), nullable=True),
+    sa.Column('would_recommend', sa.Boolean(), nullable=True),
+    sa.Column('comment', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], name=op.f('fk_satisfaction_surveys_booking_id_bookings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], name=op.f('fk_satisfaction_surveys_entered_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_satisfaction_surveys')),
+    sa.UniqueConstraint('token_digest', name=op.f('uq_satisfaction_surveys_token_digest'))
+    )
+    with op.batch_alter_table('satisfaction_surveys', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_satisfaction_surveys_answered_at'), ['answered_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_satisfaction_surveys_booking_id'), ['booking_id'], unique=False)
+
     op.create_table('stock_reservations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('capacity_id', sa.Integer(), nullable=False),
@@ -287,6 +308,20 @@ def upgrade() -> None:
         batch_op.create_index('ix_guide_assignments_guide_day', ['guide_id', 'day'], unique=False)
         batch_op.create_index(batch_op.f('ix_guide_assignments_programme_item_id'), ['programme_item_id'], unique=False)
 
+    op.create_table('satisfaction_scores',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('survey_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=True),
+    sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_satisfaction_scores_product_id_products'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['survey_id'], ['satisfaction_surveys.id'], name=op.f('fk_satisfaction_scores_survey_id_satisfaction_surveys'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_satisfaction_scores'))
+    )
+    with op.batch_alter_table('satisfaction_scores', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_satisfaction_scores_product_id'), ['product_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_satisfaction_scores_survey_id'), ['survey_id'], unique=False)
+
     with op.batch_alter_table('costing_lines', schema=None) as batch_op:
         batch_op.add_column(sa.Column('supplier_status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default='a_demander'))
         batch_op.add_column(sa.Column('supplier_reference', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False, server_default=''))
@@ -312,6 +347,11 @@ def downgrade() -> None:
         batch_op.drop_column('supplier_reference')
         batch_op.drop_column('supplier_status')
 
+    with op.batch_alter_table('satisfaction_scores', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_satisfaction_scores_survey_id'))
+        batch_op.drop_index(batch_op.f('ix_satisfaction_scores_product_id'))
+
+    op.drop_table('satisfaction_scores')
     with op.batch_alter_table('guide_assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_guide_assignments_programme_item_id'))
         batch_op.drop_index('ix_guide_assignments_guide_day')
@@ -329,6 +369,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_stock_reservations_booking_id'))
 
     op.drop_table('stock_reservations')
+    with op.batch_alter_table('satisfaction_surveys', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_satisfaction_surveys_booking_id'))
+        batch_op.drop_index(batch_op.f('ix_satisfaction_surveys_answered_at'))
+
+    op.drop_table('satisfaction_surveys')
     with op.batch_alter_table('participants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_participants_booking_id'))
 

@@ -31,12 +31,15 @@ from agence.state.bookings import (
     BookingFormState,
     BookingParticipantsState,
     BookingProgrammeState,
+    BookingSatisfactionState,
     BookingsListState,
     BookingSuppliersState,
     FollowUpBoardState,
     GuideAssignmentState,
     GuidesListState,
     PlanningState,
+    SatisfactionReportState,
+    SurveyState,
 )
 from agence.state.costing import CostingState
 from agence.state.imports import ParticipantImportState
@@ -376,3 +379,32 @@ def test_the_planning_needs_the_dossiers_right(browser, demo):
     browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.SEE)))
     with pytest.raises(AccessDenied):
         browser.run(PlanningState, "load_planning")
+
+
+def test_the_client_answers_the_survey_once_without_signing_in(browser, demo):
+    admin = _admin(demo)
+    browser.sign_in(admin)
+    booking = _create(browser, demo, starts_on="2026-06-09")  # a trip already over
+    _open(browser, booking.id)
+    browser.run(BookingSatisfactionState, "load_satisfaction")
+    staff = browser.state(BookingSatisfactionState)
+    assert staff.can_answer
+    browser.run(BookingSatisfactionState, "create_link", {"email": "prof@college.fr"})
+    token = staff.link.rsplit("/", 1)[1]
+
+    client_tab = type(browser)()  # another browser, nobody signed in
+    client_tab.visit(routes.SURVEY, staff.link, token=token)
+    client_tab.run(SurveyState, "load_survey")
+    survey = client_tab.state(SurveyState)
+    assert survey.available and survey.reference == booking.reference
+    client_tab.run(SurveyState, "submit_survey", {"overall": "5", "would_recommend": "oui"})
+    assert survey.done
+    client_tab.run(SurveyState, "load_survey")
+    assert not survey.available and "déjà reçu" in survey.message
+
+
+def test_the_survey_report_export_needs_the_export_right(browser, demo):
+    browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.EXPORT)))
+    browser.run(SatisfactionReportState, "load_report")
+    with pytest.raises(AccessDenied):
+        browser.run(SatisfactionReportState, "export_avizi")
