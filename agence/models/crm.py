@@ -42,11 +42,13 @@ class ClientTag(SQLModel, table=True):
 
 
 class Segment(Timestamped, table=True):
-    """A saved client filter, reused in the list (and later for mailings and statistics)."""
+    """A saved filter of a listing (clients: a segment, reused later for mailings and
+    statistics; dossiers: a saved filter)."""
 
     __tablename__ = "segments"
 
     id: int | None = Field(default=None, primary_key=True)
+    list_key: str = Field(default="clients", max_length=20, index=True)
     name: str = Field(max_length=100)
     owner_id: int | None = Field(
         default=None, foreign_key="users.id", index=True, ondelete="CASCADE"

@@ -6,7 +6,7 @@ import reflex as rx
 
 from agence import routes
 from agence.components.children import child_dialog, child_section
-from agence.components.data_table import list_page
+from agence.components.data_table import data_table, list_page
 from agence.components.forms import (
     checkbox_group,
     confirm_button,
@@ -16,6 +16,7 @@ from agence.components.forms import (
     record_page,
 )
 from agence.components.layout import app_page, not_found_block, page_title, public_page
+from agence.components.segments import segments_bar
 from agence.pages.costing import costing_screen
 from agence.pages.imports import import_layout
 from agence.services.booking_programme import BOOKING_PROGRAMME
@@ -48,15 +49,17 @@ from agence.state.bookings import (
 from agence.state.imports import ParticipantImportState
 
 
-@app_page(routes.BOOKINGS, "Dossiers", BookingsListState.load_list)
+@app_page(
+    routes.BOOKINGS, "Dossiers", [BookingsListState.open_bookings, BookingsListState.load_list]
+)
 def bookings_list() -> rx.Component:
-    return list_page(
-        "Dossiers",
-        "Les groupes, de la demande au solde.",
-        BookingsListState,
-        BOOKINGS_LIST,
-        routes.BOOKINGS,
-        "Nouveau dossier",
+    return rx.vstack(
+        page_title("Dossiers", subtitle="Les groupes, de la demande au solde."),
+        segments_bar(BookingsListState, "filtre"),
+        data_table(
+            BookingsListState, BOOKINGS_LIST, row_route=routes.BOOKINGS, new_label="Nouveau dossier"
+        ),
+        width="100%",
     )
 
 

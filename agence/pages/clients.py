@@ -16,6 +16,7 @@ from agence.components.forms import (
 )
 from agence.components.layout import app_page, page_title
 from agence.components.parties import contact_and_address_tabs, documents_section
+from agence.components.segments import segments_bar
 from agence.services.audit_log import AUDIT_LIST
 from agence.services.client_prices import NEGOTIATED_PRICES
 from agence.services.clients import CATEGORY_FIELD, CLIENTS
@@ -44,51 +45,6 @@ CLIENT_DOCUMENT_UPLOAD = "client_documents"
 
 
 # --- List ------------------------------------------------------------------------------------
-
-
-def _segments_bar() -> rx.Component:
-    state = ClientsListState
-    return rx.flex(
-        rx.el.select(
-            rx.el.option("Segments enregistrés…", value=""),
-            rx.foreach(state.segments, lambda s: rx.el.option(s["name"], value=s["id"])),
-            value="",
-            on_change=state.apply_segment,
-            aria_label="Appliquer un segment",
-            class_name="agence-select",
-            id="segment-apply",
-        ),
-        rx.form(
-            rx.hstack(
-                rx.input(
-                    name="segment_name",
-                    placeholder="Nom du segment",
-                    id="segment-name",
-                    width="12rem",
-                ),
-                rx.el.label(
-                    rx.checkbox(name="segment_shared"),
-                    rx.text("Partagé", size="2"),
-                    display="flex",
-                    gap="0.3rem",
-                    align_items="center",
-                ),
-                rx.button(
-                    "Enregistrer ce filtre", type="submit", variant="soft", id="segment-save"
-                ),
-                spacing="2",
-                align="center",
-                wrap="wrap",
-            ),
-            field_error(state, "segment_name", state.segment_errors),
-            on_submit=state.save_segment,
-            reset_on_submit=True,
-        ),
-        wrap="wrap",
-        spacing="3",
-        align="start",
-        width="100%",
-    )
 
 
 def _assign_bar() -> rx.Component:
@@ -138,7 +94,7 @@ def clients_list() -> rx.Component:
         page_title(
             "Clients et prospects", subtitle="La clientèle et les prospects, avec leur en-cours."
         ),
-        _segments_bar(),
+        segments_bar(ClientsListState),
         _assign_bar(),
         data_table(
             ClientsListState,

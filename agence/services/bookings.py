@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import exists, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -29,6 +29,8 @@ from agence.models import (
     Contact,
     Costing,
     CostingLine,
+    Guide,
+    GuideAssignment,
     Product,
     User,
 )
@@ -763,6 +765,23 @@ def _type_options(session: Session) -> list[tuple[str, str]]:
     ]
 
 
+def _guide_options(session: Session) -> list[tuple[str, str]]:
+    return [
+        (str(i), name)
+        for i, name in session.exec(
+            select(Guide.id, Guide.name)
+            .where(Guide.deleted_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Guide.name)
+        )
+    ]
+
+
+def _with_guide(guide_id: int):
+    return exists().where(
+        GuideAssignment.booking_id == Booking.id, GuideAssignment.guide_id == guide_id
+    )
+
+
 BOOKINGS_LIST = ListSpec(
     name="Dossiers",
     query=_bookings_query,
@@ -811,6 +830,14 @@ BOOKINGS_LIST = ListSpec(
             Booking.sales_rep_id,
             options_query=sales_rep_options,
             value_type=int,
+        ),
+        ChoiceFilter(
+            "guide",
+            "Guide",
+            Booking.id,
+            options_query=_guide_options,
+            value_type=int,
+            match=_with_guide,
         ),
         DateFilter("starts_since", "Début à partir du", Booking.starts_on, is_datetime=False),
         DateFilter("starts_until", "Début jusqu'au", Booking.starts_on, "until", is_datetime=False),

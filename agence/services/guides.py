@@ -12,7 +12,7 @@ from datetime import time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, cast, exists
+from sqlalchemy import String, cast
 from sqlmodel import Session, col, select
 
 from agence.models import (
@@ -376,11 +376,4 @@ def guide_choices(session: Session) -> tuple[tuple[str, str], ...]:
             .where(Guide.deleted_at.is_(None), Guide.active)  # type: ignore[union-attr]
             .order_by(Guide.name)
         )
-    )
-
-
-def has_guide(guide_id: int):
-    """The dossiers' list filter « guide »."""
-    return exists().where(
-        GuideAssignment.booking_id == Booking.id, GuideAssignment.guide_id == guide_id
     )

@@ -1,5 +1,6 @@
-"""Saved client segments: a named filter of the client list, reused later (list, mailings,
-statistics). A segment is private to its owner unless shared."""
+"""Saved filters of a listing — the client segments (reused later for mailings and
+statistics) and the dossiers' saved filters: a named search + filters + sort, private to its
+owner unless shared."""
 
 from __future__ import annotations
 
@@ -12,55 +13,82 @@ from agence.models import Segment
 from agence.models.base import utcnow
 from agence.services import audit
 from agence.services.audit import AuditAction
+from agence.services.bookings import BOOKINGS_LIST
 from agence.services.clients import CLIENTS_LIST
 from agence.services.forms import FormErrors
-from agence.services.listing import MAX_SEARCH_LENGTH, ListQuery
+from agence.services.listing import MAX_SEARCH_LENGTH, ListQuery, ListSpec
 from agence.services.permissions import Action, Actor, Module
 
 MAX_SEGMENTS_PER_USER = 100
 
 
-def _query_data(query: ListQuery) -> dict[str, Any]:
-    known = {flt.key for flt in CLIENTS_LIST.filters}
+LISTS: dict[str, tuple[ListSpec, Module]] = {
+    "clients": (CLIENTS_LIST, Module.THIRD_PARTIES),
+    "dossiers": (BOOKINGS_LIST, Module.BOOKINGS),
+}
+"""The listings whose filters can be saved, with the module whose « voir » right they need."""
+
+
+def _spec(list_key: str) -> tuple[ListSpec, Module]:
+    if list_key not in LISTS:
+        raise FormErrors({"segment": "Liste inconnue."})
+    return LISTS[list_key]
+
+
+def _query_data(query: ListQuery, list_key: str = "clients") -> dict[str, Any]:
+    spec, _module = _spec(list_key)
+    known = {flt.key for flt in spec.filters}
     return {
         "search": query.search[:MAX_SEARCH_LENGTH],
         "filters": {k: str(v) for k, v in query.filters.items() if k in known and v != ""},
-        "sort": query.sort if CLIENTS_LIST.column(query.sort) else "",
+        "sort": query.sort if spec.column(query.sort) else "",
         "desc": bool(query.desc),
     }
 
 
-def visible_segments(session: Session, actor: Actor) -> list[Segment]:
-    actor.require(Module.THIRD_PARTIES, Action.SEE)
+def visible_segments(session: Session, actor: Actor, list_key: str = "clients") -> list[Segment]:
+    actor.require(_spec(list_key)[1], Action.SEE)
     return list(
         session.exec(
             select(Segment)
-            .where(or_(Segment.owner_id == actor.user_id, Segment.shared))
+            .where(
+                Segment.list_key == list_key,
+                or_(Segment.owner_id == actor.user_id, Segment.shared),
+            )
             .order_by(Segment.name)
         )
     )
 
 
 def save_segment(
-    session: Session, actor: Actor, name: str, query: ListQuery, shared: bool = False
+    session: Session,
+    actor: Actor,
+    name: str,
+    query: ListQuery,
+    shared: bool = False,
+    list_key: str = "clients",
 ) -> Segment:
     """Saves the current filter under a name (replacing the user's segment of that name)."""
-    actor.require(Module.THIRD_PARTIES, Action.SEE)
+    actor.require(_spec(list_key)[1], Action.SEE)
     name = " ".join(name.split())[:100]
     if not name:
         raise FormErrors({"segment_name": "Donnez un nom au segment."})
-    data = _query_data(query)
+    data = _query_data(query, list_key)
     if not data["search"] and not data["filters"]:
         raise FormErrors({"segment_name": "Choisissez d'abord des filtres ou une recherche."})
     segment = session.exec(
-        select(Segment).where(Segment.owner_id == actor.user_id, Segment.name == name)
+        select(Segment).where(
+            Segment.owner_id == actor.user_id,
+            Segment.name == name,
+            Segment.list_key == list_key,
+        )
     ).first()
     created = segment is None
     if segment is None:
-        count = len([s for s in visible_segments(session, actor) if s.owner_id == actor.user_id])
-        if count >= MAX_SEGMENTS_PER_USER:
+        mine = visible_segments(session, actor, list_key)
+        if len([s for s in mine if s.owner_id == actor.user_id]) >= MAX_SEGMENTS_PER_USER:
             raise FormErrors({"segment_name": "Trop de segments : supprimez-en d'abord."})
-        segment = Segment(name=name, owner_id=actor.user_id)
+        segment = Segment(name=name, owner_id=actor.user_id, list_key=list_key)
     segment.query = data
     segment.shared = shared
     segment.updated_at = utcnow()
@@ -78,28 +106,37 @@ def save_segment(
     return segment
 
 
-def segment_query(session: Session, actor: Actor, segment_id: int) -> ListQuery:
+def segment_query(
+    session: Session, actor: Actor, segment_id: int, list_key: str = "clients"
+) -> ListQuery:
     segment = session.get(Segment, segment_id)
-    if segment is None or (segment.owner_id != actor.user_id and not segment.shared):
+    if (
+        segment is None
+        or segment.list_key != list_key
+        or (segment.owner_id != actor.user_id and not segment.shared)
+    ):
         raise FormErrors({"segment": "Segment introuvable."})
-    actor.require(Module.THIRD_PARTIES, Action.SEE)
+    actor.require(_spec(list_key)[1], Action.SEE)
     data = _query_data(
         ListQuery(
             search=str(segment.query.get("search", "")),
             filters=dict(segment.query.get("filters", {})),
             sort=str(segment.query.get("sort", "")),
             desc=bool(segment.query.get("desc", False)),
-        )
+        ),
+        list_key,
     )
     return ListQuery(
         search=data["search"], filters=data["filters"], sort=data["sort"], desc=data["desc"]
     )
 
 
-def delete_segment(session: Session, actor: Actor, segment_id: int) -> None:
-    actor.require(Module.THIRD_PARTIES, Action.SEE)
+def delete_segment(
+    session: Session, actor: Actor, segment_id: int, list_key: str = "clients"
+) -> None:
+    actor.require(_spec(list_key)[1], Action.SEE)
     segment = session.get(Segment, segment_id)
-    if segment is None or segment.owner_id != actor.user_id:
+    if segment is None or segment.owner_id != actor.user_id or segment.list_key != list_key:
         raise FormErrors({"segment": "Seul l'auteur d'un segment peut le supprimer."})
     audit.record(
         session,

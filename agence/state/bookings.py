@@ -38,13 +38,23 @@ from agence.state.children import ChildMixin
 from agence.state.costing import CostingMixin
 from agence.state.forms import FIX_ERRORS, FormMixin
 from agence.state.listing import ListMixin
+from agence.state.segments import SegmentsMixin
 
 VERSION_PARAM = "version"
 
 
-class BookingsListState(ListMixin, AppState):
+class BookingsListState(SegmentsMixin, AppState):
     def _resource(self):
         return BOOKINGS
+
+    def _segment_list(self) -> str:
+        return "dossiers"
+
+    @rx.event
+    def open_bookings(self):
+        actor = self._require(Module.BOOKINGS, Action.SEE)
+        self._load_segments(actor)
+        self.segment_errors = {}
 
 
 class BookingCreateState(AppState):

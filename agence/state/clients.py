@@ -7,7 +7,7 @@ import reflex as rx
 from agence import routes
 from agence.db import session_scope
 from agence.models import AuditEntry, VisitReport
-from agence.services import clients, crm, segments
+from agence.services import clients, crm
 from agence.services.audit_log import AUDIT_LIST
 from agence.services.client_prices import NEGOTIATED_PRICES
 from agence.services.clients import CLIENTS, DuplicateWarning
@@ -27,11 +27,10 @@ from agence.state.children import ChildMixin
 from agence.state.documents import DocumentsMixin
 from agence.state.forms import FormMixin
 from agence.state.listing import ListMixin
+from agence.state.segments import SegmentsMixin
 
 
-class ClientsListState(ListMixin, AppState):
-    segments: list[dict[str, str]] = []
-    segment_errors: dict[str, str] = {}
+class ClientsListState(SegmentsMixin, AppState):
     rep_options: list[list[str]] = []
     can_assign: bool = False
     assign_error: str = ""
@@ -39,17 +38,12 @@ class ClientsListState(ListMixin, AppState):
     def _resource(self):
         return CLIENTS
 
+    def _segment_list(self) -> str:
+        return "clients"
+
     def _load_extras(self, actor: Actor) -> None:
+        self._load_segments(actor)
         with session_scope() as session:
-            self.segments = [
-                {
-                    "id": str(s.id),
-                    "name": s.name,
-                    "shared": "1" if s.shared else "",
-                    "mine": "1" if s.owner_id == actor.user_id else "",
-                }
-                for s in segments.visible_segments(session, actor)
-            ]
             self.rep_options = [list(o) for o in clients.sales_rep_options(session)]
         self.can_assign = actor.can(Module.THIRD_PARTIES, Action.EDIT) and not (
             actor.own_clients_only
@@ -60,55 +54,6 @@ class ClientsListState(ListMixin, AppState):
         actor = self._require(Module.THIRD_PARTIES, Action.SEE)
         self._load_extras(actor)
         self.segment_errors, self.assign_error = {}, ""
-
-    @rx.event
-    def save_segment(self, form_data: dict):
-        actor = self._require(Module.THIRD_PARTIES, Action.SEE)
-        try:
-            with session_scope() as session:
-                segment = segments.save_segment(
-                    session,
-                    actor,
-                    str(form_data.get("segment_name", "")),
-                    self._list_query(),
-                    shared=str(form_data.get("segment_shared", "")) in ("on", "true"),
-                )
-                name = segment.name
-        except FormErrors as problem:
-            self.segment_errors = problem.errors
-            return
-        self.segment_errors = {}
-        self._load_extras(actor)
-        return rx.toast.success(f"Segment « {name} » enregistré.")
-
-    @rx.event
-    def apply_segment(self, segment_id: str):
-        actor = self._require(Module.THIRD_PARTIES, Action.SEE)
-        if not str(segment_id).isdigit():
-            return
-        try:
-            with session_scope() as session:
-                query = segments.segment_query(session, actor, int(segment_id))
-        except FormErrors as problem:
-            return rx.toast.error(problem.errors.get("segment", "Segment introuvable."))
-        self.search, self.filters = query.search, query.filters
-        if query.sort:
-            self.sort, self.desc = query.sort, query.desc
-        self.page = 1
-        self._refresh(actor)
-
-    @rx.event
-    def delete_segment(self, segment_id: str):
-        actor = self._require(Module.THIRD_PARTIES, Action.SEE)
-        if not str(segment_id).isdigit():
-            return
-        try:
-            with session_scope() as session:
-                segments.delete_segment(session, actor, int(segment_id))
-        except FormErrors as problem:
-            return rx.toast.error(problem.errors.get("segment", "Suppression impossible."))
-        self._load_extras(actor)
-        return rx.toast.success("Segment supprimé.")
 
     @rx.event
     def assign_selected(self, form_data: dict):

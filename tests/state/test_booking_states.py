@@ -41,6 +41,7 @@ from agence.state.bookings import (
     SatisfactionReportState,
     SurveyState,
 )
+from agence.state.clients import ClientsListState
 from agence.state.costing import CostingState
 from agence.state.imports import ParticipantImportState
 from tests.factories import make_user
@@ -408,3 +409,22 @@ def test_the_survey_report_export_needs_the_export_right(browser, demo):
     browser.run(SatisfactionReportState, "load_report")
     with pytest.raises(AccessDenied):
         browser.run(SatisfactionReportState, "export_avizi")
+
+
+def test_a_dossier_filter_is_saved_and_reapplied_apart_from_client_segments(browser, demo):
+    browser.sign_in(_admin(demo))
+    _create(browser, demo)
+    browser.run(BookingsListState, "open_bookings")
+    browser.run(BookingsListState, "load_list")
+    browser.run(BookingsListState, "filter_changed", "status", "confirme")
+    browser.run(BookingsListState, "save_segment", {"segment_name": "Confirmés"})
+    state = browser.state(BookingsListState)
+    assert [s["name"] for s in state.segments] == ["Confirmés"]
+    browser.run(BookingsListState, "filter_changed", "status", "")
+    assert state.total == 1
+    browser.run(BookingsListState, "apply_segment", state.segments[0]["id"])
+    assert state.filters == {"status": "confirme"} and state.total == 0
+    browser.run(ClientsListState, "open_clients")
+    assert browser.state(ClientsListState).segments == []
+    browser.run(ClientsListState, "apply_segment", state.segments[0]["id"])  # not a client one
+    assert browser.state(ClientsListState).filters == {}
