@@ -327,7 +327,11 @@ def _first_costing(
         "created_by_id": actor.user_id,
     }
     if source is not None:
-        return costings.copy_costing(session, source, **group)
+        copy = costings.copy_costing(session, source, **group)
+        # The template's figures were those of its own day and group: the dossier's tariffs
+        # and the client's preferential rates apply now.
+        costings.refresh_saved_costing(session, copy)
+        return copy
     costing = Costing(**group)
     session.add(costing)
     session.flush()
@@ -685,6 +689,9 @@ class BookingResource(Resource[Booking]):
         start, end = clean.get("starts_on"), clean.get("ends_on")
         if start and end and end < start:
             errors.setdefault("ends_on", "Le départ précède l'arrivée.")
+        arrival, departure = clean.get("start_time"), clean.get("end_time")
+        if start and start == end and arrival and departure and departure < arrival:
+            errors.setdefault("end_text", "Sur une journée, le départ précède l'arrivée.")
         if start and end and (end - start).days >= MAX_DAYS:
             errors.setdefault("ends_on", f"{MAX_DAYS} jours au plus.")
         contact_id = clean.get("contact_id")

@@ -760,35 +760,10 @@ def _snapshot(costing: Costing, lines: list[CostingLine]) -> dict[str, Any]:
     return snapshot
 
 
-def save_costing(
-    session: Session,
-    actor: Actor,
-    costing_id: int | None,
-    header: dict[str, str],
-    lines: list[dict[str, str]],
-    module: Module = Module.CATALOGUE,
-) -> Costing:
-    """Writes the costing and all its lines, or nothing (FormErrors with the messages)."""
-    actor.require(module, Action.CREATE if costing_id is None else Action.EDIT)
-    parsed = parse_costing(header, lines)
-    errors = dict(parsed.header_errors)
-    client_id = parsed.header.get("client_id")
-    if client_id is not None and not _accessible_client(session, actor, client_id):
-        errors["client_id"] = "Client introuvable."
-    for index, message in enumerate(parsed.line_errors, start=1):
-        if message:
-            errors.setdefault("lines", f"Ligne {index} : {message}")
-    if errors:
-        raise FormErrors(errors)
-    if costing_id is None:
-        costing = Costing(name="", created_by_id=actor.user_id)
-        before: dict[str, Any] = {}
-    else:
-        costing = get_costing(session, actor, costing_id, module)
-        old_lines = list(
-            session.exec(select(CostingLine).where(CostingLine.costing_id == costing.id)).all()
-        )
-        before = _snapshot(costing, old_lines)
+def _write(
+    session: Session, costing: Costing, parsed: ParsedCosting, lines: list[dict[str, str]]
+) -> list[CostingLine]:
+    """The parsed costing into its row and a fresh set of line rows."""
     clean = parsed.header
     for spec in HEADER_FIELDS:
         if spec.name not in ("client_free", "client_free_per", "rounding"):
@@ -842,6 +817,62 @@ def save_costing(
         )
     session.add_all(new_lines)
     session.flush()
+    return new_lines
+
+
+def refresh_saved_costing(session: Session, costing: Costing) -> None:
+    """Re-reads the catalogue for a saved costing's lines (tariffs of its day and group, the
+    client's preferential rates) and writes it back; a costing that no longer parses (a
+    tariff gone) is left as it was. The caller has checked the rights."""
+    header = {
+        spec.name: value_for_input(spec, getattr(costing, spec.name)) for spec in HEADER_FIELDS
+    }
+    header["rounding"] = format(costing.rounding.quantize(Decimal("0.01")), "f")
+    lines = [
+        line_values(line, "")
+        for line in session.exec(
+            select(CostingLine)
+            .where(CostingLine.costing_id == costing.id)
+            .order_by(col(CostingLine.position), col(CostingLine.id))
+        )
+    ]
+    refreshed = refresh_catalogue_lines(session, header, lines)
+    parsed = parse_costing(header, refreshed)
+    if parsed.costing is None:
+        return
+    _write(session, costing, parsed, refreshed)
+
+
+def save_costing(
+    session: Session,
+    actor: Actor,
+    costing_id: int | None,
+    header: dict[str, str],
+    lines: list[dict[str, str]],
+    module: Module = Module.CATALOGUE,
+) -> Costing:
+    """Writes the costing and all its lines, or nothing (FormErrors with the messages)."""
+    actor.require(module, Action.CREATE if costing_id is None else Action.EDIT)
+    parsed = parse_costing(header, lines)
+    errors = dict(parsed.header_errors)
+    client_id = parsed.header.get("client_id")
+    if client_id is not None and not _accessible_client(session, actor, client_id):
+        errors["client_id"] = "Client introuvable."
+    for index, message in enumerate(parsed.line_errors, start=1):
+        if message:
+            errors.setdefault("lines", f"Ligne {index} : {message}")
+    if errors:
+        raise FormErrors(errors)
+    if costing_id is None:
+        costing = Costing(name="", created_by_id=actor.user_id)
+        before: dict[str, Any] = {}
+    else:
+        costing = get_costing(session, actor, costing_id, module)
+        old_lines = list(
+            session.exec(select(CostingLine).where(CostingLine.costing_id == costing.id)).all()
+        )
+        before = _snapshot(costing, old_lines)
+    new_lines = _write(session, costing, parsed, lines)
     changes = audit.changes_between(before, _snapshot(costing, new_lines))
     if costing_id is None or changes:
         audit.record(

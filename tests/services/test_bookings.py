@@ -434,7 +434,8 @@ def test_a_dossier_from_the_demo_catalogue_is_quoted_the_worked_example(session)
         template = s.exec(
             select(CatalogueDossier).where(CatalogueDossier.name == "Journée châteaux de la Loire")
         ).one()
-        client = s.exec(select(Client).where(Client.name == "Collège Anatole-France")).one()
+        client = s.exec(select(Client).where(Client.name == "École élémentaire Jules-Ferry")).one()
+        school = s.exec(select(Client).where(Client.name == "Collège Anatole-France")).one()
         tours = s.exec(select(AgencySite).where(AgencySite.code == "VDL")).one()
     booking = create(
         admin,
@@ -450,6 +451,18 @@ def test_a_dossier_from_the_demo_catalogue_is_quoted_the_worked_example(session)
     assert (booking.paying, booking.free, booking.staff) == (20, 1, 1)
     assert booking.price_per_paying == Decimal("118.50")
     assert booking.total_price == Decimal("2370.00")
+    # the college's negotiated price for the castle (14,00 €) applies to its own dossier
+    negotiated = create(
+        admin,
+        school,
+        tours,
+        title="",
+        catalogue_dossier_id=str(template.id),
+        starts_on="2026-10-06",
+        paying="20",
+        staff="1",
+    )
+    assert negotiated.price_per_paying == Decimal("118.00")
     assert [title for _, _, _, title in programme_of(booking)][:3] == [
         "Départ de Tours en autocar",
         "Visite du château royal d'Amboise",
