@@ -14,7 +14,7 @@ _ONE_PARTY = "(client_id IS NULL) <> (supplier_id IS NULL)"
 _ONE_OWNER = (
     " + ".join(
         f"(CASE WHEN {owner} IS NULL THEN 0 ELSE 1 END)"
-        for owner in ("client_id", "supplier_id", "product_id")
+        for owner in ("client_id", "supplier_id", "product_id", "booking_id")
     )
     + " = 1"
 )
@@ -164,7 +164,8 @@ class Address(Timestamped, table=True):
 
 
 class PartyDocument(SQLModel, table=True):
-    """A private file of a client, a supplier or a product (signed contract, price list…)."""
+    """A private file of a client, a supplier, a product or a dossier (signed contract, price
+    list, rooming list from the client…)."""
 
     __tablename__ = "party_documents"
     __table_args__ = (CheckConstraint(_ONE_OWNER, name="one_owner"),)
@@ -178,6 +179,9 @@ class PartyDocument(SQLModel, table=True):
     )
     product_id: int | None = Field(
         default=None, foreign_key="products.id", index=True, ondelete="CASCADE"
+    )
+    booking_id: int | None = Field(
+        default=None, foreign_key="bookings.id", index=True, ondelete="CASCADE"
     )
     title: str = Field(max_length=200)
     file_name: str = Field(max_length=200)

@@ -16,11 +16,13 @@ from agence.components.forms import (
     record_page,
 )
 from agence.components.layout import app_page, not_found_block, page_title, public_page
+from agence.components.parties import documents_section
 from agence.components.segments import segments_bar
 from agence.pages.costing import costing_screen
 from agence.pages.imports import import_layout
 from agence.services.booking_programme import BOOKING_PROGRAMME
 from agence.services.bookings import BOOKINGS, BOOKINGS_LIST, CREATION_FIELDS
+from agence.services.documents import BOOKING_DOCUMENTS_LIST
 from agence.services.follow_up import SECTIONS
 from agence.services.guides import GUIDES, UNAVAILABILITIES
 from agence.services.guides import LANGUAGE_FIELD as GUIDE_LANGUAGE_FIELD
@@ -31,6 +33,7 @@ from agence.services.supplier_side import STATUSES as SUPPLIER_STATUSES
 from agence.state.bookings import (
     BookingCostingState,
     BookingCreateState,
+    BookingDocumentsState,
     BookingFormState,
     BookingParticipantsState,
     BookingProgrammeState,
@@ -743,6 +746,7 @@ def _dossier() -> rx.Component:
                     tab("Programme", value="programme", id="tab-programme"),
                     tab("Fournisseurs", value="fournisseurs", id="tab-suppliers"),
                     tab("Participants", value="participants", id="tab-participants"),
+                    tab("Documents", value="documents", id="tab-documents"),
                     tab("Satisfaction", value="satisfaction", id="tab-satisfaction"),
                     tab("Historique", value="historique", id="tab-history"),
                 ),
@@ -754,6 +758,13 @@ def _dossier() -> rx.Component:
             rx.tabs.content(_programme_tab(), value="programme", padding_top="1rem"),
             rx.tabs.content(_suppliers_tab(), value="fournisseurs", padding_top="1rem"),
             rx.tabs.content(_participants_tab(), value="participants", padding_top="1rem"),
+            rx.tabs.content(
+                documents_section(
+                    BookingDocumentsState, BOOKING_DOCUMENTS_LIST, "booking_documents"
+                ),
+                value="documents",
+                padding_top="1rem",
+            ),
             rx.tabs.content(_satisfaction_tab(), value="satisfaction", padding_top="1rem"),
             rx.tabs.content(_history_tab(), value="historique", padding_top="1rem"),
             default_value="general",
@@ -775,6 +786,7 @@ def _dossier() -> rx.Component:
         BookingSuppliersState.load_suppliers,
         BookingParticipantsState.load_children,
         BookingSatisfactionState.load_satisfaction,
+        BookingDocumentsState.load_documents,
     ],
 )
 def booking_page() -> rx.Component:

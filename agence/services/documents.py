@@ -1,4 +1,4 @@
-"""Private documents of a client, a supplier or a product (signed contracts, price lists,
+"""Private documents of a client, a supplier, a product or a dossier (signed contracts, price lists,
 conditions, a site's brochure). A document needs the rights of the file it belongs to."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from agence.models import PartyDocument
 from agence.models.base import utcnow
 from agence.services import audit
 from agence.services.audit import AuditAction
+from agence.services.bookings import BOOKINGS
 from agence.services.clients import CLIENTS
 from agence.services.forms import FormErrors
 from agence.services.listing import Column, ListSpec
@@ -36,6 +37,7 @@ PARENTS: dict[str, Resource] = {
     "client_id": CLIENTS,
     "supplier_id": SUPPLIERS,
     "product_id": PRODUCTS,
+    "booking_id": BOOKINGS,
 }
 
 
@@ -75,6 +77,7 @@ def documents_list(parent_field: str) -> ListSpec:
 CLIENT_DOCUMENTS_LIST = documents_list("client_id")
 SUPPLIER_DOCUMENTS_LIST = documents_list("supplier_id")
 PRODUCT_DOCUMENTS_LIST = documents_list("product_id")
+BOOKING_DOCUMENTS_LIST = documents_list("booking_id")
 
 
 def module_of(parent_field: str) -> Module:

@@ -27,15 +27,18 @@ from agence.services import (
 )
 from agence.services.booking_programme import BOOKING_PROGRAMME
 from agence.services.bookings import BOOKINGS
+from agence.services.documents import BOOKING_DOCUMENTS_LIST
 from agence.services.forms import FormErrors
 from agence.services.guides import GUIDES, UNAVAILABILITIES
 from agence.services.lifecycle import STATUS_COLORS, STATUS_LABELS, allowed_transitions
+from agence.services.listing import ListSpec
 from agence.services.participants import PARTICIPANTS
 from agence.services.permissions import AccessDenied, AccessProblem, Action, Actor, Module
 from agence.services.records import RecordNotFound
 from agence.state.base import AppState
 from agence.state.children import ChildMixin
 from agence.state.costing import CostingMixin
+from agence.state.documents import DocumentsMixin
 from agence.state.forms import FIX_ERRORS, FormMixin
 from agence.state.listing import ListMixin
 from agence.state.segments import SegmentsMixin
@@ -946,3 +949,11 @@ class SatisfactionReportState(AppState):
         name = f"avizi-{since.isoformat()}-{until.isoformat()}.csv"
         token = files.download_token(path, actor.user_id, name)
         return rx.download(url=f"{routes.DOWNLOAD_API}/{token}", filename=name)
+
+
+class BookingDocumentsState(DocumentsMixin, AppState):
+    def _parent_field(self) -> str:
+        return "booking_id"
+
+    def _list_spec(self) -> ListSpec:
+        return BOOKING_DOCUMENTS_LIST

@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-30 10:03:12.866387
+Create Date: 2026-11-30 10:13:58.720757
 """
 
 from collections.abc import Sequence
@@ -16,6 +16,11 @@ revision: str = '0004'
 down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+def owners(count: int) -> str:
+    names = ('client_id', 'supplier_id', 'product_id', 'booking_id')[:count]
+    return ' + '.join(f'(CASE WHEN {name} IS NULL THEN 0 ELSE 1 END)' for name in names) + ' = 1'
 
 
 def upgrade() -> None:
@@ -332,6 +337,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('for_booking', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.create_index(batch_op.f('ix_costings_for_booking'), ['for_booking'], unique=False)
 
+    with op.batch_alter_table('party_documents', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('booking_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_party_documents_booking_id'), ['booking_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_party_documents_booking_id_bookings'), 'bookings', ['booking_id'], ['id'], ondelete='CASCADE')
+        # A document now belongs to exactly one of a client, a supplier, a product or a dossier.
+        batch_op.drop_constraint(op.f('ck_party_documents_one_owner'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_party_documents_one_owner'), owners(4))
+
     with op.batch_alter_table('segments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('list_key', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False, server_default='clients'))
         batch_op.create_index(batch_op.f('ix_segments_list_key'), ['list_key'], unique=False)
@@ -344,6 +357,14 @@ def downgrade() -> None:
     with op.batch_alter_table('segments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_segments_list_key'))
         batch_op.drop_column('list_key')
+
+    op.execute("DELETE FROM party_documents WHERE booking_id IS NOT NULL")
+    with op.batch_alter_table('party_documents', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_party_documents_one_owner'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_party_documents_one_owner'), owners(3))
+        batch_op.drop_constraint(batch_op.f('fk_party_documents_booking_id_bookings'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_party_documents_booking_id'))
+        batch_op.drop_column('booking_id')
 
     with op.batch_alter_table('costings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_costings_for_booking'))

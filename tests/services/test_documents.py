@@ -385,3 +385,30 @@ def test_a_product_document_needs_the_catalogue_rights_not_the_third_parties_one
         read(third_parties_only, document.id)
     with pytest.raises(AccessDenied):
         store(third_parties_only, product_id, "tarifs.pdf", pdf(), parent_field="product_id")
+
+
+def test_a_dossier_document_follows_the_dossiers_rights_and_scope(session):
+    from agence.services.bookings import create_booking, creation_defaults
+    from tests.factories import make_client, make_site, reference_data
+
+    reference_data()
+    site = make_site(session, "VDL")
+    admin = make_actor(session)
+    client = make_client(session, "CSE Michelin")
+    with session_scope() as work:
+        booking = create_booking(
+            work,
+            admin,
+            {
+                **creation_defaults(work, admin),
+                "client_id": str(client.id),
+                "site_id": str(site.id),
+                "title": "Séminaire",
+                "starts_on": "2027-03-01",
+            },
+        )
+    document = store(admin, booking.id, "rooming.pdf", pdf(), parent_field="booking_id")
+    assert stored(document.id).booking_id == booking.id
+    rep = make_actor(session, own_clients_only=True)
+    with pytest.raises(RecordNotFound):
+        read(rep, document.id)
