@@ -6,8 +6,8 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, insert
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, func, insert
+from sqlmodel import Session, col, select
 
 from agence.models import AgencySite, Profile, User
 from agence.models.base import utcnow
@@ -349,3 +349,366 @@ def add_products_with_rates(
         session.execute(insert(Rate), rows)
     session.flush()
     return ids
+
+
+# --- Dossiers ---------------------------------------------------------------------------------
+
+
+def _table(model):
+    """The model's table, for a Core executemany of a whole batch: the ORM's bulk insert
+    splits a batch by which columns are None (dates of options, quotes, fees), into tens of
+    thousands of statements for 300 000 dossiers."""
+    return model.__table__
+
+
+# booking type code, share, length in days (min, max), price per paying person (€), titles
+BOOKING_KINDS = (
+    ("VISITE", 22, (1, 1), (18, 60), ("Visite guidée de {place}", "Découverte de {place}")),
+    ("JOURNEE", 30, (1, 1), (45, 120), ("Journée à {place}", "Châteaux de {place} et {other}")),
+    ("SEJOUR", 16, (2, 6), (180, 750), ("Séjour Val de Loire", "Week-end à {place}")),
+    ("SEMINAIRE", 8, (1, 3), (150, 600), ("Séminaire à {place}", "Convention {place}")),
+    ("SCOLAIRE", 18, (1, 5), (35, 320), ("Classe découverte {place}", "Sortie scolaire {place}")),
+    ("INCENTIVE", 6, (2, 4), (350, 1200), ("Incentive {place}", "Soirée de gala à {other}")),
+)
+LANGUAGES = (("fr", "Française", 85), ("en", "Britannique", 7), ("de", "Allemande", 4))
+LANGUAGES += (("es", "Espagnole", 2), ("it", "Italienne", 2))
+# How a dossier's status depends on where it stands from `today`: (status, weight)
+_PAST = (("solde", 76), ("facture", 8), ("realise", 3), ("annule", 13))
+_RECENT = (("realise", 22), ("facture", 38), ("solde", 28), ("annule", 12))
+_UNDER_WAY = (("confirme", 92), ("annule", 8))
+_SOON = (("confirme", 68), ("option", 14), ("devis_envoye", 5), ("demande", 3), ("annule", 10))
+_LATER = (("confirme", 40), ("option", 24), ("devis_envoye", 16), ("demande", 11), ("annule", 9))
+_FAR = (("confirme", 14), ("option", 10), ("devis_envoye", 27), ("demande", 44), ("annule", 5))
+_CONFIRMED_ONCE = {"confirme", "realise", "facture", "solde"}
+
+
+def _status_at(rng: random.Random, starts_on: date, ends_on: date, today: date) -> str:
+    if ends_on < today:
+        spread = _PAST if (today - ends_on).days > 90 else _RECENT
+    elif starts_on <= today:
+        spread = _UNDER_WAY
+    else:
+        ahead = (starts_on - today).days
+        spread = _SOON if ahead <= 30 else _LATER if ahead <= 180 else _FAR
+    return rng.choices([s for s, _ in spread], [w for _, w in spread])[0]
+
+
+def _season_day(rng: random.Random, first: date, last: date) -> date:
+    """A day of the period, twice as likely from April to October as in winter."""
+    from datetime import timedelta
+
+    days = (last - first).days
+    while True:
+        day = first + timedelta(days=rng.randrange(days + 1))
+        if 4 <= day.month <= 10 or rng.random() < 0.5:
+            return day
+
+
+def add_bookings(
+    session: Session,
+    count: int,
+    today: date,
+    years: tuple[int, int] = (2024, 2028),
+    seed: int = 19,
+) -> None:
+    """Adds `count` dossiers over the existing sites and clients (the client's sales rep, most
+    often), spread over `years` with a summer peak; their status follows their dates as seen
+    from `today` (settled in the past, options and quotes ahead, confirmed soon). References
+    `SITE-YEAR-NNNN` are numbered per site and year, and the counters left where a new
+    dossier would continue them."""
+    from datetime import UTC, datetime, timedelta
+    from datetime import time as clock
+
+    from agence.models import AgencySite, Booking, BookingCounter, BookingType, Client
+    from agence.services.bookings import reference_of
+    from agence.services.text import normalize_text
+
+    rng = random.Random(seed)
+    sites = session.exec(select(AgencySite.id, AgencySite.code).order_by(AgencySite.id)).all()
+    site_weights = [max(1, 10 - 3 * n) for n in range(len(sites))]
+    types = dict(session.exec(select(BookingType.code, BookingType.id)).all())
+    kinds = [kind for kind in BOOKING_KINDS if kind[0] in types]
+    kind_weights = [kind[1] for kind in kinds]
+    clients = session.exec(select(Client.id, Client.name, Client.sales_rep_id)).all()
+    reps = session.exec(select(User.id).where(User.is_sales_rep)).all() or [None]
+    existing = {(c.site_id, c.year): c for c in session.exec(select(BookingCounter)).all()}
+    counters = {key: counter.last_number for key, counter in existing.items()}
+    first, last = date(years[0], 1, 1), date(years[1], 12, 31)
+    rows = []
+    for _ in range(count):
+        site_id, site_code = rng.choices(sites, site_weights)[0]
+        code, _share, (shortest, longest), (cheapest, dearest), titles = rng.choices(
+            kinds, kind_weights
+        )[0]
+        client_id, client_name, client_rep = rng.choice(clients)
+        starts_on = _season_day(rng, first, last)
+        ends_on = starts_on + timedelta(days=rng.randint(shortest, longest) - 1)
+        year = starts_on.year
+        number = counters[site_id, year] = counters.get((site_id, year), 0) + 1
+        reference = reference_of(site_code, year, number)
+        place, other = rng.sample(PLACES, 2)
+        title = rng.choice(titles).format(place=place, other=other)
+        status = _status_at(rng, starts_on, ends_on, today)
+        paying = rng.randint(10, 55)
+        per_paying = Decimal(rng.randint(cheapest, dearest))
+        language, nationality, _w = rng.choices(LANGUAGES, [w for *_, w in LANGUAGES])[0]
+        created_on = min(today, starts_on - timedelta(days=rng.randint(15, 300)))
+        quote_sent_on = None
+        if status == "devis_envoye":
+            quote_sent_on = today - timedelta(days=rng.randint(0, 45))
+        elif status != "demande" and rng.random() < 0.9:
+            quote_sent_on = min(today, created_on + timedelta(days=rng.randint(1, 20)))
+        option_until = None
+        if status == "option":
+            option_until = min(
+                starts_on - timedelta(days=1), today + timedelta(rng.randint(-5, 40))
+            )
+        created_at = datetime.combine(created_on, clock(9, rng.randint(0, 59)), UTC)
+        rows.append(
+            {
+                "reference": reference,
+                "site_id": site_id,
+                "year": year,
+                "number": number,
+                "title": title,
+                "search_text": normalize_text(f"{reference} {title} {client_name}")[:600],
+                "booking_type_id": types[code],
+                "status": status,
+                "client_id": client_id,
+                "contact_id": None,
+                "sales_rep_id": client_rep if rng.random() < 0.9 else rng.choice(reps),
+                "catalogue_dossier_id": None,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "start_time": clock(rng.choice((8, 9, 10, 14)), rng.choice((0, 30))),
+                "end_time": clock(rng.choice((17, 18, 19)), 0),
+                "paying": paying,
+                "free": paying // 20,
+                "staff": rng.randint(0, 3),
+                "language": language,
+                "nationality": nationality,
+                "meeting_place": f"Parking des cars, {place}",
+                "coach_company": rng.choice(
+                    ("", "Cars Touraine", "Autocars Berry", "Voyages Loire")
+                ),
+                "driver_phone": "",
+                "reduced_mobility": rng.random() < 0.05,
+                "dietary_needs": "2 végétariens" if rng.random() < 0.2 else "",
+                "internal_notes": "",
+                "option_until": option_until,
+                "quote_sent_on": quote_sent_on,
+                "version": 1,
+                "confirmed_version": 1 if status in _CONFIRMED_ONCE else 0,
+                "costing_id": None,
+                "price_per_paying": per_paying,
+                "total_price": per_paying * paying,
+                "cancellation_fee": Decimal(rng.randint(0, 30) * 10)
+                if status == "annule"
+                else None,
+                "deleted_at": None,
+                "created_at": created_at,
+                "updated_at": created_at,
+            }
+        )
+        if len(rows) == 5000:
+            session.execute(insert(_table(Booking)), rows)
+            rows = []
+    if rows:
+        session.execute(insert(_table(Booking)), rows)
+    for (site_id, year), number in counters.items():
+        counter = existing.get((site_id, year)) or BookingCounter(site_id=site_id, year=year)
+        counter.last_number = number
+        session.add(counter)
+    session.flush()
+
+
+SUPPLIER_STATUSES = (("a_demander", 30), ("option", 35), ("confirme", 30), ("annule", 5))
+
+
+def add_booking_costings(
+    session: Session, count: int, today: date, lines: tuple[int, int] = (3, 6), seed: int = 23
+) -> int:
+    """Gives `count` dossiers under way (quote sent, option, confirmed, starting within a
+    year of `today`) a costing of a few catalogue lines (products with a supplier), each at
+    a step of its booking with the supplier (to ask, optioned until a deadline around
+    `today`, confirmed, cancelled): what the board's « unbooked » and supplier-option lists
+    look through. Returns the number of lines."""
+    from datetime import timedelta
+
+    from agence.models import Booking, Costing, CostingLine, Product
+
+    rng = random.Random(seed)
+    bookings = session.exec(
+        select(Booking.id, Booking.title, Booking.client_id, Booking.starts_on, Booking.paying)
+        .where(
+            col(Booking.status).in_(("devis_envoye", "option", "confirme")),
+            Booking.starts_on >= today,
+            Booking.starts_on <= today + timedelta(days=365),
+        )
+        .order_by(Booking.id)
+    ).all()
+    chosen = rng.sample(bookings, min(count, len(bookings)))
+    products = session.exec(
+        select(Product.id, Product.name, Product.supplier_id, Product.product_type_id)
+        .where(Product.supplier_id.is_not(None))  # type: ignore[union-attr]
+        .order_by(Product.id)
+        .limit(200)
+    ).all()
+    before = session.exec(select(func.max(Costing.id))).one() or 0
+    now = utcnow()
+    session.execute(
+        insert(_table(Costing)),
+        [
+            {
+                "name": title,
+                "client_id": client_id,
+                "service_date": starts_on,
+                "paying": paying,
+                "free": 0,
+                "staff": 0,
+                "client_free": 0,
+                "client_free_per": 0,
+                "markup_percent": Decimal(18),
+                "fee_per_group": Decimal(0),
+                "fee_per_person": Decimal(0),
+                "rounding": Decimal("1.00"),
+                "grid": "20,25,30,35,40,45,50",
+                "notes": "",
+                "is_template": False,
+                "for_booking": True,
+                "created_by_id": None,
+                "deleted_at": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for _id, title, client_id, starts_on, paying in chosen
+        ],
+    )
+    costing_ids = session.exec(
+        select(Costing.id).where(Costing.id > before).order_by(Costing.id)
+    ).all()
+    rows, links = [], []
+    for costing_id, (booking_id, _title, _client, starts_on, _paying) in zip(
+        costing_ids, chosen, strict=True
+    ):
+        links.append({"booking": booking_id, "costing": costing_id})
+        for position, (product_id, name, supplier_id, type_id) in enumerate(
+            rng.sample(products, min(len(products), rng.randint(*lines))), start=1
+        ):
+            step = rng.choices(
+                [s for s, _ in SUPPLIER_STATUSES], [w for _, w in SUPPLIER_STATUSES]
+            )[0]
+            until = None
+            if step == "option":
+                until = min(starts_on, today + timedelta(days=rng.randint(-5, 45)))
+            rows.append(
+                {
+                    "costing_id": costing_id,
+                    "position": position,
+                    "label": name,
+                    "product_id": product_id,
+                    "rate_id": None,
+                    "supplier_id": supplier_id,
+                    "product_type_id": type_id,
+                    "basis": "person",
+                    "quantity": Decimal(1),
+                    "unit_cost": Decimal(rng.randint(800, 9000)) / 100,
+                    "cost_from_rate": False,
+                    "vat_rate": Decimal(20),
+                    "regime": "margin",
+                    "for_paying": True,
+                    "for_free": True,
+                    "for_staff": False,
+                    "capacity": None,
+                    "supplier_free": 0,
+                    "supplier_free_per": 0,
+                    "markup_percent": None,
+                    "unit_sale_price": None,
+                    "discount_percent": None,
+                    "price_from_client": False,
+                    "price_note": "",
+                    "supplier_status": step,
+                    "supplier_reference": f"R{rng.randint(10000, 99999)}"
+                    if step != "a_demander"
+                    else "",
+                    "supplier_option_until": until,
+                }
+            )
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(_table(CostingLine)), rows[start : start + 5000])
+    table = Booking.__table__  # type: ignore[attr-defined]
+    session.execute(
+        table.update()
+        .where(table.c.id == bindparam("booking"))
+        .values(costing_id=bindparam("costing")),
+        links,
+    )
+    session.flush()
+    return len(rows)
+
+
+def add_planned_product(
+    session: Session, reservations: int, year: int, capacity: int = 1500, seed: int = 29
+) -> int:
+    """A demo-catalogue product with a whole-day capacity over `year` and `reservations`
+    places taken by dossiers of that year holding an option or a confirmation (one day each,
+    a day of their stay), options and confirmations as the dossier's status. Returns the
+    product's id."""
+    from datetime import timedelta
+
+    from agence.models import Booking, Product, ProductCapacity, StockReservation
+
+    rng = random.Random(seed)
+    product_id = session.exec(
+        select(Product.id).where(Product.supplier_id.is_not(None)).order_by(Product.id)  # type: ignore[union-attr]
+    ).first()
+    assert product_id is not None, "the demo catalogue has products"
+    slot = ProductCapacity(
+        product_id=product_id,
+        label="Bench : journée",
+        valid_from=date(year, 1, 1),
+        valid_to=date(year, 12, 31),
+        capacity=capacity,
+    )
+    session.add(slot)
+    session.flush()
+    holders = list(
+        session.exec(
+            select(Booking.id, Booking.starts_on, Booking.ends_on, Booking.status, Booking.paying)
+            .where(
+                col(Booking.status).in_(("option", "confirme")),
+                Booking.starts_on >= date(year, 1, 1),
+                Booking.ends_on <= date(year, 12, 31),
+            )
+            .order_by(Booking.id)
+        ).all()
+    )
+    assert len(holders) >= reservations, f"{len(holders)} dossiers of {year} to hold places"
+    rng.shuffle(holders)
+    now = utcnow()
+    used: dict[date, int] = {}
+    rows = []
+    for booking_id, starts_on, ends_on, status, paying in holders:
+        day = starts_on + timedelta(days=rng.randint(0, (ends_on - starts_on).days))
+        quantity = paying + rng.randint(0, 3)
+        if used.get(day, 0) + quantity > capacity:
+            continue  # over-booking is refused: this dossier found the day full
+        used[day] = used.get(day, 0) + quantity
+        rows.append(
+            {
+                "capacity_id": slot.id,
+                "product_id": product_id,
+                "day": day,
+                "booking_id": booking_id,
+                "quantity": quantity,
+                "status": "confirme" if status == "confirme" else "option",
+                "updated_at": now,
+            }
+        )
+        if len(rows) == reservations:
+            break
+    assert len(rows) == reservations, f"only {len(rows)} places could be taken in {year}"
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(_table(StockReservation)), rows[start : start + 5000])
+    session.flush()
+    return product_id
