@@ -39,6 +39,8 @@ class Booking(Timestamped, table=True):
     __table_args__ = (
         UniqueConstraint("site_id", "year", "number", name="uq_bookings_site_year_number"),
         Index("ix_bookings_status_starts_on", "status", "starts_on"),
+        Index("ix_bookings_status_option_until", "status", "option_until"),
+        Index("ix_bookings_status_quote_sent_on", "status", "quote_sent_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -81,8 +83,10 @@ class Booking(Timestamped, table=True):
     confirmed_version: int = Field(default=0)
     """The last version the client confirmed (0: none yet). A later version is an amendment
     being prepared: it can change until it is validated in turn."""
-    costing_id: int | None = Field(default=None, foreign_key="costings.id", ondelete="SET NULL")
-    """The costing of the current version."""
+    costing_id: int | None = Field(
+        default=None, foreign_key="costings.id", index=True, ondelete="SET NULL"
+    )
+    """The costing of the current version (joined by the follow-up board: indexed)."""
     price_per_paying: Decimal = Field(default=Decimal(0), max_digits=12, decimal_places=2)
     total_price: Decimal = Field(default=Decimal(0), max_digits=14, decimal_places=2, index=True)
     """What the client is quoted (current version), kept when the costing is saved."""

@@ -152,6 +152,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_bookings_starts_on'), ['starts_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_bookings_status'), ['status'], unique=False)
         batch_op.create_index('ix_bookings_status_starts_on', ['status', 'starts_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bookings_costing_id'), ['costing_id'], unique=False)
+        batch_op.create_index('ix_bookings_status_option_until', ['status', 'option_until'], unique=False)
+        batch_op.create_index('ix_bookings_status_quote_sent_on', ['status', 'quote_sent_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_bookings_total_price'), ['total_price'], unique=False)
 
     op.create_table('booking_events',
@@ -422,6 +425,9 @@ def downgrade() -> None:
     with op.batch_alter_table('bookings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_bookings_total_price'))
         batch_op.drop_index('ix_bookings_status_starts_on')
+        batch_op.drop_index('ix_bookings_status_quote_sent_on')
+        batch_op.drop_index('ix_bookings_status_option_until')
+        batch_op.drop_index(batch_op.f('ix_bookings_costing_id'))
         batch_op.drop_index(batch_op.f('ix_bookings_status'))
         batch_op.drop_index(batch_op.f('ix_bookings_starts_on'))
         batch_op.drop_index(batch_op.f('ix_bookings_site_id'))
