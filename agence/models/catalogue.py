@@ -173,6 +173,9 @@ class CostingLine(SQLModel, table=True):
     """The sale price or discount comes from the client's preferential rates (re-read when the
     client or the date changes)."""
     price_note: str = Field(default="", max_length=200)
+    attached_to: int | None = Field(default=None)
+    """A related service (a lunch with its visit): the position of the line it belongs to;
+    it stays right after it and goes with it."""
     supplier_status: str = Field(default="a_demander", max_length=12)
     """In a dossier: the booking with the supplier (à demander, option, confirmé, annulé)."""
     supplier_reference: str = Field(default="", max_length=60)

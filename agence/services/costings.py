@@ -112,6 +112,7 @@ HIDDEN_LINE_KEYS = (
     "supplier_status",
     "supplier_reference",
     "supplier_option_until",
+    "attached_to",
 )
 """What a line carries besides its fields; the supplier booking keys belong to the dossier's
 supplier side and go through the costing screen untouched."""
@@ -152,6 +153,71 @@ def edit_line(line: dict[str, str], name: str, value: str) -> dict[str, str]:
         changed["price_from_client"] = ""
         changed["price_note"] = ""
     return changed
+
+
+def attach(lines: list[dict[str, str]], index: int, parent_key: str) -> list[dict[str, str]]:
+    """Makes a line a related service of another (« un déjeuner avec sa visite »), or frees it
+    (empty key); one level only: a line with related services is not attached itself."""
+    if not 0 <= index < len(lines):
+        return lines
+    line = lines[index]
+    parent = next((other for other in lines if other["key"] == parent_key), None)
+    valid = parent_key == "" or (
+        parent is not None
+        and parent is not line
+        and not parent.get("attached_to")
+        and not any(other.get("attached_to") == line["key"] for other in lines)
+    )
+    if not valid:
+        return lines
+    changed = [dict(other) for other in lines]
+    changed[index]["attached_to"] = parent_key
+    return grouped(changed)
+
+
+def grouped(lines: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Each related service right after the line it belongs to, in their order."""
+    keys = {line["key"] for line in lines}
+    heads = [line for line in lines if line.get("attached_to", "") not in keys]
+    result: list[dict[str, str]] = []
+    for head in heads:
+        if head.get("attached_to") and head["attached_to"] not in keys:
+            head = {**head, "attached_to": ""}
+        result.append(head)
+        result.extend(line for line in lines if line.get("attached_to") == head["key"])
+    return result
+
+
+def without(lines: list[dict[str, str]], index: int) -> list[dict[str, str]]:
+    """The lines without one of them and its related services."""
+    if not 0 <= index < len(lines):
+        return lines
+    gone = lines[index]["key"]
+    return [line for line in lines if line["key"] != gone and line.get("attached_to") != gone]
+
+
+def moved(lines: list[dict[str, str]], index: int, step: int) -> list[dict[str, str]]:
+    """A line (with its related services) one place up or down among its peers: the lines
+    at the top level, or the related services of the same line."""
+    if not 0 <= index < len(lines):
+        return lines
+    line = lines[index]
+    parent = line.get("attached_to", "")
+    peers = [i for i, other in enumerate(lines) if other.get("attached_to", "") == parent]
+    position = peers.index(index)
+    target = position + (1 if step > 0 else -1)
+    if not 0 <= target < len(peers):
+        return lines
+    order = [lines[i]["key"] for i in peers]
+    order[position], order[target] = order[target], order[position]
+    rank = {key: n for n, key in enumerate(order)}
+    if parent:
+        children = sorted((lines[i] for i in peers), key=lambda other: rank[other["key"]])
+        others = [other for other in lines if other.get("attached_to", "") != parent]
+        head = next(i for i, other in enumerate(others) if other["key"] == parent)
+        return others[: head + 1] + children + others[head + 1 :]
+    heads = sorted((lines[i] for i in peers), key=lambda other: rank[other["key"]])
+    return grouped(heads + [other for other in lines if other.get("attached_to")])
 
 
 def default_header() -> dict[str, str]:
@@ -696,6 +762,7 @@ def line_values(line: CostingLine, supplier_name: str) -> dict[str, str]:
         supplier_option_until=(
             line.supplier_option_until.isoformat() if line.supplier_option_until else ""
         ),
+        attached_to=str(line.attached_to or ""),
     )
     if line.basis == "person":
         values["capacity"] = ""
@@ -723,7 +790,20 @@ def costing_values(
     lines = [
         line_values(line, name or ("Agence" if line.product_id else "")) for line, name in rows
     ]
-    return header, _flag_only(session, header, lines)
+    return header, _flag_only(session, header, keys_for_positions(lines))
+
+
+def keys_for_positions(lines: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Stored lines name the line they belong to by its position; the page by its key."""
+    for line in lines:
+        position = line.get("attached_to", "")
+        owner = (
+            lines[int(position) - 1]
+            if position.isdigit() and 0 < int(position) <= len(lines)
+            else None
+        )
+        line["attached_to"] = owner["key"] if owner is not None and owner is not line else ""
+    return lines
 
 
 def _flag_only(
@@ -782,6 +862,7 @@ def _write(
     session.add(costing)
     session.flush()
     session.exec(delete(CostingLine).where(CostingLine.costing_id == costing.id))  # type: ignore[call-overload]
+    positions = {values.get("key", ""): n for n, values in enumerate(lines, start=1)}
     new_lines = []
     for position, (values, line) in enumerate(zip(lines, parsed.lines, strict=True), start=1):
         new_lines.append(
@@ -813,6 +894,7 @@ def _write(
                 supplier_status=values.get("supplier_status") or "a_demander",
                 supplier_reference=(values.get("supplier_reference") or "")[:60],
                 supplier_option_until=_date_or_none(values.get("supplier_option_until")),
+                attached_to=positions.get(values.get("attached_to") or "-"),
             )
         )
     session.add_all(new_lines)
@@ -828,14 +910,16 @@ def refresh_saved_costing(session: Session, costing: Costing) -> None:
         spec.name: value_for_input(spec, getattr(costing, spec.name)) for spec in HEADER_FIELDS
     }
     header["rounding"] = format(costing.rounding.quantize(Decimal("0.01")), "f")
-    lines = [
-        line_values(line, "")
-        for line in session.exec(
-            select(CostingLine)
-            .where(CostingLine.costing_id == costing.id)
-            .order_by(col(CostingLine.position), col(CostingLine.id))
-        )
-    ]
+    lines = keys_for_positions(
+        [
+            line_values(line, "")
+            for line in session.exec(
+                select(CostingLine)
+                .where(CostingLine.costing_id == costing.id)
+                .order_by(col(CostingLine.position), col(CostingLine.id))
+            )
+        ]
+    )
     refreshed = refresh_catalogue_lines(session, header, lines)
     parsed = parse_costing(header, refreshed)
     if parsed.costing is None:

@@ -173,21 +173,28 @@ class CostingMixin(rx.State, mixin=True):
     @rx.event
     def remove_line(self, index: int):
         self._require(self._module(), self._edit_action())
-        if not self._ready or not 0 <= index < len(self.lines):
+        if not self._ready or not 0 <= int(index) < len(self.lines):
             return
-        self.lines = [line for position, line in enumerate(self.lines) if position != index]
+        self.lines = costings.without(self.lines, int(index))
+        self.dirty = True
+        self._reprice()
+
+    @rx.event
+    def attach_line(self, index: int, parent_key: str):
+        """« Rattachée à »: a related service goes with the line it belongs to."""
+        self._require(self._module(), self._edit_action())
+        if not self._ready or not 0 <= int(index) < len(self.lines):
+            return
+        self.lines = costings.attach(self.lines, int(index), str(parent_key))
         self.dirty = True
         self._reprice()
 
     @rx.event
     def move_line(self, index: int, step: int):
         self._require(self._module(), self._edit_action())
-        target = index + (1 if step > 0 else -1)
-        if not self._ready or not (0 <= index < len(self.lines) and 0 <= target < len(self.lines)):
+        if not self._ready:
             return
-        lines = list(self.lines)
-        lines[index], lines[target] = lines[target], lines[index]
-        self.lines = lines
+        self.lines = costings.moved(self.lines, int(index), int(step))
         self.dirty = True
         self._reprice()
 

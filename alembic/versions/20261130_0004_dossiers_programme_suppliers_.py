@@ -334,6 +334,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('supplier_status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default='a_demander'))
         batch_op.add_column(sa.Column('supplier_reference', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('supplier_option_until', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('attached_to', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_costing_lines_supplier_option_until'), ['supplier_option_until'], unique=False)
 
     with op.batch_alter_table('costings', schema=None) as batch_op:
@@ -375,6 +376,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('costing_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_costing_lines_supplier_option_until'))
+        batch_op.drop_column('attached_to')
         batch_op.drop_column('supplier_option_until')
         batch_op.drop_column('supplier_reference')
         batch_op.drop_column('supplier_status')

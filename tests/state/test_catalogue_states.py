@@ -303,3 +303,32 @@ def test_each_size_of_the_grid_is_priced_with_the_tariff_of_its_own_tier(
     browser.run(CostingState, "set_line", 0, "unit_cost", "12")  # typed: no tariff any more
     costs = {row["paying"]: row["total_cost"] for row in state.grid}
     assert costs["10"].startswith("300,00") and costs["20"].startswith("420,00")
+
+
+def test_a_related_service_follows_its_line_is_saved_and_goes_with_it(browser, session, catalogue):
+    browser.sign_in(make_user(session))
+    state = _new_costing(browser)
+    browser.run(CostingState, "set_header", "name", "Visite et déjeuner")
+    browser.run(CostingState, "add_product", str(catalogue["guide"].id))
+    browser.run(CostingState, "add_product", str(catalogue["castle"].id))
+    browser.run(CostingState, "add_blank_line")
+    browser.run(CostingState, "set_line", 2, "label", "Déjeuner")
+    browser.run(CostingState, "set_line", 2, "unit_cost", "28")
+    castle_key = state.lines[1]["key"]
+    browser.run(CostingState, "attach_line", 2, castle_key)
+    browser.run(CostingState, "move_line", 1, -1)  # the castle goes up, with its lunch
+    assert [line["label"] for line in state.lines] == [
+        "Visite du château",
+        "Déjeuner",
+        "Guide (journée)",
+    ]
+    browser.run(CostingState, "attach_line", 0, state.lines[2]["key"])  # has a related one
+    assert state.lines[0]["attached_to"] == ""
+    browser.run(CostingState, "save")
+    costing = session.exec(select(Costing).where(Costing.name == "Visite et déjeuner")).one()
+    _open(browser, routes.CATALOGUE_COSTINGS, costing.id)
+    browser.run(CostingState, "load")
+    reopened = browser.state(CostingState)
+    assert reopened.lines[1]["attached_to"] == reopened.lines[0]["key"]
+    browser.run(CostingState, "remove_line", 0)
+    assert [line["label"] for line in reopened.lines] == ["Guide (journée)"]
