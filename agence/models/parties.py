@@ -54,6 +54,11 @@ class Client(Timestamped, table=True):
         default=None, foreign_key="payment_methods.id", ondelete="SET NULL"
     )
     credit_limit: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    cancellation_schedule: list[dict] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    """The client's cancellation terms: [{"days": 30, "percent": "30"}, …] of the dossier's
+    price due when cancelling that many days or fewer before the start."""
     account_code: str = Field(max_length=12, unique=True)
     email: str = Field(default="", max_length=254, index=True)
     phone: str = Field(default="", max_length=30)

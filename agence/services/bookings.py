@@ -8,7 +8,7 @@ price it gives is what the client is quoted (kept on the dossier when the costin
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import exists, func, or_
@@ -420,24 +420,26 @@ def change_status(
 
 
 def cancellation_fee(session: Session, booking: Booking, on: date) -> Decimal:
-    """What cancelling now costs: each service's cost × the share its product's schedule
-    asks at that many days before the start (supplier side, the floor of what the client
-    owes). Lines typed freely have no schedule."""
-    if booking.costing_id is None:
-        return Decimal(0)
-    header, lines = _costing_strings(session, booking.costing_id)
-    priced = costings.quote(header, lines)
-    if priced is None:
-        return Decimal(0)
+    """What cancelling now costs the client: the share of the dossier's price his own terms
+    ask at that many days before the start, and never less than what the suppliers charge
+    the agency (each service's cost × its product's schedule; free lines have none)."""
     days_before = (booking.starts_on - on).days
-    total = Decimal(0)
-    for values, line in zip(lines, priced.lines, strict=True):
-        product_id = values.get("product_id") or ""
-        product = session.get(Product, int(product_id)) if product_id.isdigit() else None
-        if product is None:
-            continue
-        total += line.cost * cancellation_percent(product.cancellation_schedule, days_before) / 100
-    return total.quantize(Decimal("0.01"))
+    client = session.get(Client, booking.client_id)
+    by_client = Decimal(0)
+    if client is not None and client.cancellation_schedule:
+        share = cancellation_percent(client.cancellation_schedule, days_before)
+        by_client = booking.total_price * share / 100
+    by_suppliers = Decimal(0)
+    if booking.costing_id is not None:
+        header, lines = _costing_strings(session, booking.costing_id)
+        priced = costings.quote(header, lines)
+        for values, line in zip(lines, priced.lines if priced else [], strict=False):
+            product_id = values.get("product_id") or ""
+            product = session.get(Product, int(product_id)) if product_id.isdigit() else None
+            if product is not None:
+                share = cancellation_percent(product.cancellation_schedule, days_before)
+                by_suppliers += line.cost * share / 100
+    return max(by_client, by_suppliers).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _costing_strings(session: Session, costing_id: int):

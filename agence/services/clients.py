@@ -41,6 +41,7 @@ from agence.services.party_files import (
 )
 from agence.services.permissions import Action, Actor, Module
 from agence.services.records import Resource, get_record, record_change
+from agence.services.suppliers import parse_schedule, schedule_text
 from agence.services.text import normalize_text
 
 CLIENT_TYPES: dict[str, str] = {
@@ -419,6 +420,14 @@ class ClientResource(Resource[Client]):
         FieldSpec("payment_method_id", "Mode de règlement", "ref"),
         FieldSpec("credit_limit", "Plafond d'en-cours (€)", "decimal", min_value=0),
         FieldSpec(
+            "cancellation_text",
+            "Frais d'annulation du client (jours : %)",
+            max_length=300,
+            placeholder="60:10 ; 30:50 ; 7:100",
+            help="Part du prix du dossier due s'il annule à J-60, J-30… ; vide : "
+            "les barèmes des fournisseurs seulement.",
+        ),
+        FieldSpec(
             "account_code",
             "Compte auxiliaire",
             "account",
@@ -490,6 +499,7 @@ class ClientResource(Resource[Client]):
 
     def form_values(self, session: Session, record: Client) -> dict[str, str]:
         values = super().form_values(session, record)
+        values["cancellation_text"] = schedule_text(record.cancellation_schedule)
         if record.client_type == PERSON:
             values["name"] = ""
         address = billing_address(session, record.id or 0)
@@ -532,6 +542,10 @@ class ClientResource(Resource[Client]):
         clean: dict[str, Any],
         errors: dict[str, str],
     ) -> None:
+        try:
+            clean["cancellation_schedule"] = parse_schedule(clean.get("cancellation_text") or "")
+        except ValueError as exc:
+            errors.setdefault("cancellation_text", str(exc))
         person = clean.get("client_type") == PERSON
         if person and not clean.get("last_name"):
             errors.setdefault("last_name", "Le nom d'un particulier est obligatoire.")
@@ -570,6 +584,7 @@ class ClientResource(Resource[Client]):
         record.account_code = keep_account_code(posted_code, record.account_code) or (
             next_account_code(session)
         )
+        record.cancellation_schedule = clean.get("cancellation_schedule") or []
         record.is_company = clean["client_type"] != PERSON
         record.name = _display_name(clean)
         record.search_name = normalize_text(record.name)

@@ -1473,3 +1473,36 @@ def test_validating_an_amendment_freezes_its_version_and_needs_the_validate_righ
         assert history(s, confirmed.id)[0]["comment"].startswith("Avenant n° 1 validé")
     with session_scope() as s, pytest.raises(FormErrors):
         validate_amendment(s, admin, confirmed.id)
+
+
+def test_the_clients_own_terms_apply_when_they_ask_more_than_the_suppliers(session, priced):
+    with session_scope() as s:
+        client = s.get(Client, priced.booking.client_id)
+        client.cancellation_schedule = [
+            {"days": 60, "percent": "10"},
+            {"days": 20, "percent": "50"},
+        ]
+        s.add(client)
+    total = reload(priced.booking).total_price
+    # D-45: 10 % of the price beats the suppliers' nothing
+    assert fee(priced, JUNE_5 - timedelta(days=45)) == (total / 10).quantize(Decimal("0.01"))
+    # D-10: 50 % of the price
+    assert fee(priced, JUNE_5 - timedelta(days=10)) == (total / 2).quantize(Decimal("0.01"))
+
+
+def test_the_client_file_keeps_its_cancellation_terms(session, admin, client):
+    from agence.services import records
+
+    with session_scope() as s:
+        values = records.form_for(s, admin, CLIENTS, client.id)
+        values["cancellation_text"] = "30:50 ; 60:10"
+        values["confirm_duplicate"] = "on"
+        values["account_code"] = ""  # blank keeps the existing code
+        records.save(s, admin, CLIENTS, client.id, values)
+    with session_scope() as s:
+        assert s.get(Client, client.id).cancellation_schedule == [
+            {"days": 60, "percent": "10"},
+            {"days": 30, "percent": "50"},
+        ]
+        values = records.form_for(s, admin, CLIENTS, client.id)
+    assert values["cancellation_text"] == "60:10 ; 30:50"
