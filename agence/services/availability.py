@@ -18,12 +18,13 @@ from sqlmodel import Session, col, select
 from agence.models import (
     Booking,
     BookingProgrammeItem,
+    Costing,
     CostingLine,
     ProductCapacity,
     StockReservation,
 )
 from agence.models.base import utcnow
-from agence.services import formats
+from agence.services import costings, formats, pricing
 from agence.services.catalogue_dossiers import parse_time
 from agence.services.forms import FieldSpec, FormErrors
 from agence.services.listing import Column, ListSpec
@@ -256,4 +257,38 @@ def give_back_all(session: Session, booking: Booking) -> None:
         select(StockReservation).where(StockReservation.booking_id == booking.id)
     ):
         session.delete(reservation)
+    session.flush()
+
+
+def resync(session: Session, booking: Booking) -> None:
+    """After the dossier's group or services change: the held services take their new
+    number of places (refused, with what is left, when the stock cannot follow), and the
+    places of services no longer held go back."""
+    costing = session.get(Costing, booking.costing_id) if booking.costing_id else None
+    held: set[int] = set()
+    if costing is not None:
+        header, values = costings.saved_strings(session, costing)
+        priced = costings.quote(header, values)
+        rows = list(
+            session.exec(
+                select(CostingLine)
+                .where(CostingLine.costing_id == costing.id)
+                .order_by(col(CostingLine.position), col(CostingLine.id))
+            ).all()
+        )
+        for row, line in zip(rows, priced.lines if priced else [], strict=False):
+            if row.supplier_status not in TAKING or row.product_id is None:
+                continue
+            places = line.consumers if line.basis == pricing.Basis.PERSON else line.units
+            try:
+                reservation = take(session, booking, row, places, row.supplier_status)
+            except FormErrors as full:  # shown on the whole form, not on a status field
+                raise FormErrors({"": next(iter(full.errors.values()))}) from full
+            if reservation is not None:
+                held.add(row.product_id)
+    for reservation in session.exec(
+        select(StockReservation).where(StockReservation.booking_id == booking.id)
+    ):
+        if reservation.product_id not in held:
+            session.delete(reservation)
     session.flush()

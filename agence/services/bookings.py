@@ -40,7 +40,7 @@ from agence.services.audit import AuditAction
 from agence.services.catalogue_dossiers import parse_time
 from agence.services.clients import DELETE_GUARDS, LANGUAGES, sales_rep_options, visible_clients
 from agence.services.coded_lists import CodedListResource
-from agence.services.forms import FieldSpec, FormErrors, parse_form, value_for_input
+from agence.services.forms import FieldSpec, FormErrors, parse_form
 from agence.services.lifecycle import (
     AMENDABLE,
     OPEN,
@@ -394,6 +394,8 @@ def change_status(
         check(actor, booking.status, target, comment)
     except TransitionRefused as refused:
         raise FormErrors({"": str(refused)}) from refused
+    if amendment_open(booking) and target != Status.CANCELLED:
+        raise FormErrors({"": "Un avenant est en cours : faites-le valider par le client d'abord."})
     source = booking.status
     booking.status = target
     today = formats.today()
@@ -404,6 +406,7 @@ def change_status(
     if target == Status.CANCELLED:
         booking.cancellation_fee = cancellation_fee(session, booking, today)
         availability.give_back_all(session, booking)
+        _cancel_supplier_bookings(session, booking)
     booking.updated_at = utcnow()
     session.add(booking)
     _record_event(session, actor, booking, source, target, comment)
@@ -417,6 +420,20 @@ def change_status(
         changes={"statut": [STATUS_LABELS[source], STATUS_LABELS[target]]},
     )
     return booking
+
+
+def _cancel_supplier_bookings(session: Session, booking: Booking) -> None:
+    """A cancelled dossier's services are cancelled with their suppliers too (to be told)."""
+    if booking.costing_id is None:
+        return
+    for line in session.exec(
+        select(CostingLine).where(
+            CostingLine.costing_id == booking.costing_id,
+            col(CostingLine.supplier_status).in_(("option", "confirme")),
+        )
+    ):
+        line.supplier_status = "annule"
+        session.add(line)
 
 
 def cancellation_fee(session: Session, booking: Booking, on: date) -> Decimal:
@@ -444,21 +461,7 @@ def cancellation_fee(session: Session, booking: Booking, on: date) -> Decimal:
 
 def _costing_strings(session: Session, costing_id: int):
     """The saved costing as text, read without rights (the caller has checked them)."""
-    costing = session.get(Costing, costing_id)
-    header = {
-        spec.name: value_for_input(spec, getattr(costing, spec.name))
-        for spec in costings.HEADER_FIELDS
-    }
-    header["rounding"] = format(costing.rounding.quantize(Decimal("0.01")), "f")
-    lines = [
-        costings.line_values(line, "")
-        for line in session.exec(
-            select(CostingLine)
-            .where(CostingLine.costing_id == costing_id)
-            .order_by(col(CostingLine.position), col(CostingLine.id))
-        )
-    ]
-    return header, lines
+    return costings.saved_strings(session, session.get(Costing, costing_id))
 
 
 def start_amendment(session: Session, actor: Actor, booking_id: int, reason: str) -> Booking:
@@ -585,10 +588,28 @@ def _refresh_price(session: Session, booking: Booking) -> None:
     session.add(booking)
 
 
-def after_costing_saved(session: Session, booking: Booking, costing: Costing) -> None:
-    """The dossier's group follows its costing's; its quoted price too."""
+def save_costing_of(
+    session: Session,
+    actor: Actor,
+    booking_id: int,
+    costing_id: int,
+    header: dict[str, str],
+    lines: list[dict[str, str]],
+) -> Costing:
+    """Saves the costing of the dossier's current version, if it may still change now (a
+    colleague may have confirmed the dossier or opened an amendment since the page opened);
+    the dossier's group, quoted price and held places follow."""
+    booking = get_booking(session, actor, booking_id, for_update=True)
+    actor.require(Module.BOOKINGS, Action.EDIT)
+    if booking.costing_id != costing_id:
+        raise FormErrors({"": "Une autre version du dossier est en cours : rechargez la page."})
+    if not is_editable(booking):
+        raise FormErrors({"": closed_reason(booking)})
+    costing = costings.save_costing(session, actor, costing_id, header, lines, Module.BOOKINGS)
     booking.paying, booking.free, booking.staff = costing.paying, costing.free, costing.staff
     _refresh_price(session, booking)
+    availability.resync(session, booking)
+    return costing
 
 
 def sync_costing_group(session: Session, booking: Booking) -> None:
@@ -603,6 +624,7 @@ def sync_costing_group(session: Session, booking: Booking) -> None:
     session.add(costing)
     session.flush()
     _refresh_price(session, booking)
+    availability.resync(session, booking)
 
 
 # --- The general form ---------------------------------------------------------------------------

@@ -113,6 +113,7 @@ HIDDEN_LINE_KEYS = (
     "supplier_reference",
     "supplier_option_until",
     "attached_to",
+    "line_id",
 )
 """What a line carries besides its fields; the supplier booking keys belong to the dossier's
 supplier side and go through the costing screen untouched."""
@@ -619,11 +620,17 @@ def _apply_preference(line: dict[str, str], preference: Preference, rate: Rate |
 
 
 def refresh_catalogue_lines(
-    session: Session, header: dict[str, str], lines: list[dict[str, str]]
+    session: Session,
+    header: dict[str, str],
+    lines: list[dict[str, str]],
+    actor: Actor | None = None,
 ) -> list[dict[str, str]]:
     """Re-reads the catalogue for the lines taken from it: the tariff of the day and group
-    size (a line without one is flagged) and the client's preferential rates."""
+    size (a line without one is flagged) and the client's preferential rates — those of a
+    client within the actor's reach only."""
     day, paying, client_id = _lookup_day(header), _paying(header), _client_id(header)
+    if actor is not None and not accessible_client(session, actor, client_id):
+        client_id = None
     refreshed = []
     for values in lines:
         line = dict(values)
@@ -643,7 +650,9 @@ def refresh_catalogue_lines(
         rate = find_rate(session, product.id or 0, day, paying)
         _apply_rate(line, rate, header, sale_typed)
         if not sale_typed:
-            _apply_preference(line, preference_for(session, client_id, product, day), rate)
+            shown = session.get(Rate, shown_id) if shown_id is not None else None
+            preference = preference_for(session, client_id, product, day)
+            _apply_preference(line, preference, rate or shown)
         line["tier_costs"] = _tier_costs(session, line, header)
         refreshed.append(line)
     return refreshed
@@ -667,7 +676,9 @@ def _tier_costs(session: Session, line: dict[str, str], header: dict[str, str]) 
     return encode_tier_costs(costs)
 
 
-def line_from_product(session: Session, product_id: int, header: dict[str, str]) -> dict[str, str]:
+def line_from_product(
+    session: Session, product_id: int, header: dict[str, str], actor: Actor | None = None
+) -> dict[str, str]:
     """A costing line for a catalogue product: its basis, VAT, supplier free places, then its
     tariff for the day and group size and the client's preferential rate."""
     product = session.get(Product, product_id)
@@ -690,13 +701,13 @@ def line_from_product(session: Session, product_id: int, header: dict[str, str])
         unit_cost="0",
         cost_from_rate=ON,
     )
-    return refresh_catalogue_lines(session, header, [line])[0]
+    return refresh_catalogue_lines(session, header, [line], actor)[0]
 
 
 # --- Reading and saving -----------------------------------------------------------------------
 
 
-def _accessible_client(session: Session, actor: Actor, client_id: int | None) -> bool:
+def accessible_client(session: Session, actor: Actor, client_id: int | None) -> bool:
     if client_id is None:
         return True
     statement = visible_clients(select(Client.id).where(Client.id == client_id), actor)
@@ -726,7 +737,7 @@ def get_costing(
         costing is None
         or costing.deleted_at is not None
         or costing.for_booking != (module == Module.BOOKINGS)
-        or not _accessible_client(session, actor, costing.client_id)
+        or not accessible_client(session, actor, costing.client_id)
     ):
         raise RecordNotFound("cotation", costing_id)
     return costing
@@ -763,6 +774,7 @@ def line_values(line: CostingLine, supplier_name: str) -> dict[str, str]:
             line.supplier_option_until.isoformat() if line.supplier_option_until else ""
         ),
         attached_to=str(line.attached_to or ""),
+        line_id=str(line.id or ""),
     )
     if line.basis == "person":
         values["capacity"] = ""
@@ -840,6 +852,21 @@ def _snapshot(costing: Costing, lines: list[CostingLine]) -> dict[str, Any]:
     return snapshot
 
 
+def _supplier_side(values: dict[str, str], stored: dict) -> dict[str, Any]:
+    line_id = _id_or_none(values.get("line_id"))
+    if line_id in stored:
+        status, reference, until = stored[line_id]
+    else:
+        status = values.get("supplier_status") or "a_demander"
+        reference = (values.get("supplier_reference") or "")[:60]
+        until = _date_or_none(values.get("supplier_option_until"))
+    return {
+        "supplier_status": status,
+        "supplier_reference": reference,
+        "supplier_option_until": until,
+    }
+
+
 def _write(
     session: Session, costing: Costing, parsed: ParsedCosting, lines: list[dict[str, str]]
 ) -> list[CostingLine]:
@@ -861,6 +888,12 @@ def _write(
     costing.updated_at = utcnow()
     session.add(costing)
     session.flush()
+    # The supplier side of a dossier's services changes on its own tab: what the page held
+    # since it was opened must not undo a colleague's option or confirmation.
+    stored = {
+        row.id: (row.supplier_status, row.supplier_reference, row.supplier_option_until)
+        for row in session.exec(select(CostingLine).where(CostingLine.costing_id == costing.id))
+    }
     session.exec(delete(CostingLine).where(CostingLine.costing_id == costing.id))  # type: ignore[call-overload]
     positions = {values.get("key", ""): n for n, values in enumerate(lines, start=1)}
     new_lines = []
@@ -891,9 +924,7 @@ def _write(
                 discount_percent=line.get("discount_percent"),
                 price_from_client=values.get("price_from_client") == ON,
                 price_note=(values.get("price_note") or "")[:200],
-                supplier_status=values.get("supplier_status") or "a_demander",
-                supplier_reference=(values.get("supplier_reference") or "")[:60],
-                supplier_option_until=_date_or_none(values.get("supplier_option_until")),
+                **_supplier_side(values, stored),
                 attached_to=positions.get(values.get("attached_to") or "-"),
             )
         )
@@ -902,10 +933,11 @@ def _write(
     return new_lines
 
 
-def refresh_saved_costing(session: Session, costing: Costing) -> None:
-    """Re-reads the catalogue for a saved costing's lines (tariffs of its day and group, the
-    client's preferential rates) and writes it back; a costing that no longer parses (a
-    tariff gone) is left as it was. The caller has checked the rights."""
+def saved_strings(
+    session: Session, costing: Costing
+) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """A saved costing as the page holds it (text), read without rights: for services whose
+    caller has checked them."""
     header = {
         spec.name: value_for_input(spec, getattr(costing, spec.name)) for spec in HEADER_FIELDS
     }
@@ -920,6 +952,14 @@ def refresh_saved_costing(session: Session, costing: Costing) -> None:
             )
         ]
     )
+    return header, lines
+
+
+def refresh_saved_costing(session: Session, costing: Costing) -> None:
+    """Re-reads the catalogue for a saved costing's lines (tariffs of its day and group, the
+    client's preferential rates) and writes it back; a costing that no longer parses (a
+    tariff gone) is left as it was. The caller has checked the rights."""
+    header, lines = saved_strings(session, costing)
     refreshed = refresh_catalogue_lines(session, header, lines)
     parsed = parse_costing(header, refreshed)
     if parsed.costing is None:
@@ -940,7 +980,7 @@ def save_costing(
     parsed = parse_costing(header, lines)
     errors = dict(parsed.header_errors)
     client_id = parsed.header.get("client_id")
-    if client_id is not None and not _accessible_client(session, actor, client_id):
+    if client_id is not None and not accessible_client(session, actor, client_id):
         errors["client_id"] = "Client introuvable."
     for index, message in enumerate(parsed.line_errors, start=1):
         if message:
@@ -1064,7 +1104,7 @@ class CostingResource(Resource[Costing]):
         return COSTINGS_LIST
 
     def accessible(self, session: Session, actor: Actor, record: Costing) -> bool:
-        return not record.for_booking and _accessible_client(session, actor, record.client_id)
+        return not record.for_booking and accessible_client(session, actor, record.client_id)
 
     def delete_problem(self, session: Session, record: Costing) -> str | None:
         dossier = session.exec(

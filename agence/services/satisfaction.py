@@ -313,6 +313,11 @@ def product_results(session: Session, actor: Actor) -> list[dict[str, str]]:
     ]
 
 
+def _cell(text: str) -> str:
+    """A spreadsheet opening the file must not read an answer as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def avizi_csv(session: Session, actor: Actor, since: date, until: date) -> str:
     """The answers given between two dates, one row per answer and service (CSV, `;`)."""
     actor.require(Module.BOOKINGS, Action.EXPORT)
@@ -347,13 +352,13 @@ def avizi_csv(session: Session, actor: Actor, since: date, until: date) -> str:
                     booking.reference,
                     booking.starts_on.isoformat(),
                     booking.ends_on.isoformat(),
-                    client,
-                    survey.contact_email,
-                    score.label if score else "",
+                    _cell(client),
+                    _cell(survey.contact_email),
+                    _cell(score.label) if score else "",
                     score.score if score else "",
                     survey.overall if survey.overall is not None else "",
                     "oui" if survey.would_recommend else "non",
-                    survey.comment,
+                    _cell(survey.comment),
                     formats.local_time(survey.answered_at).isoformat(timespec="seconds")
                     if survey.answered_at
                     else "",

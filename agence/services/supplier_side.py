@@ -18,6 +18,7 @@ from agence.services import audit, availability, costings, formats, pricing
 from agence.services.audit import AuditAction
 from agence.services.bookings import get_booking
 from agence.services.forms import FormErrors
+from agence.services.lifecycle import STATUS_LABELS, Status
 from agence.services.permissions import Action, Actor, Module
 from agence.services.records import RecordNotFound
 
@@ -48,6 +49,8 @@ KINDS: dict[str, str] = {
 }
 DIRECTIONS: dict[str, str] = {"envoye": "Envoyé", "recu": "Reçu"}
 NOT_BOOKED = ("a_demander", "option")
+HOLDING = (Status.REQUEST, Status.QUOTE_SENT, Status.OPTION, Status.CONFIRMED)
+"""The dossier statuses in which a service can be optioned or confirmed with its supplier."""
 
 
 def _lines(session: Session, booking: Booking) -> list[CostingLine]:
@@ -159,11 +162,15 @@ def set_service_booking(
     option_until: str = "",
 ) -> CostingLine:
     """Records the supplier's answer for one service: status, reference, option deadline."""
-    booking = get_booking(session, actor, booking_id)
+    booking = get_booking(session, actor, booking_id, for_update=True)
     actor.require(Module.BOOKINGS, Action.EDIT)
     line = _line_of(session, booking, line_id)
     if status not in STATUSES:
         raise FormErrors({"status": "Statut inconnu."})
+    if status in availability.TAKING and booking.status not in HOLDING:
+        raise FormErrors(
+            {"status": f"Dossier « {STATUS_LABELS[booking.status]} » : rien à réserver."}
+        )
     if status != line.supplier_status and status not in NEXT.get(line.supplier_status, ()):
         raise FormErrors(
             {

@@ -396,9 +396,10 @@ class BookingCostingState(CostingMixin, AppState):
         self.locked_fields = ["name", "client_id", "service_date"]
         return header, lines
 
-    def _after_save(self, session, actor: Actor, costing) -> None:
-        booking = bookings.get_booking(session, actor, self._booking_id or 0)
-        bookings.after_costing_saved(session, booking, costing)
+    def _store(self, session, actor: Actor):
+        return bookings.save_costing_of(
+            session, actor, self._booking_id or 0, self._costing_id or 0, self.header, self.lines
+        )
 
     def _saved_route(self, costing_id: int) -> str:
         return self.booking_url

@@ -93,8 +93,11 @@ class CostingMixin(rx.State, mixin=True):
     def _wanted_action(self, raw: str) -> Action:
         return Action.CREATE if raw == routes.NEW_RECORD else Action.SEE
 
-    def _after_save(self, session, actor: Actor, costing) -> None:
-        """What saving changes beyond the costing (a dossier's quoted price)."""
+    def _store(self, session, actor: Actor):
+        """Writes the costing (a dossier's page goes through its dossier's rules)."""
+        return costings.save_costing(
+            session, actor, self._costing_id, self.header, self.lines, self._module()
+        )
 
     def _saved_route(self, costing_id: int) -> str:
         raise NotImplementedError
@@ -131,6 +134,14 @@ class CostingMixin(rx.State, mixin=True):
         actor = self._require(self._module(), self._edit_action())
         if not self._ready or name not in self.header or name in self.locked_fields:
             return
+        if name == "client_id" and str(value).strip():
+            with session_scope() as session:
+                reachable = str(value).isdigit() and costings.accessible_client(
+                    session, actor, int(value)
+                )
+            if not reachable:
+                self.header_errors = {**self.header_errors, "client_id": "Client introuvable."}
+                return
         self.header = {**self.header, name: str(value)[:2000]}
         if name in CATALOGUE_READ_FIELDS and any(line.get("product_id") for line in self.lines):
             self._refresh_catalogue(actor)
@@ -139,7 +150,7 @@ class CostingMixin(rx.State, mixin=True):
 
     def _refresh_catalogue(self, actor: Actor) -> None:
         with session_scope() as session:
-            self.lines = costings.refresh_catalogue_lines(session, self.header, self.lines)
+            self.lines = costings.refresh_catalogue_lines(session, self.header, self.lines, actor)
 
     def _set_line(self, index: int, name: str, value: str) -> None:
         if not self._ready or name not in LINE_FIELD_NAMES or not 0 <= index < len(self.lines):
@@ -221,7 +232,7 @@ class CostingMixin(rx.State, mixin=True):
 
     @rx.event
     def add_product(self, product_id: str):
-        self._require(self._module(), self._edit_action())
+        actor = self._require(self._module(), self._edit_action())
         if (
             not self._ready
             or not str(product_id).isdigit()
@@ -230,7 +241,7 @@ class CostingMixin(rx.State, mixin=True):
             return
         try:
             with session_scope() as session:
-                line = costings.line_from_product(session, int(product_id), self.header)
+                line = costings.line_from_product(session, int(product_id), self.header, actor)
         except RecordNotFound:
             return rx.toast.error("Cette prestation n'existe plus.")
         self.lines = [*self.lines, line]
@@ -246,10 +257,7 @@ class CostingMixin(rx.State, mixin=True):
         created = self._costing_id is None
         try:
             with session_scope() as session:
-                costing = costings.save_costing(
-                    session, actor, self._costing_id, self.header, self.lines, self._module()
-                )
-                self._after_save(session, actor, costing)
+                costing = self._store(session, actor)
                 saved_id, name = costing.id, costing.name
         except FormErrors as problem:
             self.header_errors = {**self.header_errors, **problem.errors}

@@ -176,9 +176,8 @@ def save_lines(actor: Actor, booking: Booking, lines: list[dict[str, str]], **he
         booking = s.get(Booking, booking.id)
         current, _ = costing_values(s, actor, booking.costing_id, Module.BOOKINGS)
         current.update(header)
-        costing = save_costing(s, actor, booking.costing_id, current, lines, Module.BOOKINGS)
-        bookings.after_costing_saved(s, booking, costing)
-        return booking
+        bookings.save_costing_of(s, actor, booking.id, booking.costing_id, current, lines)
+        return s.get(Booking, booking.id)
 
 
 def typed_line(label: str, basis: str, unit_cost: str, **values) -> dict[str, str]:
