@@ -11,7 +11,7 @@ from urllib.parse import quote_plus
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from agence.models import Booking, BookingProgrammeItem, Product
+from agence.models import Booking, BookingProgrammeItem, GuideAssignment, Product
 from agence.services import formats
 from agence.services.bookings import BOOKINGS, closed_reason, get_booking, is_editable
 from agence.services.catalogue_dossiers import parse_time
@@ -174,6 +174,16 @@ class ProgrammeResource(Resource[BookingProgrammeItem]):
                 )
             ).one()
             record.position = (last or 0) + 1
+
+    def after_save(self, session, actor, record, clean, created) -> dict[str, Any]:
+        """A guide on this slot follows its day and times (his planning and conflicts)."""
+        for assignment in session.exec(
+            select(GuideAssignment).where(GuideAssignment.programme_item_id == record.id)
+        ):
+            assignment.day = record.day
+            assignment.start_time, assignment.end_time = record.start_time, record.end_time
+            session.add(assignment)
+        return {}
 
     def delete_problem(self, session: Session, record: BookingProgrammeItem) -> str | None:
         booking = session.get(Booking, record.booking_id)

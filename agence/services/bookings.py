@@ -503,7 +503,15 @@ def start_amendment(session: Session, actor: Actor, booking_id: int, reason: str
     ).all():
         data = item.model_dump(exclude={"id", "created_at", "updated_at"})
         data["version"] = booking.version
-        session.add(BookingProgrammeItem(**data))
+        copy = BookingProgrammeItem(**data)
+        session.add(copy)
+        session.flush()
+        # The guides stay on the new version's slots (the old version's slots keep none).
+        for assignment in session.exec(
+            select(GuideAssignment).where(GuideAssignment.programme_item_id == item.id)
+        ):
+            assignment.programme_item_id = copy.id or 0
+            session.add(assignment)
     booking.updated_at = utcnow()
     session.add(booking)
     _record_event(

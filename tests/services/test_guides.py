@@ -173,3 +173,28 @@ def test_assigning_needs_the_edit_right(admin, session):
     )
     with pytest.raises(AccessDenied):
         _assign(reader, booking, _slot(booking, time(10, 0)), guide)
+
+
+def test_a_guide_follows_his_slot_when_it_moves_and_into_an_amendment(admin):
+    from agence.services.booking_programme import BOOKING_PROGRAMME
+
+    guide, booking = _guide(admin), _dossier(admin)
+    slot = _slot(booking, time(10, 0))
+    _assign(admin, booking, slot, guide)
+    with session_scope() as session:
+        values = records.form_for(session, admin, BOOKING_PROGRAMME, slot.id, booking.id)
+        records.save(
+            session,
+            admin,
+            BOOKING_PROGRAMME,
+            slot.id,
+            {**values, "start_text": "11:00"},
+            booking.id,
+        )
+        assert session.exec(select(GuideAssignment)).one().start_time == time(11, 0)
+        bookings.change_status(session, admin, booking.id, "confirme")
+        bookings.start_amendment(session, admin, booking.id, "Visite décalée")
+    with session_scope() as session:
+        assignment = session.exec(select(GuideAssignment)).one()
+        item = session.get(BookingProgrammeItem, assignment.programme_item_id)
+        assert item.version == 2 and item.start_time == time(11, 0)
