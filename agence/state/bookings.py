@@ -533,6 +533,7 @@ class FollowUpBoardState(AppState):
     horizon: str = "7"
     updated_at: str = ""
     _watch: int = 0
+    _watching: int = 0
 
     def _fill(self, actor: Actor) -> None:
         with session_scope() as session:
@@ -561,6 +562,9 @@ class FollowUpBoardState(AppState):
         starts its own watch); every round checks the rights again."""
         async with self:
             self._require(Module.BOOKINGS, Action.SEE)
+            if ticket != self._watch or self._watching == ticket:
+                return  # a stale ticket, or this page is already watched
+            self._watching = ticket
         waited = 0
         while waited < LIVE_MAX_SECONDS:
             await asyncio.sleep(LIVE_SECONDS)
