@@ -1505,3 +1505,21 @@ def test_the_client_file_keeps_its_cancellation_terms(session, admin, client):
         ]
         values = records.form_for(s, admin, CLIENTS, client.id)
     assert values["cancellation_text"] == "60:10 ; 30:50"
+
+
+def test_the_dossier_count_skips_the_display_joins_but_counts_the_same_rows(session, admin, site):
+    from agence.services.listing import count, fetch_page, filtered_query
+
+    reference_data()
+    first = make_client(session, "CSE Michelin")
+    second = make_client(session, "Lycée Descartes")
+    for client, starts_on in ((first, "2026-06-05"), (second, "2026-07-01"), (first, "2026-08-01")):
+        make_booking(admin, client, site, starts_on=starts_on)
+    for query in (
+        ListQuery(),
+        ListQuery(search="michelin"),
+        ListQuery(filters={"status": "demande", "starts_since": "2026-07-01"}),
+    ):
+        with session_scope() as s:
+            page = fetch_page(s, BOOKINGS_LIST, query, admin)
+            assert page.total == count(s, filtered_query(BOOKINGS_LIST, query, admin))
