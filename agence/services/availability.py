@@ -25,8 +25,7 @@ from agence.models import (
 )
 from agence.models.base import utcnow
 from agence.services import costings, formats, pricing
-from agence.services.catalogue_dossiers import parse_time
-from agence.services.forms import FieldSpec, FormErrors
+from agence.services.forms import FieldSpec, FormErrors, read_times
 from agence.services.listing import Column, ListSpec
 from agence.services.permissions import Module
 from agence.services.products import PRODUCTS
@@ -36,8 +35,9 @@ TAKING = ("option", "confirme")
 """The supplier statuses that take places."""
 
 
-def _time_text(value: time | None) -> str:
-    return value.strftime("%H:%M") if value else "Journée"
+def slot_text(value: time | None) -> str:
+    """A capacity's slot: its start time, or the whole day."""
+    return formats.clock(value) or "Journée"
 
 
 CAPACITIES_LIST = ListSpec(
@@ -55,7 +55,7 @@ CAPACITIES_LIST = ListSpec(
         Column("label", "Libellé", ProductCapacity.label, width=20),
         Column("valid_from", "Du", ProductCapacity.valid_from, kind="date", width=12),
         Column("valid_to", "Au", ProductCapacity.valid_to, kind="date", width=12),
-        Column("start_time", "Créneau", ProductCapacity.start_time, width=10, render=_time_text),
+        Column("start_time", "Créneau", ProductCapacity.start_time, width=10, render=slot_text),
         Column("capacity", "Places", ProductCapacity.capacity, kind="int", width=8),
     ),
     default_sort="valid_from",
@@ -89,20 +89,15 @@ class CapacityResource(Resource[ProductCapacity]):
         return CAPACITIES_LIST
 
     def describe(self, record: ProductCapacity) -> str:
-        return f"{record.capacity} places, {_time_text(record.start_time)}"
+        return f"{record.capacity} places, {slot_text(record.start_time)}"
 
     def form_values(self, session: Session, record: ProductCapacity) -> dict[str, str]:
         values = super().form_values(session, record)
-        values["start_text"] = record.start_time.strftime("%H:%M") if record.start_time else ""
+        values["start_text"] = formats.clock(record.start_time)
         return values
 
     def validate(self, session, actor, record, clean, errors) -> None:
-        clean["start_time"] = None
-        if clean.get("start_text"):
-            try:
-                clean["start_time"] = parse_time(clean["start_text"])
-            except ValueError as exc:
-                errors.setdefault("start_text", str(exc))
+        read_times(clean, errors, order_message=None, fields=(("start_text", "start_time"),))
         start, end = clean.get("valid_from"), clean.get("valid_to")
         if start and end and end < start:
             errors.setdefault("valid_to", "La fin précède le début.")
@@ -211,7 +206,7 @@ def take(
         raise FormErrors(
             {
                 "status": f"Complet : il reste {left} place(s) pour « {line.label} » le "
-                f"{formats.day(day)} ({_time_text(capacity.start_time)}), il en faut "
+                f"{formats.day(day)} ({slot_text(capacity.start_time)}), il en faut "
                 f"{quantity}."
             }
         )

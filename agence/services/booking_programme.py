@@ -14,8 +14,7 @@ from sqlmodel import Session, col, select
 from agence.models import Booking, BookingProgrammeItem, GuideAssignment, Product
 from agence.services import formats
 from agence.services.bookings import BOOKINGS, closed_reason, get_booking, is_editable
-from agence.services.catalogue_dossiers import parse_time
-from agence.services.forms import FieldSpec, FormErrors
+from agence.services.forms import FieldSpec, FormErrors, read_times
 from agence.services.guides import assignments_by_item
 from agence.services.listing import Column, ListSpec
 from agence.services.permissions import Action, Actor, Module
@@ -31,10 +30,6 @@ def map_url(item: BookingProgrammeItem) -> str:
     if item.meeting_address:
         return f"https://www.openstreetmap.org/search?query={quote_plus(item.meeting_address)}"
     return ""
-
-
-def _time_text(value) -> str:
-    return value.strftime("%H:%M") if value else ""
 
 
 def _current_version(session: Session, booking_id: int | None) -> int:
@@ -55,8 +50,8 @@ PROGRAMME_LIST = ListSpec(
     ),
     columns=(
         Column("day", "Jour", BookingProgrammeItem.day, kind="date", width=12),
-        Column("start_time", "De", BookingProgrammeItem.start_time, width=8, render=_time_text),
-        Column("end_time", "À", BookingProgrammeItem.end_time, width=8, render=_time_text),
+        Column("start_time", "De", BookingProgrammeItem.start_time, width=8, render=formats.clock),
+        Column("end_time", "À", BookingProgrammeItem.end_time, width=8, render=formats.clock),
         Column("title", "Étape", BookingProgrammeItem.title, width=36),
         Column("meeting_place", "Rendez-vous", BookingProgrammeItem.meeting_place, width=24),
     ),
@@ -123,8 +118,8 @@ class ProgrammeResource(Resource[BookingProgrammeItem]):
 
     def form_values(self, session: Session, record: BookingProgrammeItem) -> dict[str, str]:
         values = super().form_values(session, record)
-        values["start_text"] = _time_text(record.start_time)
-        values["end_text"] = _time_text(record.end_time)
+        values["start_text"] = formats.clock(record.start_time)
+        values["end_text"] = formats.clock(record.end_time)
         return values
 
     def validate(self, session, actor, record, clean, errors) -> None:
@@ -136,16 +131,7 @@ class ProgrammeResource(Resource[BookingProgrammeItem]):
         if record is not None and booking is not None and record.version != booking.version:
             errors[""] = "Cette étape appartient à une version précédente du programme."
             return
-        for text_key, time_key in (("start_text", "start_time"), ("end_text", "end_time")):
-            clean[time_key] = None
-            if clean.get(text_key):
-                try:
-                    clean[time_key] = parse_time(clean[text_key])
-                except ValueError as exc:
-                    errors.setdefault(text_key, str(exc))
-        start, end = clean.get("start_time"), clean.get("end_time")
-        if start and end and end < start:
-            errors.setdefault("end_text", "La fin précède le début.")
+        read_times(clean, errors)
         day = clean.get("day")
         if booking is not None and day and not booking.starts_on <= day <= booking.ends_on:
             errors.setdefault(
@@ -231,7 +217,7 @@ def programme_days(session: Session, actor: Actor, booking_id: int) -> list[dict
                 "id": str(item.id),
                 "time": " – ".join(
                     text
-                    for text in (_time_text(item.start_time), _time_text(item.end_time))
+                    for text in (formats.clock(item.start_time), formats.clock(item.end_time))
                     if text
                 ),
                 "title": item.title,

@@ -37,10 +37,9 @@ from agence.models import (
 from agence.models.base import utcnow
 from agence.services import audit, availability, costings, formats, outstanding
 from agence.services.audit import AuditAction
-from agence.services.catalogue_dossiers import parse_time
 from agence.services.clients import DELETE_GUARDS, LANGUAGES, sales_rep_options, visible_clients
 from agence.services.coded_lists import CodedListResource
-from agence.services.forms import FieldSpec, FormErrors, parse_form
+from agence.services.forms import FieldSpec, FormErrors, parse_form, read_times
 from agence.services.lifecycle import (
     AMENDABLE,
     OPEN,
@@ -691,8 +690,8 @@ class BookingResource(Resource[Booking]):
 
     def form_values(self, session: Session, record: Booking) -> dict[str, str]:
         values = super().form_values(session, record)
-        values["start_text"] = record.start_time.strftime("%H:%M") if record.start_time else ""
-        values["end_text"] = record.end_time.strftime("%H:%M") if record.end_time else ""
+        values["start_text"] = formats.clock(record.start_time)
+        values["end_text"] = formats.clock(record.end_time)
         return values
 
     def parse_extra(self, session, data, clean, errors) -> None:
@@ -705,14 +704,7 @@ class BookingResource(Resource[Booking]):
         )
         if raw_contact and clean["contact_id"] is None:
             errors["contact_id"] = "Choix invalide."
-        for text_key, time_key in (("start_text", "start_time"), ("end_text", "end_time")):
-            clean[time_key] = None
-            raw = str(data.get(text_key) or "").strip()
-            if raw:
-                try:
-                    clean[time_key] = parse_time(raw)
-                except ValueError as exc:
-                    errors.setdefault(text_key, str(exc))
+        read_times(clean, errors, order_message=None)  # several days: any times
 
     def validate(self, session, actor, record, clean, errors) -> None:
         if record is None:

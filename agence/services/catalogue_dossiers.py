@@ -6,15 +6,15 @@ costings' list), created with it and edited on the costing screen."""
 
 from __future__ import annotations
 
-from datetime import time
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from agence.models.catalogue import CatalogueDossier, CatalogueProgrammeItem, Costing, Product
+from agence.services import formats
 from agence.services.costings import copy_costing
-from agence.services.forms import FieldSpec
+from agence.services.forms import FieldSpec, read_times
 from agence.services.listing import ChoiceFilter, Column, ListSpec, active_filter
 from agence.services.permissions import Actor, Module
 from agence.services.products import product_choices
@@ -159,14 +159,14 @@ PROGRAMME_LIST = ListSpec(
             "De",
             CatalogueProgrammeItem.start_time,
             width=8,
-            render=lambda value: value.strftime("%H:%M") if value else "",
+            render=formats.clock,
         ),
         Column(
             "end_time",
             "À",
             CatalogueProgrammeItem.end_time,
             width=8,
-            render=lambda value: value.strftime("%H:%M") if value else "",
+            render=formats.clock,
         ),
         Column("title", "Étape", CatalogueProgrammeItem.title, width=36),
         Column("product", "Prestation", Product.name, width=30, phone=False),
@@ -176,19 +176,6 @@ PROGRAMME_LIST = ListSpec(
     then_by=(col(CatalogueProgrammeItem.start_time).is_(None), CatalogueProgrammeItem.start_time),
     tie_breaker=CatalogueProgrammeItem.id,
 )
-
-
-def parse_time(raw: str) -> time:
-    raw = raw.strip().lower().replace("h", ":").replace(" ", "")
-    if raw.endswith(":"):
-        raw += "00"
-    hours, _, minutes = raw.partition(":")
-    if not hours.isdigit() or (minutes and not minutes.isdigit()):
-        raise ValueError("Heure attendue, ex. 9:30 ou 14h.")
-    hour, minute = int(hours), int(minutes or 0)
-    if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise ValueError("Heure attendue, ex. 9:30 ou 14h.")
-    return time(hour, minute)
 
 
 class ProgrammeItemResource(Resource[CatalogueProgrammeItem]):
@@ -229,21 +216,12 @@ class ProgrammeItemResource(Resource[CatalogueProgrammeItem]):
 
     def form_values(self, session: Session, record: CatalogueProgrammeItem) -> dict[str, str]:
         values = super().form_values(session, record)
-        values["start_text"] = record.start_time.strftime("%H:%M") if record.start_time else ""
-        values["end_text"] = record.end_time.strftime("%H:%M") if record.end_time else ""
+        values["start_text"] = formats.clock(record.start_time)
+        values["end_text"] = formats.clock(record.end_time)
         return values
 
     def validate(self, session, actor, record, clean, errors) -> None:
-        for text_key, time_key in (("start_text", "start_time"), ("end_text", "end_time")):
-            clean[time_key] = None
-            if clean.get(text_key):
-                try:
-                    clean[time_key] = parse_time(clean[text_key])
-                except ValueError as exc:
-                    errors.setdefault(text_key, str(exc))
-        start, end = clean.get("start_time"), clean.get("end_time")
-        if start and end and end < start:
-            errors.setdefault("end_text", "La fin précède le début.")
+        read_times(clean, errors)
         if not clean.get("title") and clean.get("product_id") is None:
             errors.setdefault("title", "Choisissez une prestation ou écrivez un intitulé.")
         dossier_id = record.dossier_id if record is not None else clean.get(PARENT_KEY)
@@ -282,7 +260,7 @@ def programme(session: Session, dossier_id: int) -> list[dict[str, str]]:
         {
             "day": str(item.day),
             "time": " – ".join(
-                moment.strftime("%H:%M") for moment in (item.start_time, item.end_time) if moment
+                formats.clock(moment) for moment in (item.start_time, item.end_time) if moment
             ),
             "title": item.title,
         }

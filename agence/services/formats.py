@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,11 @@ def percent(value: Decimal | None) -> str:
         return ""
     shown = value.normalize() if isinstance(value, Decimal) else value
     return f"{format_decimal(shown, locale=LOCALE)} %"
+
+
+def clock(value: time | None) -> str:
+    """A time of day as typed in the forms: `09:30` (empty for none)."""
+    return value.strftime("%H:%M") if value else ""
 
 
 def today() -> date:

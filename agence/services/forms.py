@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -312,3 +312,43 @@ def value_for_input(spec: FieldSpec, value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+TIME_FIELDS = (("start_text", "start_time"), ("end_text", "end_time"))
+"""The « De / À » text fields of a form and the times they give."""
+BAD_TIME = "Heure attendue, ex. 9:30 ou 14h."
+
+
+def parse_time(raw: str) -> time:
+    """« 9:30 », « 9h30 », « 14h » → a time of day. Raises ValueError (French)."""
+    raw = raw.strip().lower().replace("h", ":").replace(" ", "")
+    if raw.endswith(":"):
+        raw += "00"
+    hours, _, minutes = raw.partition(":")
+    if not hours.isdigit() or (minutes and not minutes.isdigit()):
+        raise ValueError(BAD_TIME)
+    hour, minute = int(hours), int(minutes or 0)
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise ValueError(BAD_TIME)
+    return time(hour, minute)
+
+
+def read_times(
+    clean: dict[str, Any],
+    errors: dict[str, str],
+    order_message: str | None = "La fin précède le début.",
+    fields: tuple[tuple[str, str], ...] = TIME_FIELDS,
+) -> None:
+    """Reads the typed times of a form into `clean` (errors next to the typed fields); with
+    `order_message`, an end before the start is refused."""
+    for text_key, time_key in fields:
+        clean[time_key] = None
+        if clean.get(text_key):
+            try:
+                clean[time_key] = parse_time(str(clean[text_key]))
+            except ValueError as exc:
+                errors.setdefault(text_key, str(exc))
+    if order_message and len(fields) == 2:
+        start, end = clean.get(fields[0][1]), clean.get(fields[1][1])
+        if start and end and end < start:
+            errors.setdefault(fields[1][0], order_message)

@@ -4,7 +4,7 @@ and left and the dossiers holding them, or a guide's days with his assignments a
 from __future__ import annotations
 
 import calendar
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -22,12 +22,9 @@ from agence.models import (
     StockReservation,
 )
 from agence.services import formats
+from agence.services.availability import slot_text
 from agence.services.bookings import scope
 from agence.services.permissions import Action, Actor, Module
-
-
-def _time_text(value: time | None) -> str:
-    return value.strftime("%H:%M") if value else "Journée"
 
 
 def _empty_cell(slot: str) -> dict[str, str]:
@@ -110,7 +107,7 @@ def product_planning(
             .group_by(StockReservation.capacity_id, StockReservation.day)
         ).all()
     }
-    slots = sorted({_time_text(c.start_time) for c in capacities})
+    slots = sorted({slot_text(c.start_time) for c in capacities})
     days = []
     day = first
     while day <= last:
@@ -120,7 +117,7 @@ def product_planning(
                 (
                     c
                     for c in capacities
-                    if _time_text(c.start_time) == slot and c.valid_from <= day <= c.valid_to
+                    if slot_text(c.start_time) == slot and c.valid_from <= day <= c.valid_to
                 ),
                 None,
             )
@@ -174,7 +171,7 @@ def guide_planning(
             actor,
         )
     ):
-        when = assignment.start_time.strftime("%H:%M") + " " if assignment.start_time else ""
+        when = formats.clock(assignment.start_time) + " " if assignment.start_time else ""
         busy.setdefault(assignment.day, []).append(f"{when}{title} ({reference})")
     off = dict(
         session.exec(
