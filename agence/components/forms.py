@@ -315,3 +315,58 @@ def checkbox_group(state, choices_key: str, prefix: str, label: str) -> rx.Compo
         spacing="2",
         width="100%",
     )
+
+
+def form_dialog(
+    title,
+    *fields: rx.Component,
+    submit_label: str,
+    on_submit,
+    on_close,
+    is_open,
+    description: str = "",
+    submit_id: str | None = None,
+    reset: bool = True,
+    width: str = "30rem",
+) -> rx.Component:
+    """A small form in a dialog: its fields, then « submit » and « Annuler » (which, like
+    Escape or a click outside, calls `on_close` with False)."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            *([rx.dialog.description(description, size="2")] if description else []),
+            rx.form(
+                rx.vstack(
+                    *fields,
+                    rx.hstack(
+                        rx.button(submit_label, type="submit", id=submit_id),
+                        rx.button(
+                            "Annuler",
+                            variant="soft",
+                            color_scheme="gray",
+                            type="button",
+                            on_click=on_close(False),
+                        ),
+                        spacing="3",
+                    ),
+                    spacing="3",
+                    width="100%",
+                    margin_top="0.75rem" if description else None,
+                ),
+                on_submit=on_submit,
+                reset_on_submit=reset,
+                width="100%",
+            ),
+            max_width=f"min({width}, 95vw)",
+        ),
+        open=is_open,
+        on_open_change=on_close,
+    )
+
+
+def alert_text(message, dom_id: str | None = None) -> rx.Component:
+    """A message of refusal shown when not empty."""
+    return rx.cond(
+        message != "",
+        rx.text(message, color=rx.color("red", 11), role="alert", id=dom_id),
+    )

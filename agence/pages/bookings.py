@@ -8,10 +8,12 @@ from agence import routes
 from agence.components.children import child_dialog, child_section
 from agence.components.data_table import data_table, list_page
 from agence.components.forms import (
+    alert_text,
     checkbox_group,
     confirm_button,
     field_error,
     fields_grid,
+    form_dialog,
     record_form_card,
     record_page,
 )
@@ -164,92 +166,42 @@ def _creation() -> rx.Component:
 
 def _transition_dialog() -> rx.Component:
     state = BookingFormState
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(state.dialog_label),
-            rx.form(
-                rx.vstack(
-                    rx.text_area(
-                        name="comment",
-                        placeholder="Commentaire (obligatoire pour une annulation)",
-                        rows="3",
-                        width="100%",
-                        id="transition-comment",
-                    ),
-                    rx.cond(
-                        state.dialog_error != "",
-                        rx.text(state.dialog_error, color=rx.color("red", 11), role="alert"),
-                    ),
-                    rx.hstack(
-                        rx.button("Confirmer", type="submit", id="transition-confirm"),
-                        rx.button(
-                            "Annuler",
-                            variant="soft",
-                            color_scheme="gray",
-                            type="button",
-                            on_click=state.close_transition(False),
-                        ),
-                        spacing="3",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=state.change_status,
-                reset_on_submit=True,
-                width="100%",
-            ),
-            max_width="min(30rem, 95vw)",
+    return form_dialog(
+        state.dialog_label,
+        rx.text_area(
+            name="comment",
+            placeholder="Commentaire (obligatoire pour une annulation)",
+            rows="3",
+            width="100%",
+            id="transition-comment",
         ),
-        open=state.dialog_open,
-        on_open_change=state.close_transition,
+        alert_text(state.dialog_error),
+        submit_label="Confirmer",
+        submit_id="transition-confirm",
+        on_submit=state.change_status,
+        on_close=state.close_transition,
+        is_open=state.dialog_open,
     )
 
 
 def _amendment_dialog() -> rx.Component:
     state = BookingFormState
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Nouvel avenant"),
-            rx.dialog.description(
-                "La cotation et le programme actuels sont copiés dans une nouvelle version ; "
-                "la version précédente reste consultable.",
-                size="2",
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.input(
-                        name="reason",
-                        placeholder="Objet : ajout d'une nuit, 5 participants de plus…",
-                        width="100%",
-                        id="amendment-reason",
-                    ),
-                    rx.cond(
-                        state.amend_error != "",
-                        rx.text(state.amend_error, color=rx.color("red", 11), role="alert"),
-                    ),
-                    rx.hstack(
-                        rx.button("Ouvrir la nouvelle version", type="submit", id="amendment-go"),
-                        rx.button(
-                            "Annuler",
-                            variant="soft",
-                            color_scheme="gray",
-                            type="button",
-                            on_click=state.open_amendment(False),
-                        ),
-                        spacing="3",
-                    ),
-                    spacing="3",
-                    width="100%",
-                    margin_top="0.75rem",
-                ),
-                on_submit=state.start_amendment,
-                reset_on_submit=True,
-                width="100%",
-            ),
-            max_width="min(30rem, 95vw)",
+    return form_dialog(
+        "Nouvel avenant",
+        rx.input(
+            name="reason",
+            placeholder="Objet : ajout d'une nuit, 5 participants de plus…",
+            width="100%",
+            id="amendment-reason",
         ),
-        open=state.amend_open,
-        on_open_change=state.open_amendment,
+        alert_text(state.amend_error),
+        description="La cotation et le programme actuels sont copiés dans une nouvelle "
+        "version ; la version précédente reste consultable.",
+        submit_label="Ouvrir la nouvelle version",
+        submit_id="amendment-go",
+        on_submit=state.start_amendment,
+        on_close=state.open_amendment,
+        is_open=state.amend_open,
     )
 
 
@@ -600,53 +552,30 @@ def _supplier_card(supplier) -> rx.Component:
 
 def _exchange_dialog() -> rx.Component:
     state = BookingSuppliersState
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Échange avec " + state.exchange_name),
-            rx.form(
-                rx.vstack(
-                    rx.hstack(
-                        rx.el.select(
-                            *[rx.el.option(label, value=code) for code, label in KINDS.items()],
-                            name="kind",
-                            class_name="agence-select",
-                            aria_label="Moyen",
-                        ),
-                        rx.el.select(
-                            *[
-                                rx.el.option(label, value=code)
-                                for code, label in DIRECTIONS.items()
-                            ],
-                            name="direction",
-                            class_name="agence-select",
-                            aria_label="Sens",
-                        ),
-                        spacing="2",
-                    ),
-                    rx.text_area(name="summary", rows="4", width="100%", placeholder="Résumé"),
-                    field_error(state, "summary", state.exchange_errors),
-                    rx.hstack(
-                        rx.button("Enregistrer", type="submit"),
-                        rx.button(
-                            "Annuler",
-                            variant="soft",
-                            color_scheme="gray",
-                            type="button",
-                            on_click=state.close_exchange(False),
-                        ),
-                        spacing="3",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=state.save_exchange,
-                reset_on_submit=True,
-                width="100%",
+    return form_dialog(
+        "Échange avec " + state.exchange_name,
+        rx.hstack(
+            rx.el.select(
+                *[rx.el.option(label, value=code) for code, label in KINDS.items()],
+                name="kind",
+                class_name="agence-select",
+                aria_label="Moyen",
             ),
-            max_width="min(32rem, 95vw)",
+            rx.el.select(
+                *[rx.el.option(label, value=code) for code, label in DIRECTIONS.items()],
+                name="direction",
+                class_name="agence-select",
+                aria_label="Sens",
+            ),
+            spacing="2",
         ),
-        open=state.exchange_open,
-        on_open_change=state.close_exchange,
+        rx.text_area(name="summary", rows="4", width="100%", placeholder="Résumé"),
+        field_error(state, "summary", state.exchange_errors),
+        submit_label="Enregistrer",
+        on_submit=state.save_exchange,
+        on_close=state.close_exchange,
+        is_open=state.exchange_open,
+        width="32rem",
     )
 
 
@@ -957,75 +886,47 @@ def guide_page() -> rx.Component:
 
 def guide_dialog() -> rx.Component:
     state = GuideAssignmentState
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Guide — " + state.item_title),
-            rx.form(
-                rx.vstack(
-                    rx.el.select(
-                        rx.el.option("Choisir un guide…", value=""),
-                        rx.foreach(state.choices, lambda o: rx.el.option(o[1], value=o[0])),
-                        value=state.guide_id,
-                        on_change=state.choose,
-                        class_name="agence-select",
-                        aria_label="Guide",
-                        id="guide-choice",
-                        width="100%",
-                    ),
-                    rx.foreach(
-                        state.conflicts,
-                        lambda message: rx.callout(
-                            message, icon="triangle-alert", color_scheme="orange", size="1"
-                        ),
-                    ),
-                    rx.cond(
-                        (state.conflicts.length() > 0) & state.can_force,
-                        rx.vstack(
-                            rx.el.label(
-                                rx.checkbox(name="force", id="guide-force"),
-                                rx.text("Passer outre (journalisé)", size="2"),
-                                display="flex",
-                                gap="0.4rem",
-                                align_items="center",
-                            ),
-                            rx.input(
-                                name="reason",
-                                placeholder="Motif",
-                                width="100%",
-                                id="guide-force-reason",
-                            ),
-                            spacing="2",
-                            width="100%",
-                        ),
-                    ),
-                    rx.cond(
-                        state.error != "",
-                        rx.text(
-                            state.error, color=rx.color("red", 11), role="alert", id="guide-error"
-                        ),
-                    ),
-                    rx.hstack(
-                        rx.button("Affecter", type="submit", id="guide-assign"),
-                        rx.button(
-                            "Annuler",
-                            variant="soft",
-                            color_scheme="gray",
-                            type="button",
-                            on_click=state.close(False),
-                        ),
-                        spacing="3",
-                    ),
-                    spacing="3",
-                    width="100%",
+    return form_dialog(
+        "Guide — " + state.item_title,
+        rx.el.select(
+            rx.el.option("Choisir un guide…", value=""),
+            rx.foreach(state.choices, lambda o: rx.el.option(o[1], value=o[0])),
+            value=state.guide_id,
+            on_change=state.choose,
+            class_name="agence-select",
+            aria_label="Guide",
+            id="guide-choice",
+            width="100%",
+        ),
+        rx.foreach(
+            state.conflicts,
+            lambda message: rx.callout(
+                message, icon="triangle-alert", color_scheme="orange", size="1"
+            ),
+        ),
+        rx.cond(
+            (state.conflicts.length() > 0) & state.can_force,
+            rx.vstack(
+                rx.el.label(
+                    rx.checkbox(name="force", id="guide-force"),
+                    rx.text("Passer outre (journalisé)", size="2"),
+                    display="flex",
+                    gap="0.4rem",
+                    align_items="center",
                 ),
-                on_submit=state.assign,
-                reset_on_submit=False,
+                rx.input(name="reason", placeholder="Motif", width="100%", id="guide-force-reason"),
+                spacing="2",
                 width="100%",
             ),
-            max_width="min(32rem, 95vw)",
         ),
-        open=state.open,
-        on_open_change=state.close,
+        alert_text(state.error, "guide-error"),
+        submit_label="Affecter",
+        submit_id="guide-assign",
+        on_submit=state.assign,
+        on_close=state.close,
+        is_open=state.open,
+        reset=False,
+        width="32rem",
     )
 
 
