@@ -43,6 +43,14 @@ def _off_text(off: dict[date, str], day: date) -> str:
     return "Indisponible" + (f" : {off[day]}" if off[day] else "")
 
 
+def shift(anchor: date, view: str, step: int) -> date:
+    """The next (step > 0) or previous week, or the first day of the next or previous month."""
+    if view == "mois":
+        month = anchor.month - 1 + (1 if step > 0 else -1)
+        return date(anchor.year + month // 12, month % 12 + 1, 1)
+    return anchor + timedelta(days=7 if step > 0 else -7)
+
+
 def period(start: date, view: str) -> tuple[date, date]:
     """The week (Monday to Sunday) or the month that contains `start`."""
     if view == "mois":

@@ -11,6 +11,7 @@ import io
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
@@ -25,7 +26,7 @@ from agence.models import (
     SatisfactionSurvey,
 )
 from agence.models.base import utcnow
-from agence.services import audit, formats
+from agence.services import audit, files, formats
 from agence.services.audit import AuditAction
 from agence.services.bookings import get_booking, scope
 from agence.services.forms import FieldSpec, FormErrors, parse_form
@@ -60,13 +61,19 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _check_ended(booking: Booking, today: date) -> None:
+def closed_reason(booking: Booking, today: date) -> str:
+    """Why the dossier cannot be surveyed today (empty once the trip is over)."""
     if booking.status == Status.CANCELLED:
-        raise FormErrors({"": "Un dossier annulé n'a pas d'enquête de satisfaction."})
+        return "Un dossier annulé n'a pas d'enquête de satisfaction."
     if booking.ends_on >= today:
-        raise FormErrors(
-            {"": f"L'enquête se fait après la fin du séjour (le {formats.day(booking.ends_on)})."}
-        )
+        return f"L'enquête se fait après la fin du séjour (le {formats.day(booking.ends_on)})."
+    return ""
+
+
+def _check_ended(booking: Booking, today: date) -> None:
+    reason = closed_reason(booking, today)
+    if reason:
+        raise FormErrors({"": reason})
 
 
 def services_of(session: Session, booking: Booking) -> list[dict[str, str]]:
@@ -316,6 +323,13 @@ def product_results(session: Session, actor: Actor) -> list[dict[str, str]]:
 def _cell(text: str) -> str:
     """A spreadsheet opening the file must not read an answer as a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_file(session: Session, actor: Actor, since: date, until: date) -> tuple[Path, str]:
+    """The Avizi CSV written to a private export file, and the name to download it under."""
+    path = files.new_export_path("csv")
+    path.write_text(avizi_csv(session, actor, since, until), encoding="utf-8-sig")
+    return path, f"avizi-{since.isoformat()}-{until.isoformat()}.csv"
 
 
 def avizi_csv(session: Session, actor: Actor, since: date, until: date) -> str:

@@ -4,7 +4,7 @@ history), its programme and its costing."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date
 
 import reflex as rx
 from sqlmodel import select
@@ -774,12 +774,7 @@ class PlanningState(AppState):
             anchor = date.fromisoformat(self.start)
         except ValueError:
             anchor = formats.today()
-        if self.view == "mois":
-            month = anchor.month - 1 + (1 if step > 0 else -1)
-            anchor = date(anchor.year + month // 12, month % 12 + 1, 1)
-        else:
-            anchor += timedelta(days=7 if step > 0 else -7)
-        self.start = anchor.isoformat()
+        self.start = planning.shift(anchor, self.view, int(step)).isoformat()
         self._fill(actor)
 
 
@@ -802,15 +797,7 @@ class BookingSatisfactionState(AppState):
             booking = bookings.get_booking(session, actor, self._booking_id or 0)
             self.results = satisfaction.booking_results(session, actor, booking.id or 0)
             self.services = satisfaction.services_of(session, booking)
-            today = formats.today()
-            if booking.status == "annule":
-                self.closed_reason = "Dossier annulé : pas d'enquête."
-            elif booking.ends_on >= today:
-                self.closed_reason = (
-                    f"L'enquête s'ouvre après la fin du séjour ({formats.day(booking.ends_on)})."
-                )
-            else:
-                self.closed_reason = ""
+            self.closed_reason = satisfaction.closed_reason(booking, formats.today())
             contact = session.get(Contact, booking.contact_id) if booking.contact_id else None
             self.default_email = contact.email if contact else ""
         self.can_answer = not self.closed_reason and actor.can(Module.BOOKINGS, Action.EDIT)
@@ -948,10 +935,7 @@ class SatisfactionReportState(AppState):
             return
         self.error = ""
         with session_scope() as session:
-            text = satisfaction.avizi_csv(session, actor, since, until)
-        path = files.new_export_path("csv")
-        path.write_text(text, encoding="utf-8-sig")
-        name = f"avizi-{since.isoformat()}-{until.isoformat()}.csv"
+            path, name = satisfaction.export_file(session, actor, since, until)
         token = files.download_token(path, actor.user_id, name)
         return rx.download(url=f"{routes.DOWNLOAD_API}/{token}", filename=name)
 
