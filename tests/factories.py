@@ -23,11 +23,11 @@ from agence.models import (
     User,
     VatRate,
 )
-from agence.services import auth, passwords
+from agence.services import auth, bookings, passwords
 from agence.services.bookings import create_booking
 from agence.services.permissions import ALL_RIGHTS, Actor, Right
 from agence.services.profiles import set_rights
-from agence.services.seed import seed_reference_data
+from agence.services.seed import seed_demo, seed_reference_data
 from agence.services.text import normalize_text
 
 PASSWORD = "Motdepasse123"
@@ -248,3 +248,37 @@ def make_booking(
         }
         data.update(values)
         return create_booking(session, actor, data)
+
+
+# --- The demo agency's dossiers -----------------------------------------------------------
+
+DEMO_SCHOOL = "Collège Anatole-France"
+DEMO_ADMIN = "admin@escapades-loire.fr"
+
+
+def demo_admin(session: Session) -> Actor:
+    """The demo agency seeded (catalogue included), and its administrator."""
+    seed_demo(session)
+    session.commit()
+    user = session.exec(select(User).where(User.email == DEMO_ADMIN)).one()
+    return auth.load_actor(session, user.id or 0)
+
+
+def demo_dossier(
+    actor: Actor, starts_on: date | str, *, from_catalogue: bool = True, **values
+) -> Booking:
+    """A dossier of the demo school, from « Journée châteaux de la Loire » unless told
+    otherwise (then give it a title)."""
+    with session_scope() as session:
+        client = session.exec(select(Client).where(Client.name == DEMO_SCHOOL)).one()
+        data = {
+            **bookings.creation_defaults(session, actor),
+            "client_id": str(client.id),
+            "starts_on": starts_on if isinstance(starts_on, str) else starts_on.isoformat(),
+        }
+        if from_catalogue:
+            data["catalogue_dossier_id"] = bookings.creation_choices(session)[
+                "catalogue_dossier_id"
+            ][0][0]
+        data.update({key: str(value) for key, value in values.items()})
+        return bookings.create_booking(session, actor, data)

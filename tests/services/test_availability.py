@@ -12,19 +12,16 @@ from sqlmodel import select
 from agence.db import session_scope
 from agence.models import (
     Booking,
-    Client,
     CostingLine,
     Product,
     ProductCapacity,
     StockReservation,
-    User,
 )
-from agence.services import bookings, planning, records, supplier_side
-from agence.services.auth import load_actor
+from agence.services import planning, records, supplier_side
 from agence.services.availability import CAPACITIES
 from agence.services.forms import FormErrors
 from agence.services.permissions import Actor
-from agence.services.seed import seed_demo
+from tests.factories import demo_admin, demo_dossier
 
 CASTLE = "Visite du château royal d'Amboise"
 DAY = date(2027, 6, 9)
@@ -32,10 +29,7 @@ DAY = date(2027, 6, 9)
 
 @pytest.fixture
 def admin(session) -> Actor:
-    seed_demo(session)
-    session.commit()
-    user = session.exec(select(User).where(User.email == "admin@escapades-loire.fr")).one()
-    return load_actor(session, user.id or 0)
+    return demo_admin(session)
 
 
 def _castle(session) -> Product:
@@ -60,20 +54,7 @@ def _capacity(admin, session, capacity=50, start="10:00") -> ProductCapacity:
 
 
 def _dossier(admin, paying: int) -> Booking:
-    with session_scope() as session:
-        client = session.exec(select(Client).where(Client.name == "Collège Anatole-France")).one()
-        template = bookings.creation_choices(session)["catalogue_dossier_id"][0][0]
-        return bookings.create_booking(
-            session,
-            admin,
-            {
-                **bookings.creation_defaults(session, admin),
-                "client_id": str(client.id),
-                "catalogue_dossier_id": template,
-                "starts_on": DAY.isoformat(),
-                "paying": str(paying),
-            },
-        )
+    return demo_dossier(admin, DAY, paying=paying)
 
 
 def _castle_line(booking: Booking) -> CostingLine:

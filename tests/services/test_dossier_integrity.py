@@ -17,41 +17,22 @@ from agence.models import (
     Product,
     ProductCapacity,
     StockReservation,
-    User,
 )
 from agence.services import bookings, costings, satisfaction, supplier_side
-from agence.services.auth import load_actor
 from agence.services.forms import FormErrors
 from agence.services.permissions import Actor, Module
-from agence.services.seed import seed_demo
-from tests.factories import make_actor
+from tests.factories import demo_admin, demo_dossier, make_actor
 
 DAY = date(2027, 6, 9)
 
 
 @pytest.fixture
 def admin(session) -> Actor:
-    seed_demo(session)
-    session.commit()
-    user = session.exec(select(User).where(User.email == "admin@escapades-loire.fr")).one()
-    return load_actor(session, user.id or 0)
+    return demo_admin(session)
 
 
 def _dossier(admin, paying=30) -> Booking:
-    with session_scope() as s:
-        client = s.exec(select(Client).where(Client.name == "Collège Anatole-France")).one()
-        template = bookings.creation_choices(s)["catalogue_dossier_id"][0][0]
-        return bookings.create_booking(
-            s,
-            admin,
-            {
-                **bookings.creation_defaults(s, admin),
-                "client_id": str(client.id),
-                "catalogue_dossier_id": template,
-                "starts_on": DAY.isoformat(),
-                "paying": str(paying),
-            },
-        )
+    return demo_dossier(admin, DAY, paying=paying)
 
 
 def _page(admin, booking):

@@ -14,27 +14,20 @@ from agence.models import (
     AuditEntry,
     Booking,
     BookingProgrammeItem,
-    Client,
     Guide,
     GuideAssignment,
     GuideUnavailability,
-    User,
 )
 from agence.services import bookings, guides, records
-from agence.services.auth import load_actor
 from agence.services.forms import FormErrors
 from agence.services.guides import GUIDES
 from agence.services.permissions import AccessDenied, Action, Actor, Module
-from agence.services.seed import seed_demo
-from tests.factories import make_actor
+from tests.factories import demo_admin, demo_dossier, make_actor
 
 
 @pytest.fixture
 def admin(session) -> Actor:
-    seed_demo(session)
-    session.commit()
-    user = session.exec(select(User).where(User.email == "admin@escapades-loire.fr")).one()
-    return load_actor(session, user.id or 0)
+    return demo_admin(session)
 
 
 def _guide(admin, name="Anne Guide", languages=("fr", "en")) -> Guide:
@@ -45,23 +38,13 @@ def _guide(admin, name="Anne Guide", languages=("fr", "en")) -> Guide:
 
 
 def _dossier(admin, starts_on="2027-06-09", language=None) -> Booking:
-    with session_scope() as session:
-        client = session.exec(select(Client).where(Client.name == "Collège Anatole-France")).one()
-        template = bookings.creation_choices(session)["catalogue_dossier_id"][0][0]
-        booking = bookings.create_booking(
-            session,
-            admin,
-            {
-                **bookings.creation_defaults(session, admin),
-                "client_id": str(client.id),
-                "catalogue_dossier_id": template,
-                "starts_on": starts_on,
-            },
-        )
-        if language:
+    booking = demo_dossier(admin, starts_on)
+    if language:
+        with session_scope() as session:
+            booking = session.get(Booking, booking.id)
             booking.language = language
             session.add(booking)
-        return booking
+    return booking
 
 
 def _slot(booking: Booking, start: time) -> BookingProgrammeItem:

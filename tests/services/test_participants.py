@@ -7,42 +7,27 @@ import pytest
 from sqlmodel import select
 
 from agence.db import session_scope
-from agence.models import Booking, Client, Participant, User
-from agence.services import bookings, imports, records
-from agence.services.auth import load_actor
+from agence.models import Booking, Participant
+from agence.services import imports, records
 from agence.services.forms import FormErrors
 from agence.services.participants import PARTICIPANTS
 from agence.services.permissions import Actor
 from agence.services.records import RecordNotFound
-from agence.services.seed import seed_demo
-from tests.factories import make_actor
+from tests.factories import demo_admin, demo_dossier, make_actor
 
 HEADERS = ["Nom", "Prénom", "Catégorie", "Type de chambre", "Chambre", "Régime alimentaire"]
 
 
 @pytest.fixture
 def admin(session) -> Actor:
-    seed_demo(session)
-    session.commit()
-    user = session.exec(select(User).where(User.email == "admin@escapades-loire.fr")).one()
-    return load_actor(session, user.id or 0)
+    return demo_admin(session)
 
 
 @pytest.fixture
 def booking(admin) -> Booking:
-    with session_scope() as session:
-        client = session.exec(select(Client).where(Client.name == "Collège Anatole-France")).one()
-        return bookings.create_booking(
-            session,
-            admin,
-            {
-                **bookings.creation_defaults(session, admin),
-                "client_id": str(client.id),
-                "title": "Classe de neige",
-                "starts_on": "2027-02-01",
-                "ends_on": "2027-02-05",
-            },
-        )
+    return demo_dossier(
+        admin, "2027-02-01", from_catalogue=False, title="Classe de neige", ends_on="2027-02-05"
+    )
 
 
 def _import(actor, booking_id, rows, *, only_valid=False):

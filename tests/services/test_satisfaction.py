@@ -11,42 +11,25 @@ import pytest
 from sqlmodel import select
 
 from agence.db import session_scope
-from agence.models import Booking, Client, SatisfactionSurvey, User
+from agence.models import Booking, SatisfactionSurvey
 from agence.models.base import utcnow
 from agence.services import bookings, satisfaction
-from agence.services.auth import load_actor
 from agence.services.forms import FormErrors
 from agence.services.permissions import AccessDenied, Action, Actor
 from agence.services.satisfaction import AVIZI_COLUMNS, SurveyUnavailable
-from agence.services.seed import seed_demo
-from tests.factories import make_actor
+from tests.factories import demo_admin, demo_dossier, make_actor
 
 AFTER = date(2027, 6, 20)
 
 
 @pytest.fixture
 def admin(session) -> Actor:
-    seed_demo(session)
-    session.commit()
-    user = session.exec(select(User).where(User.email == "admin@escapades-loire.fr")).one()
-    return load_actor(session, user.id or 0)
+    return demo_admin(session)
 
 
 @pytest.fixture
 def booking(admin) -> Booking:
-    with session_scope() as session:
-        client = session.exec(select(Client).where(Client.name == "Collège Anatole-France")).one()
-        template = bookings.creation_choices(session)["catalogue_dossier_id"][0][0]
-        return bookings.create_booking(
-            session,
-            admin,
-            {
-                **bookings.creation_defaults(session, admin),
-                "client_id": str(client.id),
-                "catalogue_dossier_id": template,
-                "starts_on": "2027-06-09",
-            },
-        )
+    return demo_dossier(admin, "2027-06-09")
 
 
 def _link(admin, booking, today=AFTER, email="prof@college.fr") -> str:

@@ -12,17 +12,14 @@ from sqlmodel import Session, func, select
 
 from agence.db import session_scope
 from agence.models import (
-    Client,
     CostingLine,
     Product,
     ProductCapacity,
     StockReservation,
-    User,
 )
-from agence.services import bookings, supplier_side
-from agence.services.auth import load_actor
+from agence.services import supplier_side
 from agence.services.forms import FormErrors
-from agence.services.seed import seed_demo
+from tests.factories import demo_admin, demo_dossier
 from tests.services.test_booking_concurrency import Race
 
 CASTLE = "Visite du château royal d'Amboise"
@@ -36,27 +33,12 @@ def admin(session: Session, db: str):
             "PostgreSQL only: SQLite has no row locks and serialises writers; set "
             "AGENCE_TEST_DATABASE_URL to run this race."
         )
-    seed_demo(session)
-    session.commit()
-    user = session.exec(select(User).where(User.email == "admin@escapades-loire.fr")).one()
-    return load_actor(session, user.id or 0)
+    return demo_admin(session)
 
 
 def _dossier(admin, paying: int) -> tuple[int, int]:
+    booking = demo_dossier(admin, DAY, paying=paying)
     with session_scope() as s:
-        client = s.exec(select(Client).where(Client.name == "Collège Anatole-France")).one()
-        template = bookings.creation_choices(s)["catalogue_dossier_id"][0][0]
-        booking = bookings.create_booking(
-            s,
-            admin,
-            {
-                **bookings.creation_defaults(s, admin),
-                "client_id": str(client.id),
-                "catalogue_dossier_id": template,
-                "starts_on": DAY.isoformat(),
-                "paying": str(paying),
-            },
-        )
         line = s.exec(
             select(CostingLine).where(
                 CostingLine.costing_id == booking.costing_id,

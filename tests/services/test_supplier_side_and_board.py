@@ -9,37 +9,22 @@ import pytest
 from sqlmodel import select
 
 from agence.db import session_scope
-from agence.models import Booking, Client, CostingLine, User
+from agence.models import Booking, CostingLine
 from agence.services import bookings, costings, follow_up, supplier_side
-from agence.services.auth import load_actor
 from agence.services.forms import FormErrors
 from agence.services.permissions import AccessDenied, Action, Actor, Module
-from agence.services.seed import seed_demo
-from tests.factories import make_actor
+from tests.factories import demo_admin, demo_dossier, make_actor
 
 TODAY = date(2027, 5, 3)
 
 
 @pytest.fixture
 def admin(session) -> Actor:
-    seed_demo(session)
-    session.commit()
-    user = session.exec(select(User).where(User.email == "admin@escapades-loire.fr")).one()
-    return load_actor(session, user.id or 0)
+    return demo_admin(session)
 
 
 def _dossier(actor: Actor, starts_on: date, **values) -> Booking:
-    with session_scope() as session:
-        client = session.exec(select(Client).where(Client.name == "Collège Anatole-France")).one()
-        template = bookings.creation_choices(session)["catalogue_dossier_id"][0][0]
-        data = {
-            **bookings.creation_defaults(session, actor),
-            "client_id": str(client.id),
-            "catalogue_dossier_id": template,
-            "starts_on": starts_on.isoformat(),
-            **values,
-        }
-        return bookings.create_booking(session, actor, data)
+    return demo_dossier(actor, starts_on, **values)
 
 
 def _lines(booking: Booking) -> list[CostingLine]:
