@@ -100,6 +100,14 @@ def test_the_dossier_list_needs_the_dossiers_right(browser, demo):
     browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.SEE)))
     with pytest.raises(AccessDenied):
         browser.run(BookingsListState, "load_list")
+    for handler, args in (
+        ("open_bookings", ()),
+        ("save_segment", ({"segment_name": "x"},)),
+        ("apply_segment", ("1",)),
+        ("delete_segment", ("1",)),
+    ):
+        with pytest.raises(AccessDenied):
+            browser.run(BookingsListState, handler, *args)
 
 
 def test_a_dossier_is_created_from_the_catalogue_and_opened(browser, demo):
@@ -428,3 +436,12 @@ def test_a_dossier_filter_is_saved_and_reapplied_apart_from_client_segments(brow
     assert browser.state(ClientsListState).segments == []
     browser.run(ClientsListState, "apply_segment", state.segments[0]["id"])  # not a client one
     assert browser.state(ClientsListState).filters == {}
+
+
+def test_validating_an_amendment_needs_the_validate_right(browser, demo):
+    browser.sign_in(_admin(demo))
+    booking = _create(browser, demo)
+    browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.VALIDATE)))
+    _open(browser, booking.id)
+    with pytest.raises(AccessDenied):
+        browser.run(BookingFormState, "validate_amendment")

@@ -241,6 +241,9 @@ def test_a_reader_opens_a_costing_but_cannot_change_it(browser, session, catalog
         ("add_blank_line", ()),
         ("add_product", (str(catalogue["guide"].id),)),
         ("remove_line", (0,)),
+        ("move_line", (0, 1)),
+        ("attach_line", (0, "")),
+        ("tick_line", (0, "for_staff", True)),
         ("save", ()),
     ):
         with pytest.raises(AccessDenied):
