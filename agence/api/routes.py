@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from agence import routes
 from agence.db import get_engine, session_scope
-from agence.services import auth, documents, files
+from agence.services import attachments, auth, files
 from agence.services.permissions import AccessDenied, AccessProblem, Action, Actor, Module
 from agence.services.records import RecordNotFound
 from agence.settings import SESSION_COOKIE, get_settings
@@ -77,7 +77,7 @@ async def document(request: Request) -> Response:
         return _refused(actor)
     try:
         with session_scope() as session:
-            path, found = documents.readable_document(
+            path, found = attachments.readable_document(
                 session, actor, request.path_params["document_id"]
             )
             file_name, mime = found.file_name, found.mime_type

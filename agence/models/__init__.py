@@ -21,6 +21,12 @@ from agence.models.catalogue import (
     Product,
     Rate,
 )
+from agence.models.correspondence import (
+    DocumentTemplate,
+    MailSettings,
+    MessageAttachment,
+    OutgoingMessage,
+)
 from agence.models.crm import (
     AppSetting,
     ClientCategory,
@@ -42,6 +48,10 @@ from agence.models.supplier_side import SupplierExchange
 from agence.models.users import LoginThrottle, Profile, ProfileRight, User, UserSession
 
 __all__ = [
+    "DocumentTemplate",
+    "MailSettings",
+    "MessageAttachment",
+    "OutgoingMessage",
     "Booking",
     "BookingCounter",
     "BookingEvent",

@@ -32,6 +32,7 @@ class AgencySite(Timestamped, table=True):
     tourism_licence: str = Field(default="", max_length=60)
     legal_mentions: str = Field(default="", max_length=2000)
     logo_file: str = Field(default="", max_length=200)
+    brand_color: str = Field(default="#1F4E79", max_length=7)
     is_default: bool = Field(default=False)
     active: bool = Field(default=True)
 

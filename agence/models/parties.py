@@ -194,6 +194,11 @@ class PartyDocument(SQLModel, table=True):
     mime_type: str = Field(max_length=100)
     size: int
     sha256: str = Field(max_length=64)
+    # A document the agency generated and kept (sent or signed): its kind, language and the
+    # dossier version it was made from; "" for a file a user uploaded.
+    kind: str = Field(default="", max_length=30)
+    language: str = Field(default="", max_length=2)
+    version: int | None = Field(default=None)
     uploaded_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     uploaded_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = Field(default=None)

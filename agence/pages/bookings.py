@@ -22,9 +22,9 @@ from agence.components.parties import documents_section
 from agence.components.segments import segments_bar
 from agence.pages.costing import costing_screen
 from agence.pages.imports import import_layout
+from agence.services.attachments import BOOKING_DOCUMENTS_LIST
 from agence.services.booking_programme import BOOKING_PROGRAMME
 from agence.services.bookings import BOOKINGS, BOOKINGS_LIST, CREATION_FIELDS
-from agence.services.documents import BOOKING_DOCUMENTS_LIST
 from agence.services.follow_up import SECTIONS
 from agence.services.guides import GUIDES, UNAVAILABILITIES
 from agence.services.guides import LANGUAGE_FIELD as GUIDE_LANGUAGE_FIELD

@@ -11,10 +11,10 @@ from agence.components.data_table import data_table, list_page
 from agence.components.forms import checkbox_group, record_form_card, record_page
 from agence.components.layout import app_page, page_title
 from agence.components.parties import documents_section
+from agence.services.attachments import PRODUCT_DOCUMENTS_LIST
 from agence.services.availability import CAPACITIES
 from agence.services.catalogue_dossiers import CATALOGUE_DOSSIERS, PROGRAMME_ITEMS
 from agence.services.costings import COSTINGS
-from agence.services.documents import PRODUCT_DOCUMENTS_LIST
 from agence.services.products import LANGUAGE_FIELD, PRODUCTS
 from agence.services.rates import RATES, RATES_LIST
 from agence.state.catalogue import (

@@ -17,11 +17,11 @@ from agence.components.forms import (
 from agence.components.layout import app_page, page_title
 from agence.components.parties import contact_and_address_tabs, documents_section
 from agence.components.segments import segments_bar
+from agence.services.attachments import CLIENT_DOCUMENTS_LIST
 from agence.services.audit_log import AUDIT_LIST
 from agence.services.client_prices import NEGOTIATED_PRICES
 from agence.services.clients import CATEGORY_FIELD, CLIENTS
 from agence.services.crm import NEXT_ACTION_FIELDS, REPORTS_LIST
-from agence.services.documents import CLIENT_DOCUMENTS_LIST
 from agence.services.party_records import (
     CLIENT_ADDRESSES,
     CLIENT_CONTACTS,

@@ -9,7 +9,7 @@ from agence.components.data_table import list_page
 from agence.components.forms import record_form_card, record_page
 from agence.components.layout import app_page, page_title
 from agence.components.parties import contact_and_address_tabs, documents_section
-from agence.services.documents import SUPPLIER_DOCUMENTS_LIST
+from agence.services.attachments import SUPPLIER_DOCUMENTS_LIST
 from agence.services.party_records import SUPPLIER_ADDRESSES, SUPPLIER_CONTACTS
 from agence.services.suppliers import SUPPLIERS
 from agence.state.suppliers import (

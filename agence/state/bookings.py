@@ -25,9 +25,9 @@ from agence.services import (
     satisfaction,
     supplier_side,
 )
+from agence.services.attachments import BOOKING_DOCUMENTS_LIST
 from agence.services.booking_programme import BOOKING_PROGRAMME
 from agence.services.bookings import BOOKINGS
-from agence.services.documents import BOOKING_DOCUMENTS_LIST
 from agence.services.forms import FormErrors
 from agence.services.guides import GUIDES, UNAVAILABILITIES
 from agence.services.lifecycle import STATUS_COLORS, STATUS_LABELS, allowed_transitions

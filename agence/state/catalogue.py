@@ -8,10 +8,10 @@ import reflex as rx
 from agence import routes
 from agence.db import session_scope
 from agence.models.catalogue import CatalogueDossier, Rate
+from agence.services.attachments import PRODUCT_DOCUMENTS_LIST
 from agence.services.availability import CAPACITIES
 from agence.services.catalogue_dossiers import CATALOGUE_DOSSIERS, PROGRAMME_ITEMS, programme
 from agence.services.costings import COSTINGS
-from agence.services.documents import PRODUCT_DOCUMENTS_LIST
 from agence.services.listing import ListSpec
 from agence.services.permissions import Action, Actor, Module
 from agence.services.products import PRODUCTS

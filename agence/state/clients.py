@@ -8,10 +8,10 @@ from agence import routes
 from agence.db import session_scope
 from agence.models import AuditEntry, VisitReport
 from agence.services import clients, crm
+from agence.services.attachments import CLIENT_DOCUMENTS_LIST
 from agence.services.audit_log import AUDIT_LIST
 from agence.services.client_prices import NEGOTIATED_PRICES
 from agence.services.clients import CLIENTS, DuplicateWarning
-from agence.services.documents import CLIENT_DOCUMENTS_LIST
 from agence.services.forms import FormErrors, value_for_input
 from agence.services.listing import ListSpec
 from agence.services.party_records import (

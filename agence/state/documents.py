@@ -8,7 +8,7 @@ import reflex as rx
 from agence import routes
 from agence.db import session_scope
 from agence.models import PartyDocument
-from agence.services import documents, records
+from agence.services import attachments, records
 from agence.services.forms import FormErrors
 from agence.services.permissions import Action, Module
 from agence.services.records import RecordNotFound
@@ -23,7 +23,7 @@ class DocumentsMixin(ListMixin, mixin=True):
         raise NotImplementedError
 
     def _list_module(self) -> Module:
-        return documents.module_of(self._parent_field())
+        return attachments.module_of(self._parent_field())
 
     def _conditions(self) -> tuple:
         column = getattr(PartyDocument, self._parent_field())
@@ -40,7 +40,7 @@ class DocumentsMixin(ListMixin, mixin=True):
         try:
             with session_scope() as session:
                 records.get_record(
-                    session, documents.PARENTS[self._parent_field()], int(raw), actor
+                    session, attachments.PARENTS[self._parent_field()], int(raw), actor
                 )
         except RecordNotFound:
             return
@@ -58,10 +58,10 @@ class DocumentsMixin(ListMixin, mixin=True):
             return
         stored = 0
         for upload in uploads[:10]:
-            data = await upload.read(documents.MAX_BYTES + 1)
+            data = await upload.read(attachments.MAX_BYTES + 1)
             try:
                 with session_scope() as session:
-                    documents.store_document(
+                    attachments.store_document(
                         session,
                         actor,
                         self._parent_field(),
@@ -88,7 +88,7 @@ class DocumentsMixin(ListMixin, mixin=True):
             return
         try:
             with session_scope() as session:
-                documents.remove_document(
+                attachments.remove_document(
                     session, actor, self._parent_field(), self._parent_id, int(document_id)
                 )
         except RecordNotFound:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agence import routes
-from agence.services.documents import SUPPLIER_DOCUMENTS_LIST
+from agence.services.attachments import SUPPLIER_DOCUMENTS_LIST
 from agence.services.listing import ListSpec
 from agence.services.party_records import SUPPLIER_ADDRESSES, SUPPLIER_CONTACTS
 from agence.services.suppliers import SUPPLIERS

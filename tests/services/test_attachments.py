@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from agence.db import session_scope
 from agence.models import AuditEntry, Client, PartyDocument, Supplier
-from agence.services import documents
-from agence.services.documents import MAX_BYTES
+from agence.services import attachments
+from agence.services.attachments import MAX_BYTES
 from agence.services.forms import FormErrors
 from agence.services.permissions import ALL_RIGHTS, AccessDenied, Action, Actor, Module, Right
 from agence.services.records import RecordNotFound
@@ -83,7 +83,7 @@ def store(
     parent_field: str = "client_id",
 ) -> PartyDocument:
     with session_scope() as session:
-        return documents.store_document(
+        return attachments.store_document(
             session, actor, parent_field, parent_id, file_name, data, title
         )
 
@@ -96,12 +96,12 @@ def store_refused(actor: Actor, parent_id: int, file_name: str, data: bytes) -> 
 
 def remove(actor: Actor, parent_id: int, document_id: int, parent_field: str = "client_id"):
     with session_scope() as session:
-        documents.remove_document(session, actor, parent_field, parent_id, document_id)
+        attachments.remove_document(session, actor, parent_field, parent_id, document_id)
 
 
 def read(actor: Actor, document_id: int):
     with session_scope() as session:
-        return documents.readable_document(session, actor, document_id)
+        return attachments.readable_document(session, actor, document_id)
 
 
 def stored(document_id: int) -> PartyDocument:
