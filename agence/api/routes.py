@@ -21,6 +21,11 @@ from agence.services.records import RecordNotFound
 from agence.settings import SESSION_COOKIE, get_settings
 
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+DOWNLOAD_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv; charset=utf-8",
+    ".pdf": "application/pdf",
+}
 
 
 def _actor(request: Request) -> Actor | None:
@@ -53,8 +58,10 @@ async def download(request: Request) -> Response:
     return FileResponse(
         path,
         filename=ticket.download_name,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        media_type=DOWNLOAD_TYPES.get(path.suffix, "application/octet-stream"),
         headers=PRIVATE_HEADERS,
+        # A PDF opens in the browser's viewer (the preview); the rest downloads.
+        content_disposition_type="inline" if path.suffix == ".pdf" else "attachment",
     )
 
 

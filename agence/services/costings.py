@@ -451,6 +451,24 @@ def _grid_with_tiers(
     return priced
 
 
+def priced_grid(
+    session: Session, header: dict[str, str], lines: list[dict[str, str]]
+) -> list[pricing.PricedGroup]:
+    """The saved costing priced at each size of its grid, each size with its own tariff tier
+    (what a quote's price grid prints); empty while the costing is invalid."""
+    parsed = parse_costing(header, lines)
+    if parsed.costing is None:
+        return []
+    tiered = [{**line, "tier_costs": _tier_costs(session, line, header)} for line in lines]
+    clean = parsed.header
+    try:
+        return _grid_with_tiers(
+            parsed.costing, tiered, parsed.grid, clean.get("free") or 0, clean.get("staff") or 0
+        )
+    except pricing.PricingError:
+        return []
+
+
 def evaluate(header: dict[str, str], lines: list[dict[str, str]]) -> Evaluation:
     """Prices the typed costing for its group and over its grid; no database."""
     parsed = parse_costing(header, lines)

@@ -304,10 +304,11 @@ DEMO_SITES = (
         share_capital=Decimal("50000"),
         rcs="RCS Tours 812 345 676",
         tourism_licence="IM037150012",
+        # The footer already prints the legal form, capital, RCS, SIRET, VAT number and
+        # registration: the mentions add what the site alone knows.
         legal_mentions=(
-            "Escapades Val de Loire SAS au capital de 50 000 € — RCS Tours 812 345 676 — "
-            "Immatriculation Atout France IM037150012 — Garantie financière APST — "
-            "RC professionnelle Hiscox."
+            "Garantie financière APST, 15 avenue Carnot, 75017 Paris — "
+            "RC professionnelle Hiscox, contrat n° 0012345."
         ),
         is_default=True,
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import func
@@ -12,6 +13,9 @@ from agence.services.forms import FieldSpec, postcode_problem, vat_siren_problem
 from agence.services.listing import Column, ListSpec, active_filter
 from agence.services.permissions import Actor, Module
 from agence.services.records import Resource
+
+BRAND_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+DEFAULT_BRAND_COLOR = "#1F4E79"
 
 
 def _sites_query():
@@ -101,6 +105,13 @@ class SiteResource(Resource[AgencySite]):
             max_length=2000,
             wide=True,
         ),
+        FieldSpec(
+            "brand_color",
+            "Couleur des documents",
+            max_length=7,
+            placeholder="#1F4E79",
+            help="Code hexadécimal : bandeau et titres des devis, contrats et bons d'échange.",
+        ),
         FieldSpec("is_default", "Site par défaut", "bool"),
         FieldSpec("active", "Actif", "bool"),
     )
@@ -128,6 +139,11 @@ class SiteResource(Resource[AgencySite]):
             errors.setdefault("postcode", problem)
         if problem := vat_siren_problem(clean.get("siret"), clean.get("vat_number")):
             errors.setdefault("vat_number", problem)
+        color = clean.get("brand_color") or ""
+        if color and not BRAND_COLOR.fullmatch(color):
+            errors.setdefault("brand_color", "Couleur au format #RRVVBB, par exemple #1F4E79.")
+        if not color:
+            clean["brand_color"] = DEFAULT_BRAND_COLOR
         if clean.get("is_default") and not clean.get("active"):
             errors.setdefault("active", "Le site par défaut doit être actif.")
         if record is not None and record.is_default and not clean.get("is_default"):

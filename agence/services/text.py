@@ -26,3 +26,8 @@ def department_of(postcode: str, country: str = "FR") -> str:
     if code.startswith("20"):
         return "2A" if int(code) < 20200 else "2B"
     return code[:2]
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe form: `Bon d'échange` → `bon-d-echange`."""
+    return re.sub(r"[^a-z0-9]+", "-", normalize_text(text)).strip("-")

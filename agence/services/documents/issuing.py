@@ -1,0 +1,504 @@
+"""Making, keeping and e-mailing a dossier's documents.
+
+A document is made from the dossier as it is now (content → letter texts → PDF). What is sent
+is kept first — the exact bytes, with their hash, as a document of the dossier — so the client's
+copy can be shown again after the dossier changed. Sending is two steps: `queue_email` records
+the message and its attachments in the caller's transaction; `correspondence.deliver_recorded`
+then talks to the SMTP server outside any transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from agence.models import (
+    Booking,
+    Client,
+    Contact,
+    OutgoingMessage,
+    PartyDocument,
+    Supplier,
+    SupplierExchange,
+    User,
+)
+from agence.services import audit, correspondence, mailer
+from agence.services.audit import AuditAction
+from agence.services.bookings import get_booking
+from agence.services.documents import builder, render, templates
+from agence.services.documents.content import (
+    KIND_LABELS,
+    LANGUAGES,
+    SUPPLIER_KINDS,
+    ClientDocument,
+    DocumentKind,
+    SupplierDocument,
+)
+from agence.services.forms import FormErrors
+from agence.services.permissions import Action, Actor, Module
+from agence.services.supplier_side import STATUSES
+from agence.services.text import slugify
+from agence.settings import get_settings
+
+MAX_ATTACHMENTS = 6
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """Which document: its kind, language, the supplier for a supplier document, the version
+    for a contract or an amendment (else the current one), and whether to print the grid."""
+
+    kind: DocumentKind
+    language: str
+    supplier_id: int | None = None
+    version: int | None = None
+    with_grid: bool = False
+
+
+@dataclass(frozen=True)
+class MadeDocument:
+    request: DocumentRequest
+    version: int
+    title: str
+    file_name: str
+    data: bytes
+    context: dict[str, Any]
+    recipients: tuple[str, ...]
+    recipient_name: str
+
+
+def parse_request(values: dict[str, Any]) -> DocumentRequest:
+    """The document form's values, checked: the kind, the language, the supplier when the kind
+    needs one, the version when given."""
+    errors: dict[str, str] = {}
+    try:
+        kind = DocumentKind(str(values.get("kind") or ""))
+    except ValueError:
+        kind = DocumentKind.QUOTE
+        errors["kind"] = "Choisissez le document."
+    language = str(values.get("language") or "fr")
+    if language not in LANGUAGES:
+        errors["language"] = "Langue non disponible pour les documents."
+    supplier_raw = str(values.get("supplier_id") or "")
+    supplier_id = int(supplier_raw) if supplier_raw.isdigit() else None
+    if kind in SUPPLIER_KINDS and supplier_id is None:
+        errors["supplier_id"] = "Choisissez le fournisseur."
+    version_raw = str(values.get("version") or "")
+    version = int(version_raw) if version_raw.isdigit() else None
+    if errors:
+        raise FormErrors(errors)
+    return DocumentRequest(
+        kind=kind,
+        language=language,
+        supplier_id=supplier_id if kind in SUPPLIER_KINDS else None,
+        version=version if kind in (DocumentKind.CONTRACT, DocumentKind.AMENDMENT) else None,
+        with_grid=bool(values.get("with_grid")) and kind == DocumentKind.QUOTE,
+    )
+
+
+def _sender(session: Session, actor: Actor) -> tuple[str, str]:
+    user = session.get(User, actor.user_id)
+    if user is None:
+        return "", ""
+    return f"{user.first_name} {user.last_name}".strip(), user.email
+
+
+def client_recipients(session: Session, booking: Booking) -> tuple[tuple[str, ...], str]:
+    """The dossier's contact first, else the client's main contact, else the client's address."""
+    contact = session.get(Contact, booking.contact_id) if booking.contact_id else None
+    if contact is None or not contact.email:
+        contact = session.exec(
+            select(Contact)
+            .where(
+                Contact.client_id == booking.client_id,
+                Contact.deleted_at.is_(None),  # type: ignore[union-attr]
+                Contact.email != "",
+            )
+            .order_by(col(Contact.is_main).desc(), col(Contact.id))
+        ).first()
+    if contact is not None and contact.email:
+        return (contact.email,), builder.contact_name(contact)
+    client = session.get(Client, booking.client_id)
+    return ((client.email,) if client and client.email else ()), ""
+
+
+def contact_suggestions(session: Session, booking: Booking, supplier_id: int | None) -> list[str]:
+    """Every e-mail address of the client's (or the supplier's) contacts, to add with a click."""
+    owner = (
+        Contact.supplier_id == supplier_id
+        if supplier_id
+        else Contact.client_id == booking.client_id
+    )
+    found = [
+        email
+        for email in session.exec(
+            select(Contact.email).where(
+                owner,
+                Contact.deleted_at.is_(None),  # type: ignore[union-attr]
+                Contact.email != "",
+            )
+        ).all()
+        if email
+    ]
+    party = (
+        session.get(Supplier, supplier_id)
+        if supplier_id
+        else session.get(Client, booking.client_id)
+    )
+    if party is not None and party.email and party.email not in found:
+        found.append(party.email)
+    return found
+
+
+def _content(
+    session: Session, booking: Booking, request: DocumentRequest, on: date | None
+) -> ClientDocument | SupplierDocument:
+    if request.kind in SUPPLIER_KINDS:
+        return builder.supplier_document(
+            session,
+            booking,
+            request.supplier_id or 0,
+            request.kind,
+            request.language,
+            on=on,
+            statuses=dict(STATUSES),
+        )
+    return builder.client_document(
+        session,
+        booking,
+        request.kind,
+        request.language,
+        version=request.version,
+        on=on,
+        with_grid=request.with_grid,
+    )
+
+
+def _file_name(booking: Booking, request: DocumentRequest, version: int, supplier: str) -> str:
+    parts = [slugify(KIND_LABELS[request.kind]), booking.reference]
+    if supplier:
+        parts.append(slugify(supplier)[:40])
+    if request.kind in (DocumentKind.CONTRACT, DocumentKind.AMENDMENT) or version > 1:
+        parts.append(f"v{version}")
+    if request.language != "fr":
+        parts.append(request.language)
+    return "-".join(part for part in parts if part) + ".pdf"
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    content: ClientDocument | SupplierDocument
+    context: dict[str, Any]
+    recipients: tuple[str, ...]
+    recipient_name: str
+    version: int
+    supplier_name: str
+
+
+def _prepare(
+    session: Session, actor: Actor, booking: Booking, request: DocumentRequest, on: date | None
+) -> _Prepared:
+    content = _content(session, booking, request, on)
+    sender_name, sender_email = _sender(session, actor)
+    if isinstance(content, SupplierDocument):
+        recipients = (content.supplier.contact_email,) if content.supplier.contact_email else ()
+        recipient_name = content.supplier.contact_name
+        make_context = templates.context_for_supplier_document
+        version, supplier_name = booking.version, content.supplier.name
+    else:
+        recipients, recipient_name = client_recipients(session, booking)
+        make_context = templates.context_for_client_document
+        version, supplier_name = content.version, ""
+    context = make_context(
+        content,  # type: ignore[arg-type]
+        recipient_name=recipient_name,
+        recipient_email=recipients[0] if recipients else "",
+        sender_name=sender_name,
+        sender_email=sender_email,
+    )
+    return _Prepared(content, context, recipients, recipient_name, version, supplier_name)
+
+
+def find_booking(session: Session, actor: Actor, reference: str) -> Booking:
+    """A dossier by its reference, within the actor's reach (the template editor's preview)."""
+    actor.require(Module.BOOKINGS, Action.SEE)
+    booking_id = session.exec(
+        select(Booking.id).where(
+            Booking.reference == reference.strip().upper(),
+            Booking.deleted_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).first()
+    if booking_id is None:
+        raise FormErrors({"reference": "Aucun dossier à cette référence."})
+    return get_booking(session, actor, booking_id)
+
+
+def document_context(
+    session: Session, actor: Actor, booking_id: int, request: DocumentRequest
+) -> dict[str, Any]:
+    """The placeholders' values for one document of a dossier (for a template's preview)."""
+    actor.require(Module.BOOKINGS, Action.SEE)
+    booking = get_booking(session, actor, booking_id)
+    if request.kind in SUPPLIER_KINDS and request.supplier_id is None:
+        suppliers = builder.suppliers_of(session, booking)
+        if not suppliers:
+            raise FormErrors({"reference": "Ce dossier n'a pas de fournisseur."})
+        request = replace(request, supplier_id=suppliers[0].id)
+    return _prepare(session, actor, booking, request, None).context
+
+
+def make_document(
+    session: Session,
+    actor: Actor,
+    booking_id: int,
+    request: DocumentRequest,
+    *,
+    on: date | None = None,
+    texts: dict[str, str] | None = None,
+) -> MadeDocument:
+    """The PDF of one document of the dossier as it is now (`texts` replaces the stored
+    template's texts: the template editor's preview)."""
+    actor.require(Module.BOOKINGS, Action.SEE)
+    booking = get_booking(session, actor, booking_id)
+    if request.kind in SUPPLIER_KINDS and request.supplier_id is None:
+        suppliers = builder.suppliers_of(session, booking)
+        if not suppliers:
+            raise FormErrors({"reference": "Ce dossier n'a pas de fournisseur."})
+        request = replace(request, supplier_id=suppliers[0].id)
+    prepared = _prepare(session, actor, booking, request, on)
+    source = (
+        texts
+        if texts is not None
+        else templates.effective_texts(session, request.kind, request.language)
+    )
+    try:
+        rendered = templates.render_texts(source, prepared.context, request.language)
+    except templates.TemplateProblem as problem:
+        raise FormErrors(
+            {
+                "kind": f"Modèle « {KIND_LABELS[request.kind]} » : {problem.message}"
+            }
+        ) from problem
+    content = replace(prepared.content, texts=templates.letter_texts(rendered))
+    data = (
+        render.render_supplier_document(content)
+        if isinstance(content, SupplierDocument)
+        else render.render_client_document(content)
+    )
+    version = prepared.version
+    title = f"{KIND_LABELS[request.kind]} {booking.reference}"
+    if prepared.supplier_name:
+        title += f" – {prepared.supplier_name}"
+    if request.kind == DocumentKind.AMENDMENT:
+        title = f"Avenant n° {version - 1} {booking.reference}"
+    return MadeDocument(
+        request=request,
+        version=version,
+        title=title,
+        file_name=_file_name(booking, request, version, prepared.supplier_name),
+        data=data,
+        context={
+            **prepared.context,
+            "_subject": rendered.get("email_subject", ""),
+            "_body": rendered.get("email_body", ""),
+        },
+        recipients=prepared.recipients,
+        recipient_name=prepared.recipient_name,
+    )
+
+
+def keep_document(
+    session: Session, actor: Actor, booking_id: int, made: MadeDocument
+) -> PartyDocument:
+    """Keeps the exact bytes (by their SHA-256) as a document of the dossier."""
+    actor.require(Module.BOOKINGS, Action.EDIT)
+    booking = get_booking(session, actor, booking_id)
+    digest = hashlib.sha256(made.data).hexdigest()
+    stored = f"documents/{digest}.pdf"
+    path = get_settings().files_dir / stored
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        temporary = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        temporary.write_bytes(made.data)
+        temporary.replace(path)
+    document = PartyDocument(
+        booking_id=booking.id,
+        title=made.title[:200],
+        file_name=made.file_name[:200],
+        stored_name=stored,
+        mime_type="application/pdf",
+        size=len(made.data),
+        sha256=digest,
+        kind=made.request.kind.value,
+        language=made.request.language,
+        version=made.version,
+        uploaded_by_id=actor.user_id,
+    )
+    session.add(document)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.FILE_UPLOADED,
+        entity_type="dossier",
+        entity_id=booking.id,
+        entity_label=f"{booking.reference} {booking.title}",
+        changes={"document": [None, document.title]},
+    )
+    return document
+
+
+def email_draft(
+    session: Session, actor: Actor, booking_id: int, request: DocumentRequest
+) -> dict[str, Any]:
+    """What the sending dialog opens with: recipients, subject and body from the template."""
+    made = make_document(session, actor, booking_id, request)
+    booking = get_booking(session, actor, booking_id)
+    return {
+        "to": ", ".join(made.recipients),
+        "cc": "",
+        "subject": made.context["_subject"].strip(),
+        "body": made.context["_body"],
+        "suggestions": contact_suggestions(session, booking, request.supplier_id),
+        "file_name": made.file_name,
+    }
+
+
+def also_attachable(request: DocumentRequest) -> tuple[DocumentKind, ...]:
+    """The other documents a message to the same party may carry."""
+    if request.kind in SUPPLIER_KINDS:
+        return ()
+    return tuple(
+        kind
+        for kind in (
+            DocumentKind.QUOTE,
+            DocumentKind.CONTRACT,
+            DocumentKind.PROFORMA,
+            DocumentKind.ROAD_BOOK,
+        )
+        if kind != request.kind
+    )
+
+
+def queue_email(
+    session: Session,
+    actor: Actor,
+    booking_id: int,
+    request: DocumentRequest,
+    values: dict[str, Any],
+    *,
+    also: tuple[DocumentKind, ...] = (),
+    batch: str = "",
+) -> int:
+    """Makes and keeps the document(s), records the message (« en attente ») with them; the
+    caller commits, then delivers. Returns the message's id."""
+    actor.require(Module.BOOKINGS, Action.EDIT)
+    booking = get_booking(session, actor, booking_id)
+    errors: dict[str, str] = {}
+    to: list[str] = []
+    cc: list[str] = []
+    try:
+        to = mailer.parse_addresses(str(values.get("to") or ""), required=True)
+    except ValueError as exc:
+        errors["to"] = str(exc)
+    try:
+        cc = mailer.parse_addresses(str(values.get("cc") or ""))
+    except ValueError as exc:
+        errors["cc"] = str(exc)
+    subject = str(values.get("subject") or "").strip()
+    if not subject:
+        errors["subject"] = "Indiquez l'objet du message."
+    extra = [kind for kind in also if kind in also_attachable(request)]
+    if len(extra) + 1 > MAX_ATTACHMENTS:
+        errors["also"] = f"{MAX_ATTACHMENTS} documents au plus par message."
+    if errors:
+        raise FormErrors(errors)
+    requests = [request, *(replace(request, kind=kind, version=None) for kind in extra)]
+    documents = [
+        keep_document(session, actor, booking_id, make_document(session, actor, booking_id, r))
+        for r in requests
+    ]
+    sender_name, sender_email = _sender(session, actor)
+    message = correspondence.record_message(
+        session,
+        actor,
+        booking_id=booking.id,
+        client_id=None if request.supplier_id else booking.client_id,
+        supplier_id=request.supplier_id,
+        kind=request.kind.value,
+        to=to,
+        cc=cc,
+        subject=subject,
+        body=str(values.get("body") or ""),
+        document_ids=[document.id or 0 for document in documents],
+        sender=f"{sender_name} <{sender_email}>" if sender_email else sender_name,
+        batch=batch,
+    )
+    return message.id or 0
+
+
+def queue_supplier_batch(
+    session: Session, actor: Actor, booking_id: int, kind: DocumentKind, language: str
+) -> tuple[list[int], list[str]]:
+    """One message per supplier of the dossier (its request or voucher attached), each from
+    the template; returns the queued messages and the suppliers left out (no e-mail)."""
+    if kind not in SUPPLIER_KINDS:
+        raise FormErrors({"kind": "Envoi groupé : demandes de réservation ou bons d'échange."})
+    actor.require(Module.BOOKINGS, Action.EDIT)
+    booking = get_booking(session, actor, booking_id)
+    batch = secrets.token_hex(8)
+    queued: list[int] = []
+    skipped: list[str] = []
+    for supplier in builder.suppliers_of(session, booking):
+        request = DocumentRequest(kind=kind, language=language, supplier_id=supplier.id)
+        made = make_document(session, actor, booking_id, request)
+        if not made.recipients:
+            skipped.append(supplier.name)
+            continue
+        queued.append(
+            queue_email(
+                session,
+                actor,
+                booking_id,
+                request,
+                {
+                    "to": ", ".join(made.recipients),
+                    "subject": made.context["_subject"].strip() or made.title,
+                    "body": made.context["_body"],
+                },
+                batch=batch,
+            )
+        )
+    if not queued and not skipped:
+        raise FormErrors({"kind": "Aucun fournisseur dans ce dossier."})
+    return queued, skipped
+
+
+def note_supplier_exchange(session: Session, message_id: int) -> None:
+    """A supplier request or voucher that the server accepted is also an exchange of the
+    dossier's supplier correspondence."""
+    message = session.get(OutgoingMessage, message_id)
+    if (
+        message is None
+        or message.status != correspondence.SENT
+        or message.supplier_id is None
+        or message.booking_id is None
+    ):
+        return
+    session.add(
+        SupplierExchange(
+            booking_id=message.booking_id,
+            supplier_id=message.supplier_id,
+            user_id=message.user_id,
+            user_label=message.user_label,
+            kind="email",
+            direction="envoye",
+            summary=f"{KIND_LABELS[DocumentKind(message.kind)]} envoyé(e) à "
+            f"{message.recipients} : {message.subject}"[:2000],
+        )
+    )
