@@ -280,9 +280,7 @@ def make_document(
         rendered = templates.render_texts(source, prepared.context, request.language)
     except templates.TemplateProblem as problem:
         raise FormErrors(
-            {
-                "kind": f"Modèle « {KIND_LABELS[request.kind]} » : {problem.message}"
-            }
+            {"kind": f"Modèle « {KIND_LABELS[request.kind]} » : {problem.message}"}
         ) from problem
     content = replace(prepared.content, texts=templates.letter_texts(rendered))
     data = (
