@@ -43,6 +43,8 @@ TOKEN_PARAM = "token"
 BOOKING_COSTING = "/dossiers/[record_id]/cotation"
 BOOKING_PARTICIPANTS_IMPORT = "/dossiers/[record_id]/import-participants"
 PARAM_BOOKING_TYPES = "/parametres/types-de-dossiers"
+PARAM_TEMPLATES = "/parametres/courriers-et-e-mails"
+PARAM_MAIL = "/parametres/messagerie"
 
 TIERS_CLIENTS = "/tiers/clients"
 TIERS_SUPPLIERS = "/tiers/fournisseurs"
@@ -307,6 +309,22 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _see(Module.PARAMETERS),
         "Paramètres",
         "Visite, restauration, hébergement… (remises clients, catalogue).",
+    ),
+    NavEntry(
+        "Courriers et e-mails",
+        PARAM_TEMPLATES,
+        "mail-plus",
+        _see(Module.PARAMETERS),
+        "Paramètres",
+        "Textes des devis, contrats, bons d'échange et e-mails, par langue.",
+    ),
+    NavEntry(
+        "Messagerie (SMTP)",
+        PARAM_MAIL,
+        "send",
+        _see(Module.PARAMETERS),
+        "Paramètres",
+        "Le serveur d'envoi des e-mails de l'agence.",
     ),
     NavEntry(
         "Types de dossiers",

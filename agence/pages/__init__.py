@@ -6,6 +6,7 @@ from agence.pages import (  # noqa: F401
     bookings,
     catalogue,
     clients,
+    correspondence,
     costing,
     crm,
     home,

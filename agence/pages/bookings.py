@@ -6,6 +6,7 @@ import reflex as rx
 
 from agence import routes
 from agence.components.children import child_dialog, child_section
+from agence.components.correspondence import document_maker, messages_section, send_dialog
 from agence.components.data_table import data_table, list_page
 from agence.components.forms import (
     alert_text,
@@ -22,6 +23,7 @@ from agence.components.parties import documents_section
 from agence.components.segments import segments_bar
 from agence.pages.costing import costing_screen
 from agence.pages.imports import import_layout
+from agence.services import correspondence
 from agence.services.attachments import BOOKING_DOCUMENTS_LIST
 from agence.services.booking_programme import BOOKING_PROGRAMME
 from agence.services.bookings import BOOKINGS, BOOKINGS_LIST, CREATION_FIELDS
@@ -51,6 +53,7 @@ from agence.state.bookings import (
     SatisfactionReportState,
     SurveyState,
 )
+from agence.state.correspondence import BookingMessagesState, DossierDocumentsState
 from agence.state.imports import ParticipantImportState
 
 
@@ -676,6 +679,7 @@ def _dossier() -> rx.Component:
                     tab("Fournisseurs", value="fournisseurs", id="tab-suppliers"),
                     tab("Participants", value="participants", id="tab-participants"),
                     tab("Documents", value="documents", id="tab-documents"),
+                    tab("Correspondance", value="correspondance", id="tab-correspondence"),
                     tab("Satisfaction", value="satisfaction", id="tab-satisfaction"),
                     tab("Historique", value="historique", id="tab-history"),
                 ),
@@ -688,10 +692,26 @@ def _dossier() -> rx.Component:
             rx.tabs.content(_suppliers_tab(), value="fournisseurs", padding_top="1rem"),
             rx.tabs.content(_participants_tab(), value="participants", padding_top="1rem"),
             rx.tabs.content(
-                documents_section(
-                    BookingDocumentsState, BOOKING_DOCUMENTS_LIST, "booking_documents"
+                rx.vstack(
+                    document_maker(),
+                    rx.heading("Documents du dossier", size="3", margin_top="0.5rem"),
+                    documents_section(
+                        BookingDocumentsState, BOOKING_DOCUMENTS_LIST, "booking_documents"
+                    ),
+                    send_dialog(),
+                    spacing="3",
+                    width="100%",
                 ),
                 value="documents",
+                padding_top="1rem",
+            ),
+            rx.tabs.content(
+                messages_section(
+                    BookingMessagesState,
+                    correspondence.MESSAGES_OF_BOOKING,
+                    "booking-messages",
+                ),
+                value="correspondance",
                 padding_top="1rem",
             ),
             rx.tabs.content(_satisfaction_tab(), value="satisfaction", padding_top="1rem"),
@@ -716,6 +736,8 @@ def _dossier() -> rx.Component:
         BookingParticipantsState.load_children,
         BookingSatisfactionState.load_satisfaction,
         BookingDocumentsState.load_documents,
+        DossierDocumentsState.load_maker,
+        BookingMessagesState.load_messages,
     ],
 )
 def booking_page() -> rx.Component:

@@ -6,6 +6,7 @@ import reflex as rx
 
 from agence import routes
 from agence.components.children import child_section
+from agence.components.correspondence import messages_section
 from agence.components.data_table import data_table
 from agence.components.forms import (
     checkbox_group,
@@ -17,6 +18,7 @@ from agence.components.forms import (
 from agence.components.layout import app_page, page_title
 from agence.components.parties import contact_and_address_tabs, documents_section
 from agence.components.segments import segments_bar
+from agence.services import correspondence
 from agence.services.attachments import CLIENT_DOCUMENTS_LIST
 from agence.services.audit_log import AUDIT_LIST
 from agence.services.client_prices import NEGOTIATED_PRICES
@@ -40,6 +42,7 @@ from agence.state.clients import (
     ClientReportsState,
     ClientsListState,
 )
+from agence.state.correspondence import ClientMessagesState
 
 CLIENT_DOCUMENT_UPLOAD = "client_documents"
 
@@ -292,6 +295,7 @@ def _tabs() -> rx.Component:
                 tab("Suivi commercial", value="suivi", id="tab-follow-up"),
                 tab("Conditions", value="conditions", id="tab-conditions"),
                 tab("Documents", value="documents", id="tab-documents"),
+                tab("Correspondance", value="correspondance", id="tab-correspondence"),
                 tab("Historique", value="historique", id="tab-history"),
             ),
             type="auto",
@@ -343,6 +347,13 @@ def _tabs() -> rx.Component:
             padding_top="1rem",
         ),
         rx.tabs.content(
+            messages_section(
+                ClientMessagesState, correspondence.MESSAGES_OF_CLIENT, "client-messages"
+            ),
+            value="correspondance",
+            padding_top="1rem",
+        ),
+        rx.tabs.content(
             data_table(ClientHistoryState, AUDIT_LIST, show_new=False, dom_id="history"),
             value="historique",
             padding_top="1rem",
@@ -363,6 +374,7 @@ def _tabs() -> rx.Component:
         ClientNegotiatedPricesState.load_children,
         ClientContractsState.load_children,
         ClientDocumentsState.load_documents,
+        ClientMessagesState.load_messages,
         ClientReportsState.load_for_client,
         ClientHistoryState.load_for_client,
     ],

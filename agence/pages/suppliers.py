@@ -5,13 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from agence import routes
+from agence.components.correspondence import messages_section
 from agence.components.data_table import list_page
 from agence.components.forms import record_form_card, record_page
 from agence.components.layout import app_page, page_title
 from agence.components.parties import contact_and_address_tabs, documents_section
+from agence.services import correspondence
 from agence.services.attachments import SUPPLIER_DOCUMENTS_LIST
 from agence.services.party_records import SUPPLIER_ADDRESSES, SUPPLIER_CONTACTS
 from agence.services.suppliers import SUPPLIERS
+from agence.state.correspondence import SupplierMessagesState
 from agence.state.suppliers import (
     SupplierAddressesState,
     SupplierContactsState,
@@ -47,6 +50,7 @@ def _form() -> rx.Component:
         SupplierContactsState.load_children,
         SupplierAddressesState.load_children,
         SupplierDocumentsState.load_documents,
+        SupplierMessagesState.load_messages,
     ],
 )
 def supplier_page() -> rx.Component:
@@ -64,6 +68,7 @@ def supplier_page() -> rx.Component:
                     tab("Contacts", value="contacts", id="tab-contacts"),
                     tab("Adresses", value="adresses", id="tab-addresses"),
                     tab("Documents", value="documents", id="tab-documents"),
+                    tab("Correspondance", value="correspondance", id="tab-correspondence"),
                 ),
                 rx.tabs.content(_form(), value="fiche", padding_top="1rem"),
                 *contact_and_address_tabs(
@@ -77,6 +82,15 @@ def supplier_page() -> rx.Component:
                         SupplierDocumentsState, SUPPLIER_DOCUMENTS_LIST, "supplier_documents"
                     ),
                     value="documents",
+                    padding_top="1rem",
+                ),
+                rx.tabs.content(
+                    messages_section(
+                        SupplierMessagesState,
+                        correspondence.MESSAGES_OF_SUPPLIER,
+                        "supplier-messages",
+                    ),
+                    value="correspondance",
                     padding_top="1rem",
                 ),
                 default_value="fiche",
