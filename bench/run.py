@@ -12,6 +12,8 @@
 6. The follow-up board's six lists on those dossiers (2 000 of them with a costing whose lines
    are at the supplier's steps), for everyone and for a rep limited to his clients.
 7. The planning of one product holding 10 000 reservations over a year: a month and a week.
+8. Documents: a quote, a contract and a voucher made from the demo dossier, a 3-page quote's
+   PDF alone, and 200 e-mails sent by the background batch to an SMTP server on 127.0.0.1.
 
 SQLite by default; AGENCE_BENCH_DATABASE_URL runs the same on another database (which it
 empties).
@@ -393,6 +395,7 @@ def main() -> int:
     from agence.services.permissions import Module
     from agence.services.users import USERS as USER_RESOURCE
     from bench.data import add_users
+    from bench.documents import documents_benchmarks
 
     if not database_url.startswith("sqlite"):
         with engine_for(database_url).begin() as connection:
@@ -445,6 +448,7 @@ def main() -> int:
     results.update(_client_benchmarks(actor))
     results.update(_pricing_benchmark())
     results.update(_rate_lookup_benchmark())
+    results.update(documents_benchmarks(actor, _timed))
     results.update(_booking_benchmarks(actor))
 
     report = {

@@ -317,3 +317,33 @@ def test_a_rep_limited_to_his_clients_cannot_print_another_reps_dossier(session,
     )
     with pytest.raises(RecordNotFound):
         make(rep, dossier, DocumentKind.QUOTE)
+
+
+GOLDEN_PAGES = {
+    DocumentKind.QUOTE: 4,  # with the grid and the terms of sale
+    DocumentKind.CONTRACT: 4,
+    DocumentKind.AMENDMENT: 2,
+    DocumentKind.PROFORMA: 1,
+    DocumentKind.ROAD_BOOK: 1,
+    DocumentKind.SUPPLIER_REQUEST: 1,
+    DocumentKind.VOUCHER: 1,
+}
+
+
+def test_golden_every_kind_of_the_demo_dossier_has_its_pages_and_reference(admin, dossier):
+    confirm(admin, dossier)
+    amended = amend_without_lunch(admin, dossier)
+    with session_scope() as s:
+        supplier_id = builder.suppliers_of(s, s.get(Booking, dossier.id))[0].id
+    pages = {}
+    for kind in DocumentKind:
+        extra = {"supplier_id": supplier_id} if kind in issuing.SUPPLIER_KINDS else {}
+        if kind == DocumentKind.QUOTE:
+            extra["with_grid"] = True
+        made = make(admin, amended, kind, **extra)
+        pages[kind] = pages_of(made.data)
+        text = text_of(made.data)
+        assert dossier.reference in text, kind
+        assert f"1/{pages[kind]}" in text, kind
+        assert "Escapades Val de Loire" in text, kind
+    assert pages == GOLDEN_PAGES
