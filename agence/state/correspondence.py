@@ -19,6 +19,7 @@ from agence.services.listing import ListSpec
 from agence.services.permissions import AccessDenied, Action, Actor, Module
 from agence.services.records import RecordNotFound
 from agence.state.base import AppState
+from agence.state.bookings import BookingDocumentsState, BookingSuppliersState
 from agence.state.listing import ListMixin
 
 CLIENT_KINDS = (
@@ -81,9 +82,6 @@ class DossierDocumentsState(AppState):
     def batch_percent(self) -> int:
         return int(100 * self.batch_done / self.batch_total) if self.batch_total else 0
 
-    def _booking(self, actor: Actor, session) -> Booking:
-        return bookings.get_booking(session, actor, self._booking_id or 0)
-
     @rx.event
     def load_maker(self):
         actor = self._require(Module.BOOKINGS, Action.SEE)
@@ -145,21 +143,31 @@ class DossierDocumentsState(AppState):
             }
         )
 
+    def _made(self, actor: Actor, *, keep: bool) -> issuing.MadeDocument | None:
+        """The chosen document made now (and kept when asked), or None with the problem shown
+        next to its field."""
+        if self._booking_id is None:
+            return None
+        try:
+            with session_scope() as session:
+                made = issuing.make_document(session, actor, self._booking_id, self._request())
+                if keep:
+                    issuing.keep_document(session, actor, self._booking_id, made)
+        except FormErrors as problem:
+            self.errors = problem.errors
+            return None
+        except RecordNotFound:
+            return None
+        self.errors = {}
+        return made
+
     @rx.event
     def preview(self):
         """The PDF as the dossier is now, through a short-lived signed link."""
         actor = self._require(Module.BOOKINGS, Action.SEE)
-        if self._booking_id is None:
+        made = self._made(actor, keep=False)
+        if made is None:
             return
-        try:
-            with session_scope() as session:
-                made = issuing.make_document(session, actor, self._booking_id, self._request())
-        except FormErrors as problem:
-            self.errors = problem.errors
-            return
-        except RecordNotFound:
-            return
-        self.errors = {}
         path = files.new_export_path("pdf")
         path.write_bytes(made.data)
         token = files.download_token(path, actor.user_id, made.file_name)
@@ -169,20 +177,9 @@ class DossierDocumentsState(AppState):
     def keep(self):
         """Keeps the document as it is now (e.g. handed over signed) among the dossier's."""
         actor = self._require(Module.BOOKINGS, Action.EDIT)
-        if self._booking_id is None:
+        made = self._made(actor, keep=True)
+        if made is None:
             return
-        try:
-            with session_scope() as session:
-                made = issuing.make_document(session, actor, self._booking_id, self._request())
-                issuing.keep_document(session, actor, self._booking_id, made)
-        except FormErrors as problem:
-            self.errors = problem.errors
-            return
-        except RecordNotFound:
-            return
-        self.errors = {}
-        from agence.state.bookings import BookingDocumentsState
-
         return [
             rx.toast.success(f"{made.title} conservé dans les documents du dossier."),
             BookingDocumentsState.load_documents,
@@ -268,8 +265,6 @@ class DossierDocumentsState(AppState):
         async with self:
             self.sending = False
             self.send_open = False
-        from agence.state.bookings import BookingDocumentsState, BookingSuppliersState
-
         refresh = [
             BookingMessagesState.load_messages,
             BookingDocumentsState.load_documents,
@@ -346,8 +341,6 @@ class DossierDocumentsState(AppState):
         async with self:
             self.batch_running, self.batch_done = False, len(results)
             self.batch_report = report
-        from agence.state.bookings import BookingDocumentsState, BookingSuppliersState
-
         return [
             BookingMessagesState.load_messages,
             BookingDocumentsState.load_documents,

@@ -81,6 +81,8 @@ def branding(session: Session, site_id: int | None) -> Branding:
         legal_mentions=site.legal_mentions,
         logo_path=logo if logo is not None and logo.is_file() else None,
         color=site.brand_color or "#1F4E79",
+        iban=site.iban,
+        bic=site.bic,
     )
 
 
@@ -530,7 +532,7 @@ def supplier_document(
     on = on or formats.today()
     supplier = session.get(Supplier, supplier_id)
     if supplier is None:
-        raise FormErrors({"supplier": "Fournisseur inconnu."})
+        raise FormErrors({"supplier_id": "Fournisseur inconnu."})
     current = priced_version(session, booking, booking.version)
     slots: dict[str, list[BookingProgrammeItem]] = {}
     for item in programme_items(session, booking, booking.version):
@@ -558,7 +560,7 @@ def supplier_document(
                 SupplierService(day=item.day, time=_time(item), notes=item.notes, **common)
             )
     if not services:
-        raise FormErrors({"supplier": f"{supplier.name} n'a pas de prestation dans ce dossier."})
+        raise FormErrors({"supplier_id": f"{supplier.name} n'a pas de prestation dans ce dossier."})
     brand = branding(session, booking.site_id)
     client = session.get(Client, booking.client_id)
     deadlines = [s.option_until for s in services if s.option_until]

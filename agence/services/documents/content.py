@@ -54,6 +54,8 @@ class Branding:
     legal_mentions: str = ""
     logo_path: Path | None = None
     color: str = "#1F4E79"
+    iban: str = ""
+    bic: str = ""
 
 
 @dataclass(frozen=True)

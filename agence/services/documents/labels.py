@@ -102,6 +102,7 @@ LABELS: dict[str, dict[str, str]] = {
     "grid_paying": {"fr": "Personnes payantes", "en": "Paying persons"},
     "total": {"fr": "Total", "en": "Total"},
     # Payment and cancellation
+    "bank_transfer": {"fr": "Virement", "en": "Bank transfer"},
     "payment_schedule": {"fr": "Échéancier de paiement", "en": "Payment schedule"},
     "deposit": {"fr": "Acompte", "en": "Deposit"},
     "balance": {"fr": "Solde", "en": "Balance"},

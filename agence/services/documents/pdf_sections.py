@@ -275,8 +275,16 @@ def payment_section(pdf: BrandedPdf, payment: PaymentSchedule) -> None:
     ]
     if not any(value for _, value in rows):
         return
+    if pdf.branding.iban:
+        rows.append((label("bank_transfer", language), bank_details(pdf.branding)))
     pdf.section_title(label("payment_schedule", language))
     pdf.info_block(rows)
+
+
+def bank_details(branding) -> str:
+    """« IBAN FR76 3000 … – BIC BNPAFRPP » for a transfer, grouped by four as banks print it."""
+    iban = " ".join(branding.iban[i : i + 4] for i in range(0, len(branding.iban), 4))
+    return f"IBAN {iban}" + (f" – BIC {branding.bic}" if branding.bic else "")
 
 
 def cancellation_section(pdf: BrandedPdf, lines: Sequence[str]) -> None:

@@ -152,6 +152,7 @@ def test_the_pro_forma_says_it_is_not_an_invoice(admin, dossier):
     text = text_of(make(admin, dossier, DocumentKind.PROFORMA).data)
     assert "Facture pro forma — ne constitue pas une facture" in text
     assert "2 320,00 €" in text
+    assert "IBAN FR76 3000 4012 3400 0123 4567 862 – BIC BNPAFRPPXXX" in text  # to pay by transfer
 
 
 def test_the_road_book_gives_the_leader_times_places_and_contacts(admin, dossier):
