@@ -41,6 +41,15 @@ from agence.models.crm import (
     VisitReportContact,
 )
 from agence.models.guides import Guide, GuideAssignment, GuideUnavailability
+from agence.models.invoicing import (
+    ChorusSettings,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+    SupplierInvoice,
+)
 from agence.models.parameters import AgencySite, PaymentMethod, PaymentTerm, VatRate
 from agence.models.parties import Address, Client, Contact, PartyDocument, Supplier
 from agence.models.satisfaction import SatisfactionScore, SatisfactionSurvey
@@ -48,6 +57,13 @@ from agence.models.supplier_side import SupplierExchange
 from agence.models.users import LoginThrottle, Profile, ProfileRight, User, UserSession
 
 __all__ = [
+    "ChorusSettings",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceLine",
+    "Payment",
+    "PaymentAllocation",
+    "SupplierInvoice",
     "DocumentTemplate",
     "MailSettings",
     "MessageAttachment",
