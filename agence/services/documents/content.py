@@ -22,6 +22,7 @@ class DocumentKind(StrEnum):
     SUPPLIER_REQUEST = "demande_reservation"
     VOUCHER = "bon_echange"
     ROAD_BOOK = "road_book"
+    INVOICE = "facture"  # the e-mail that carries an issued invoice or credit note
 
 
 KIND_LABELS: dict[DocumentKind, str] = {
@@ -32,6 +33,7 @@ KIND_LABELS: dict[DocumentKind, str] = {
     DocumentKind.SUPPLIER_REQUEST: "Demande de réservation",
     DocumentKind.VOUCHER: "Bon d'échange",
     DocumentKind.ROAD_BOOK: "Convocation / road book",
+    DocumentKind.INVOICE: "Facture ou avoir (e-mail)",
 }
 SUPPLIER_KINDS = (DocumentKind.SUPPLIER_REQUEST, DocumentKind.VOUCHER)
 LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}

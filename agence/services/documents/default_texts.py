@@ -826,6 +826,38 @@ VOUCHER_EN = {
     ),
 }
 
+INVOICE_FR = {
+    "email_subject": "{{ facture.type }} {{ facture.numero }} – dossier {{ dossier.reference }}",
+    "email_body": _email(
+        GREETING_FR,
+        """
+        Vous trouverez ci-joint notre {{ facture.type|lower }} n° {{ facture.numero }} du
+        {{ facture.date|date }} pour « {{ dossier.titre }} » (dossier {{ dossier.reference }}),
+        d'un montant de {{ facture.montant|euros }}.
+        {% if facture.echeance %}Net à payer : {{ facture.net_a_payer|euros }}, à régler au plus
+        tard le {{ facture.echeance|date }}.{% endif %} Le fichier PDF joint est une facture
+        électronique Factur-X : votre logiciel comptable peut en lire les données.
+        """,
+        SIGNATURE_FR,
+    ),
+}
+
+INVOICE_EN = {
+    "email_subject": "{{ facture.type }} {{ facture.numero }} – booking {{ dossier.reference }}",
+    "email_body": _email(
+        GREETING_EN,
+        """
+        Please find attached our {{ facture.type|lower }} no. {{ facture.numero }} dated
+        {{ facture.date|date }} for "{{ dossier.titre }}" (booking {{ dossier.reference }}),
+        amounting to {{ facture.montant|euros }}.
+        {% if facture.echeance %}Amount due: {{ facture.net_a_payer|euros }}, payable by
+        {{ facture.echeance|date }}.{% endif %} The attached PDF is a Factur-X e-invoice: your
+        accounting software can read its data.
+        """,
+        SIGNATURE_EN,
+    ),
+}
+
 DEFAULT_TEXTS: dict[DocumentKind, dict[str, dict[str, str]]] = {
     DocumentKind.QUOTE: {"fr": QUOTE_FR, "en": QUOTE_EN},
     DocumentKind.CONTRACT: {"fr": CONTRACT_FR, "en": CONTRACT_EN},
@@ -834,5 +866,6 @@ DEFAULT_TEXTS: dict[DocumentKind, dict[str, dict[str, str]]] = {
     DocumentKind.SUPPLIER_REQUEST: {"fr": SUPPLIER_REQUEST_FR, "en": SUPPLIER_REQUEST_EN},
     DocumentKind.VOUCHER: {"fr": VOUCHER_FR, "en": VOUCHER_EN},
     DocumentKind.ROAD_BOOK: {"fr": ROAD_BOOK_FR, "en": ROAD_BOOK_EN},
+    DocumentKind.INVOICE: {"fr": INVOICE_FR, "en": INVOICE_EN},
 }
 """Kind → language → part → template text; a part a kind does not use is absent."""

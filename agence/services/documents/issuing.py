@@ -81,6 +81,9 @@ def parse_request(values: dict[str, Any]) -> DocumentRequest:
     except ValueError:
         kind = DocumentKind.QUOTE
         errors["kind"] = "Choisissez le document."
+    if kind == DocumentKind.INVOICE:  # an invoice is issued, never made here
+        kind = DocumentKind.QUOTE
+        errors["kind"] = "Les factures s'émettent dans l'onglet « Factures »."
     language = str(values.get("language") or "fr")
     if language not in LANGUAGES:
         errors["language"] = "Langue non disponible pour les documents."

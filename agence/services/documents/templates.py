@@ -78,6 +78,7 @@ PARTS_BY_KIND: dict[DocumentKind, tuple[str, ...]] = {
     DocumentKind.SUPPLIER_REQUEST: _LETTER,
     DocumentKind.VOUCHER: _LETTER,
     DocumentKind.ROAD_BOOK: _LETTER,
+    DocumentKind.INVOICE: ("email_subject", "email_body"),
 }
 """The parts each kind prints or sends; the others are neither edited nor stored."""
 
@@ -207,6 +208,19 @@ PLACEHOLDER_GROUPS: tuple[tuple[str, tuple[Placeholder, ...]], ...] = (
         ),
     ),
     (
+        "Facture",
+        (
+            Placeholder(
+                "facture.numero", "Numéro de la facture ou de l'avoir", "FA-VDL-2026-000123"
+            ),
+            Placeholder("facture.type", "Facture, facture d'acompte ou avoir", "Facture d'acompte"),
+            Placeholder("facture.date", "Date d'émission (avec |date)", "01/09/2026"),
+            Placeholder("facture.echeance", "Date d'échéance (avec |date)", "01/10/2026"),
+            Placeholder("facture.montant", "Total TTC (avec |euros)", "782,10 €"),
+            Placeholder("facture.net_a_payer", "Net à payer (avec |euros)", "782,10 €"),
+        ),
+    ),
+    (
         "Avenant",
         (
             Placeholder("avenant.numero", "Numéro de l'avenant", "1"),
@@ -232,10 +246,24 @@ for _placeholder in PLACEHOLDERS:
         ROOTS[_root] += (_field,)
 
 DATE_NAMES = frozenset(
-    {"dossier.date_debut", "dossier.date_fin", "dossier.validite", "fournisseur.reponse_avant"}
+    {
+        "dossier.date_debut",
+        "dossier.date_fin",
+        "dossier.validite",
+        "fournisseur.reponse_avant",
+        "facture.date",
+        "facture.echeance",
+    }
 )
 AMOUNT_NAMES = frozenset(
-    {"dossier.prix_par_payant", "dossier.prix_total", "montant", "avenant.ecart"}
+    {
+        "dossier.prix_par_payant",
+        "dossier.prix_total",
+        "montant",
+        "avenant.ecart",
+        "facture.montant",
+        "facture.net_a_payer",
+    }
 )
 
 _CLIENT_ONLY = frozenset(
@@ -251,12 +279,16 @@ _CLIENT_ONLY = frozenset(
 )
 _SUPPLIER_ONLY = frozenset({"fournisseur.nom", "fournisseur.reponse_avant"})
 _AMENDMENT_ONLY = frozenset({"avenant.numero", "avenant.motif", "avenant.ecart"})
+_INVOICE_ONLY = frozenset(name for name in NAMES if name.startswith("facture."))
 
 
 def available_names(kind: DocumentKind) -> frozenset[str]:
     """The placeholders a document of this kind can fill: a supplier never sees the client's
-    price, a quote has no supplier and only an amendment has an amendment number."""
+    price, a quote has no supplier, only an amendment has an amendment number and only an
+    invoice's e-mail has an invoice."""
     names = NAMES - _AMENDMENT_ONLY if kind != DocumentKind.AMENDMENT else NAMES
+    if kind != DocumentKind.INVOICE:
+        names = names - _INVOICE_ONLY
     if kind in SUPPLIER_KINDS:
         return names - _CLIENT_ONLY
     return names - _SUPPLIER_ONLY
@@ -984,6 +1016,39 @@ def _sender(name: str, email: str, fallback: Addressee) -> dict[str, str]:
     return {"nom": name or fallback.name, "email": email or fallback.contact_email}
 
 
+_NO_INVOICE: dict[str, Any] = {
+    "numero": "",
+    "type": "",
+    "date": None,
+    "echeance": None,
+    "montant": None,
+    "net_a_payer": None,
+}
+
+
+def context_for_invoice(
+    doc: ClientDocument,
+    invoice: dict[str, Any],
+    *,
+    recipient_name: str = "",
+    recipient_email: str = "",
+    sender_name: str = "",
+    sender_email: str = "",
+) -> dict[str, Any]:
+    """The dossier's names plus the invoice's (`numero`, `type`, `date`, `echeance`,
+    `montant`, `net_a_payer`), for the e-mail that carries an issued invoice."""
+    context = context_for_client_document(
+        doc,
+        recipient_name=recipient_name,
+        recipient_email=recipient_email,
+        sender_name=sender_name,
+        sender_email=sender_email,
+    )
+    context["facture"] = {**_NO_INVOICE, **invoice}
+    context["montant"] = invoice.get("net_a_payer")
+    return context
+
+
 def context_for_client_document(
     doc: ClientDocument,
     *,
@@ -1024,6 +1089,7 @@ def context_for_client_document(
             "motif": doc.amendment_reason,
             "ecart": difference,
         },
+        "facture": dict(_NO_INVOICE),
     }
 
 
@@ -1057,6 +1123,7 @@ def context_for_supplier_document(
         "utilisateur": _sender(sender_name, sender_email, doc.agency_contact),
         "montant": None,
         "avenant": {"numero": None, "motif": "", "ecart": None},
+        "facture": dict(_NO_INVOICE),
     }
 
 
@@ -1116,6 +1183,14 @@ def sample_context(language: str = "fr", kind: DocumentKind | None = None) -> di
     )
     context = context_for_client_document(doc)
     context["fournisseur"] = {"nom": "Château de Chenonceau", "reponse_avant": date(2026, 9, 15)}
+    context["facture"] = {
+        "numero": "FA-VDL-2026-000123",
+        "type": "Facture d'acompte" if language == "fr" else "Deposit invoice",
+        "date": date(2026, 9, 1),
+        "echeance": date(2026, 10, 1),
+        "montant": Decimal("782.10"),
+        "net_a_payer": Decimal("782.10"),
+    }
     if kind is not None and DocumentKind(kind) in SUPPLIER_KINDS:
         context["destinataire"] = {
             "nom": "M. Paul Durand" if language == "fr" else "Mr Paul Durand",

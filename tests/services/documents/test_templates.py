@@ -160,6 +160,8 @@ def test_only_the_quote_and_the_contract_carry_the_price_exclusions_and_the_term
             if kind in (DocumentKind.QUOTE, DocumentKind.CONTRACT)
             else ("email_subject", "email_body", "introduction", "closing")
         )
+        if kind == DocumentKind.INVOICE:  # only the e-mail: the invoice prints no letter text
+            expected = ("email_subject", "email_body")
         assert PARTS_BY_KIND[kind] == expected
     assert set(PART_LABELS) == set(PARTS)
 
@@ -821,3 +823,20 @@ def test_unknown_kinds_and_languages_are_refused_in_french(admin):
         save(admin, edited(), language="it")
     with pytest.raises(FormErrors):
         render("x", {}, "de")
+
+
+def test_only_the_invoice_email_offers_the_invoice_placeholders():
+    from agence.services.documents.templates import available_names, check, sample_context
+
+    assert "facture.numero" in available_names(DocumentKind.INVOICE)
+    assert "facture.numero" not in available_names(DocumentKind.QUOTE)
+    check("{{ facture.type }} {{ facture.numero }}", DocumentKind.INVOICE)
+    with pytest.raises(TemplateProblem):
+        check("{{ facture.numero }}", DocumentKind.QUOTE)
+    rendered = render(
+        "{{ facture.numero }} – {{ facture.net_a_payer|euros }} avant le {{ facture.echeance|date }}",
+        sample_context("fr", DocumentKind.INVOICE),
+        "fr",
+    )
+    amount = locale.money(Decimal("782.10"), "fr")
+    assert rendered == f"FA-VDL-2026-000123 – {amount} avant le 01/10/2026"
