@@ -176,6 +176,103 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Voucher to be presented by the group leader. Please send the invoice to "
         "{agency}, quoting our reference {reference}.",
     },
+    # Invoices and credit notes (french-rules 2.1, 2.2)
+    "title_invoice": {"fr": "Facture n° {number}", "en": "Invoice no. {number}"},
+    "title_deposit_invoice": {
+        "fr": "Facture d'acompte n° {number}",
+        "en": "Deposit invoice no. {number}",
+    },
+    "title_credit_note": {"fr": "Avoir n° {number}", "en": "Credit note no. {number}"},
+    "credit_note_refers": {
+        "fr": "Cet avoir se rapporte à la facture n° {number} du {date}",
+        "en": "This credit note relates to invoice no. {number} of {date}",
+    },
+    "seller": {"fr": "Émetteur", "en": "Seller"},
+    "siren": {"fr": "SIREN", "en": "SIREN"},
+    "invoice_date": {"fr": "Date de facture", "en": "Invoice date"},
+    "credit_note_date": {"fr": "Date de l'avoir", "en": "Credit note date"},
+    "service_date": {"fr": "Date de la prestation", "en": "Date of service"},
+    "service_period": {"fr": "Période de la prestation", "en": "Service period"},
+    "deposit_date": {"fr": "Date de l'acompte", "en": "Date of the deposit"},
+    "trip_dates": {"fr": "Dates du voyage", "en": "Trip dates"},
+    "due_date": {"fr": "Échéance", "en": "Due date"},
+    "buyer_reference": {"fr": "Code service", "en": "Service code"},
+    "order_reference": {"fr": "N° d'engagement", "en": "Purchase order no."},
+    "category_services": {
+        "fr": "Cette facture se rapporte exclusivement à des prestations de services.",
+        "en": "This invoice relates exclusively to services.",
+    },
+    "category_services_credit": {
+        "fr": "Cet avoir se rapporte exclusivement à des prestations de services.",
+        "en": "This credit note relates exclusively to services.",
+    },
+    "unit_price": {"fr": "Prix unitaire", "en": "Unit price"},
+    "unit_price_excl_vat": {"fr": "Prix unitaire HT", "en": "Unit price excl. VAT"},
+    "unit_price_incl_vat": {"fr": "Prix unitaire TTC", "en": "Unit price incl. VAT"},
+    "vat_rate": {"fr": "TVA", "en": "VAT"},
+    "line_total": {"fr": "Montant", "en": "Amount"},
+    "margin_cell": {"fr": "Marge", "en": "Margin"},
+    "margin_lines_note": {
+        "fr": "Lignes « Marge » : régime particulier des agences de voyages, montants TTC, "
+        "TVA sur la marge ni mentionnée ni récupérable. Autres lignes : montants HT.",
+        "en": "« Margin » lines: special scheme for travel agents, amounts include VAT, VAT "
+        "on the margin neither shown nor recoverable. Other lines: amounts excluding VAT.",
+    },
+    "margin_only_note": {
+        "fr": "Montants TTC – TVA sur la marge ni mentionnée ni récupérable.",
+        "en": "Amounts include VAT – VAT on the margin neither shown nor recoverable.",
+    },
+    "vat_summary": {"fr": "Récapitulatif de la TVA", "en": "VAT summary"},
+    "vat_rate_heading": {"fr": "Taux", "en": "Rate"},
+    "vat_base": {"fr": "Base HT", "en": "Taxable amount"},
+    "vat_amount": {"fr": "Montant de TVA", "en": "VAT amount"},
+    "total_margin_lines": {
+        "fr": "Prestations sous régime de marge (TTC)",
+        "en": "Services under the margin scheme (incl. VAT)",
+    },
+    "total_excl_vat": {"fr": "Total HT", "en": "Total excl. VAT"},
+    "total_excl_vat_other": {
+        "fr": "Total HT des autres prestations",
+        "en": "Other services, total excl. VAT",
+    },
+    "total_vat": {"fr": "Total TVA", "en": "Total VAT"},
+    "total_incl_vat": {"fr": "Total TTC", "en": "Total incl. VAT"},
+    "deducted_invoices": {
+        "fr": "Factures d'acompte déduites",
+        "en": "Deposit invoices deducted",
+    },
+    "deposit_invoice": {"fr": "Facture d'acompte", "en": "Deposit invoice"},
+    "deposits_deducted": {"fr": "Acomptes déduits", "en": "Deposits deducted"},
+    "deducted_invoice_line": {
+        "fr": "Facture d'acompte n° {number} du {date} : {amount}",
+        "en": "Deposit invoice no. {number} of {date}: {amount}",
+    },
+    "net_to_pay": {"fr": "Net à payer", "en": "Amount due"},
+    "credit_net": {"fr": "Montant net de l'avoir", "en": "Net amount credited"},
+    "credit_settlement": {
+        "fr": "Montant remboursé ou imputé sur une prochaine facture",
+        "en": "Amount refunded or offset against a future invoice",
+    },
+    "pay_by": {"fr": "À régler au plus tard le {date}", "en": "To be paid no later than {date}"},
+    "payment_methods": {"fr": "Moyens de paiement", "en": "Payment methods"},
+    "no_early_discount": {
+        "fr": "Pas d'escompte pour paiement anticipé",
+        "en": "No discount for early payment",
+    },
+    "late_penalties": {
+        "fr": "Pénalités de retard : {rate}",
+        "en": "Late-payment penalties: {rate}",
+    },
+    "default_late_rate": {
+        "fr": "trois fois le taux d'intérêt légal",
+        "en": "three times the French legal interest rate",
+    },
+    "recovery_indemnity": {
+        "fr": "Indemnité forfaitaire pour frais de recouvrement : 40\u00a0€ "
+        "(art. L441-10 et D441-5 du Code de commerce)",
+        "en": "Fixed compensation for recovery costs: €40 "
+        "(French Commercial Code, art. L441-10 and D441-5)",
+    },
 }
 
 

@@ -376,6 +376,9 @@ class BrandedPdf(FPDF):
         self.keep_space(20)
         self.set_font(FAMILY, size=8.5)
         self.set_draw_color(190, 190, 190)
+        # fpdf2 shades the tinted rows with the current fill colour: set it to the tint here
+        # (a title band before would otherwise paint them in the site's colour).
+        self.set_fill_color(*ROW_TINT)
         aligns = tuple(aligns or ("LEFT",) * len(headings))
         headings_style = FontFace(emphasis="BOLD", color=WHITE, fill_color=self.color)
         with self.table(
