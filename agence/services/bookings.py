@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import exists, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -931,19 +931,9 @@ def _client_has_bookings(session: Session, client_id: int) -> str | None:
     return f"Ce client a {count} dossier(s)." if count else None
 
 
-def _confirmed_not_invoiced(session: Session, client_ids: list[int]) -> dict[int, Decimal]:
-    rows = session.exec(
-        select(Booking.client_id, func.sum(Booking.total_price))
-        .where(
-            col(Booking.client_id).in_(client_ids),
-            or_(Booking.status == Status.CONFIRMED, Booking.status == Status.DONE),
-            Booking.deleted_at.is_(None),  # type: ignore[union-attr]
-        )
-        .group_by(Booking.client_id)
-    ).all()
-    return {client_id: Decimal(total or 0) for client_id, total in rows}
-
-
 if _client_has_bookings not in DELETE_GUARDS:
     DELETE_GUARDS.append(_client_has_bookings)
-outstanding.register_source("dossiers", "Dossiers confirmés non facturés", _confirmed_not_invoiced)
+# Each confirmed dossier's price less what its issued invoices already bill.
+outstanding.register_source(
+    "dossiers", "Dossiers confirmés non facturés", outstanding.confirmed_not_invoiced
+)
