@@ -43,6 +43,9 @@ TOKEN_PARAM = "token"
 BOOKING_COSTING = "/dossiers/[record_id]/cotation"
 BOOKING_PARTICIPANTS_IMPORT = "/dossiers/[record_id]/import-participants"
 PARAM_BOOKING_TYPES = "/parametres/types-de-dossiers"
+INVOICES = "/facturation"
+UNPAID = "/facturation/impayes"
+PAYMENTS = "/reglements"
 PARAM_TEMPLATES = "/parametres/courriers-et-e-mails"
 PARAM_MAIL = "/parametres/messagerie"
 
@@ -197,6 +200,30 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _see(Module.BOOKINGS),
         "Dossiers",
         "Notes par prestation, export des réponses pour Avizi.",
+    ),
+    NavEntry(
+        "Factures",
+        INVOICES,
+        "receipt-euro",
+        _see(Module.INVOICING),
+        "Facturation",
+        "Factures, factures d'acompte et avoirs, émis ou en brouillon.",
+    ),
+    NavEntry(
+        "Factures non réglées",
+        UNPAID,
+        "hourglass",
+        _see(Module.PAYMENTS),
+        "Facturation",
+        "Échéances dépassées et jours de retard.",
+    ),
+    NavEntry(
+        "Règlements",
+        PAYMENTS,
+        "banknote",
+        _see(Module.PAYMENTS),
+        "Facturation",
+        "Règlements reçus, affectés aux factures ou en crédit.",
     ),
     NavEntry(
         "Guides",

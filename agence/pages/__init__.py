@@ -11,6 +11,7 @@ from agence.pages import (  # noqa: F401
     crm,
     home,
     imports,
+    invoicing,
     parameters,
     suppliers,
 )

@@ -23,6 +23,7 @@ from agence.components.parties import documents_section
 from agence.components.segments import segments_bar
 from agence.pages.costing import costing_screen
 from agence.pages.imports import import_layout
+from agence.pages.invoicing import invoices_tab, payments_tab
 from agence.services import correspondence
 from agence.services.attachments import BOOKING_DOCUMENTS_LIST
 from agence.services.booking_programme import BOOKING_PROGRAMME
@@ -55,6 +56,7 @@ from agence.state.bookings import (
 )
 from agence.state.correspondence import BookingMessagesState, DossierDocumentsState
 from agence.state.imports import ParticipantImportState
+from agence.state.invoicing import DossierInvoicesState
 
 
 @app_page(
@@ -680,6 +682,13 @@ def _dossier() -> rx.Component:
                     tab("Participants", value="participants", id="tab-participants"),
                     tab("Documents", value="documents", id="tab-documents"),
                     tab("Correspondance", value="correspondance", id="tab-correspondence"),
+                    rx.cond(
+                        DossierInvoicesState.visible,
+                        rx.fragment(
+                            tab("Factures", value="factures", id="tab-invoices"),
+                            tab("Règlements", value="reglements", id="tab-payments"),
+                        ),
+                    ),
                     tab("Satisfaction", value="satisfaction", id="tab-satisfaction"),
                     tab("Historique", value="historique", id="tab-history"),
                 ),
@@ -698,7 +707,6 @@ def _dossier() -> rx.Component:
                     documents_section(
                         BookingDocumentsState, BOOKING_DOCUMENTS_LIST, "booking_documents"
                     ),
-                    send_dialog(),
                     spacing="3",
                     width="100%",
                 ),
@@ -714,6 +722,8 @@ def _dossier() -> rx.Component:
                 value="correspondance",
                 padding_top="1rem",
             ),
+            rx.tabs.content(invoices_tab(), value="factures", padding_top="1rem"),
+            rx.tabs.content(payments_tab(), value="reglements", padding_top="1rem"),
             rx.tabs.content(_satisfaction_tab(), value="satisfaction", padding_top="1rem"),
             rx.tabs.content(_history_tab(), value="historique", padding_top="1rem"),
             default_value="general",
@@ -721,6 +731,7 @@ def _dossier() -> rx.Component:
         ),
         _transition_dialog(),
         _amendment_dialog(),
+        send_dialog(),
     )
 
 
@@ -738,6 +749,7 @@ def _dossier() -> rx.Component:
         BookingDocumentsState.load_documents,
         DossierDocumentsState.load_maker,
         BookingMessagesState.load_messages,
+        DossierInvoicesState.load_invoices,
     ],
 )
 def booking_page() -> rx.Component:

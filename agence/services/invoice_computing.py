@@ -26,6 +26,7 @@ from agence.services.invoice_documents import DRAFT, ISSUED
 from agence.services.invoice_reading import credit_notes_of, creditable, issued_invoices
 from agence.services.lifecycle import STATUS_LABELS as BOOKING_STATUS_LABELS
 from agence.services.lifecycle import Status
+from agence.services.supplier_invoices import invoiced_by_supplier
 from agence.services.vat import cents
 
 DEPOSIT, FINAL, CREDIT_NOTE = (kind.value for kind in InvoiceKind)
@@ -41,9 +42,9 @@ def dossier_parts(session: Session, booking: Booking) -> il.DossierParts:
     """The confirmed version's price, split between the agency's own services and the travel
     service under the margin scheme, with the suppliers' prices of the latter.
 
-    The suppliers' prices are the costing's (VAT included). [VERIFY with the accountant: the
-    real margin is known once every supplier invoice is in; until supplier invoices feed it,
-    the costing's costs stand for them.]"""
+    The suppliers' prices are, per supplier, what his invoices recorded on the dossier say
+    (VAT included) once there is one, else the costing's costs. [VERIFY with the accountant:
+    a supplier invoiced for part of his services only counts for what he invoiced.]"""
     if booking.status not in INVOICEABLE:
         raise FormErrors(
             {
@@ -68,11 +69,18 @@ def dossier_parts(session: Session, booking: Booking) -> il.DossierParts:
     priced = pricing.price(parsed.costing, group)
     normal: list[il.NormalService] = []
     margin_costs = Decimal(0)
-    for line, priced_line in zip(parsed.costing.lines, priced.lines, strict=True):
+    invoiced = invoiced_by_supplier(session, booking.id or 0)
+    invoiced_suppliers: set[int] = set()
+    for values, line, priced_line in zip(lines, parsed.costing.lines, priced.lines, strict=True):
         if line.regime is pricing.Regime.NORMAL:
             normal.append(il.NormalService(line.label, line.vat_rate, cents(priced_line.sale)))
+            continue
+        supplier = values.get("supplier_id") or ""
+        if supplier.isdigit() and int(supplier) in invoiced:
+            invoiced_suppliers.add(int(supplier))  # his invoices stand for the costing
         else:
             margin_costs += priced_line.cost
+    margin_costs += sum((invoiced[s] for s in invoiced_suppliers), Decimal(0))
     total = cents(priced.total_sale)
     if total <= 0:
         raise FormErrors({"": "Le dossier n'a pas de prix : rien à facturer."})

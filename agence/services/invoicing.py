@@ -379,6 +379,12 @@ def issue(session: Session, actor: Actor, invoice_id: int, on: date | None = Non
         montant=[None, invoice.total_incl_vat],
     )
     session.flush()
+    if invoice.kind in (FINAL, CREDIT_NOTE):
+        # A final invoice already paid, or a credit note that settles what was left, closes
+        # the dossier (« soldé ») without waiting for another payment.
+        from agence.services.payments import settle_if_paid  # payments reads invoices
+
+        settle_if_paid(session, actor, booking.id or 0)
     return invoice
 
 

@@ -132,10 +132,11 @@ def paid_on(invoice_id: Any) -> Any:
 
 
 def credited_on(invoice_id: Any) -> Any:
-    """What issued credit notes take off the invoice they correct (whatever sign the credit
-    note's total is kept with)."""
+    """What issued credit notes take off the invoice they correct: their amount due, not their
+    total (a credit note cancelling a final invoice also gives back the deposits it deducted,
+    which stay billed on their own deposit invoices)."""
     return (
-        select(func.coalesce(func.sum(func.abs(_credit_note.total_incl_vat)), 0))
+        select(func.coalesce(func.sum(func.abs(_credit_note.amount_due)), 0))
         .where(
             _credit_note.corrects_id == invoice_id,
             _credit_note.kind == CREDIT_NOTE,
@@ -159,7 +160,7 @@ def invoiced_on(booking_id: Any) -> Any:
             func.coalesce(
                 func.sum(
                     case(
-                        (_invoiced.kind == CREDIT_NOTE, -func.abs(_invoiced.total_incl_vat)),
+                        (_invoiced.kind == CREDIT_NOTE, -func.abs(_invoiced.amount_due)),
                         else_=_invoiced.amount_due,
                     )
                 ),

@@ -73,6 +73,8 @@ class DossierDocumentsState(AppState):
     batch_total: int = 0
     batch_report: str = ""
     _booking_id: int | None = None
+    _invoice_id: int | None = None
+    """Set while the dialog sends an issued invoice rather than a document made now."""
 
     @rx.var
     def is_supplier_kind(self) -> bool:
@@ -208,6 +210,29 @@ class DossierDocumentsState(AppState):
             for kind in issuing.also_attachable(request)
             if kind.value in {value for value, _ in self.kinds}
         ]
+        self._invoice_id = None
+        self.send_open = True
+
+    @rx.event
+    def open_invoice_send(self, invoice_id: str):
+        """The same dialog for an issued invoice: its stored Factur-X PDF, the « Facture »
+        template."""
+        actor = self._require(Module.BOOKINGS, Action.EDIT)
+        if self._booking_id is None or not str(invoice_id).isdigit():
+            return
+        try:
+            with session_scope() as session:
+                draft = issuing.invoice_email_draft(session, actor, int(invoice_id))
+        except FormErrors as problem:
+            return rx.toast.error(next(iter(problem.errors.values())))
+        except (RecordNotFound, AccessDenied):
+            return
+        self.send_errors = {}
+        self.to, self.cc = draft["to"], ""
+        self.subject, self.body = draft["subject"], draft["body"]
+        self.file_name, self.suggestions = draft["file_name"], draft["suggestions"]
+        self.also_choices = []
+        self._invoice_id = int(invoice_id)
         self.send_open = True
 
     @rx.event
@@ -240,8 +265,9 @@ class DossierDocumentsState(AppState):
             self.subject, self.body = values["subject"], values["body"]
             choices = {value for value, _ in self.also_choices}
             also = tuple(DocumentKind(kind) for kind in choices if form_data.get(f"also:{kind}"))
+            invoice_id = self._invoice_id
             try:
-                request = self._request()
+                request = self._request() if invoice_id is None else None
             except FormErrors as problem:
                 self.send_errors = problem.errors
                 return
@@ -249,6 +275,9 @@ class DossierDocumentsState(AppState):
 
         def queue() -> int:
             with session_scope() as session:
+                if invoice_id is not None:
+                    return issuing.queue_invoice_email(session, actor, invoice_id, values)
+                assert request is not None
                 return issuing.queue_email(session, actor, booking_id, request, values, also=also)
 
         try:

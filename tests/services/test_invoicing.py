@@ -308,6 +308,16 @@ def test_a_total_credit_note_cancels_the_final_invoice_and_frees_its_deposits(ad
     again = final(admin, dossier)
     assert (again.deposits_deducted, again.amount_due) == (D("696.00"), D("1624.00"))
     assert [line.deducted_invoice_id for line in lines_of(again)][1:] == [first.id]
+    # What the client still owes: the deposit alone (the cancelled final invoice, nothing).
+    from agence.services import outstanding
+
+    with session_scope() as s:
+        balances = outstanding.invoice_balances(s, [first.id, invoice.id])
+        assert balances[invoice.id].remaining == D("0.00")
+        assert balances[first.id].remaining == D("696.00")
+        assert outstanding.unpaid_invoices(s, [dossier.client_id]) == {
+            dossier.client_id: D("696.00")
+        }
 
 
 def test_partial_credit_notes_give_back_a_share_of_the_margin_vat_and_never_more_than_is_left(
@@ -749,3 +759,60 @@ def test_the_invoices_list_searches_and_filters(admin, dossier):
         assert numbers(search="000001") == ["FA-VDL-2027-000001"]
         assert len(numbers(search="anatole")) == 2
         assert numbers(search=dossier.reference, filters={"issued_since": "2027-03-02"}) == []
+
+
+def test_the_real_margin_takes_a_supplier_invoice_instead_of_the_costing_cost(admin, dossier):
+    """The castle bills 100 € more than costed: the margin (370 €) drops to 270 €, its VAT
+    from 61,67 € to 45,00 €."""
+    from agence.services import supplier_invoices
+    from agence.services.documents import builder
+
+    with session_scope() as s:
+        booking = s.get(Booking, dossier.id)
+        castle = next(
+            supplier
+            for supplier in builder.suppliers_of(s, booking)
+            if supplier.name == "Château royal d'Amboise"
+        )
+        expected = supplier_invoices.expected_costs(s, booking)[castle.id]
+        supplier_invoices.record_supplier_invoice(
+            s,
+            admin,
+            dossier.id,
+            {
+                "supplier_id": str(castle.id),
+                "reference": "AMB-2027-118",
+                "invoiced_on": "2026-11-02",
+                "amount_incl_vat": str(expected + 100).replace(".", ","),
+            },
+        )
+    last = issue(admin, final(admin, dossier))
+    assert (last.margin_base, last.margin_vat) == (D("270.00"), D("45.00"))
+
+
+def test_a_credit_note_that_settles_what_was_left_closes_the_dossier(session, admin, dossier):
+    """Deposit paid, the balance waived by a credit note: nothing is left due, « soldé »."""
+    from agence.models import PaymentMethod
+    from agence.services import payments
+
+    run(change_status, admin, dossier.id, Status.DONE)
+    first = issue(admin, deposit(admin, dossier, percent="30"))
+    last = issue(admin, final(admin, dossier))
+    method = session.exec(select(PaymentMethod.id)).first()
+    with session_scope() as s:
+        payments.record_payment(
+            s,
+            admin,
+            {
+                "client_id": str(dossier.client_id),
+                "received_on": date.today().isoformat(),
+                "amount": "696",
+                "payment_method_id": str(method),
+            },
+            [(first.id, "696")],
+        )
+    with session_scope() as s:
+        assert s.get(Booking, dossier.id).status == Status.INVOICED
+    issue(admin, credit(admin, last, amount="1624", reason="Solde offert"))
+    with session_scope() as s:
+        assert s.get(Booking, dossier.id).status == Status.SETTLED

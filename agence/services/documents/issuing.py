@@ -21,6 +21,7 @@ from agence.models import (
     Booking,
     Client,
     Contact,
+    Invoice,
     OutgoingMessage,
     PartyDocument,
     Supplier,
@@ -41,6 +42,7 @@ from agence.services.documents.content import (
 )
 from agence.services.forms import FormErrors
 from agence.services.permissions import Action, Actor, Module
+from agence.services.records import RecordNotFound
 from agence.services.supplier_side import STATUSES
 from agence.services.text import slugify
 from agence.settings import get_settings
@@ -503,3 +505,113 @@ def note_supplier_exchange(session: Session, message_id: int) -> None:
             f"{message.recipients} : {message.subject}"[:2000],
         )
     )
+
+
+# --- Invoices ----------------------------------------------------------------------------------
+
+INVOICE_TYPES = {
+    "fr": {"acompte": "Facture d'acompte", "solde": "Facture", "avoir": "Avoir"},
+    "en": {"acompte": "Deposit invoice", "solde": "Invoice", "avoir": "Credit note"},
+}
+
+
+def _issued_invoice(session: Session, actor: Actor, invoice_id: int) -> tuple[Invoice, Booking]:
+    actor.require(Module.INVOICING, Action.SEE)
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise RecordNotFound("facture", invoice_id)
+    booking = get_booking(session, actor, invoice.booking_id)
+    if invoice.status != "emise" or invoice.document_id is None:
+        raise FormErrors({"": "Seule une facture émise s'envoie."})
+    return invoice, booking
+
+
+def _invoice_context(
+    session: Session, actor: Actor, invoice: Invoice, booking: Booking, language: str
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    content = builder.client_document(session, booking, DocumentKind.QUOTE, language)
+    recipients, recipient_name = client_recipients(session, booking)
+    sender_name, sender_email = _sender(session, actor)
+    facts = {
+        "numero": invoice.number or "",
+        "type": INVOICE_TYPES.get(language, INVOICE_TYPES["fr"]).get(invoice.kind, ""),
+        "date": invoice.issued_on,
+        "echeance": invoice.due_on if invoice.kind != "avoir" else None,
+        "montant": invoice.total_incl_vat,
+        "net_a_payer": invoice.amount_due,
+    }
+    context = templates.context_for_invoice(
+        content,
+        facts,
+        recipient_name=recipient_name,
+        recipient_email=recipients[0] if recipients else "",
+        sender_name=sender_name,
+        sender_email=sender_email,
+    )
+    return context, recipients
+
+
+def invoice_email_draft(session: Session, actor: Actor, invoice_id: int) -> dict[str, Any]:
+    """What the sending dialog of an issued invoice opens with (template « Facture »)."""
+    invoice, booking = _issued_invoice(session, actor, invoice_id)
+    language = _client_language(session, booking)
+    context, recipients = _invoice_context(session, actor, invoice, booking, language)
+    texts = templates.effective_texts(session, DocumentKind.INVOICE, language)
+    try:
+        rendered = templates.render_texts(texts, context, language)
+    except templates.TemplateProblem as problem:
+        raise FormErrors({"": f"Modèle « Facture » : {problem.message}"}) from problem
+    document = session.get(PartyDocument, invoice.document_id)
+    return {
+        "to": ", ".join(recipients),
+        "cc": "",
+        "subject": rendered.get("email_subject", "").strip(),
+        "body": rendered.get("email_body", ""),
+        "suggestions": contact_suggestions(session, booking, None),
+        "file_name": document.file_name if document else f"{invoice.number}.pdf",
+    }
+
+
+def queue_invoice_email(
+    session: Session, actor: Actor, invoice_id: int, values: dict[str, Any]
+) -> int:
+    """Records the message with the invoice's stored Factur-X PDF — the issued bytes, never a
+    new rendering; the caller commits, then delivers."""
+    invoice, booking = _issued_invoice(session, actor, invoice_id)
+    errors: dict[str, str] = {}
+    to: list[str] = []
+    cc: list[str] = []
+    try:
+        to = mailer.parse_addresses(str(values.get("to") or ""), required=True)
+    except ValueError as exc:
+        errors["to"] = str(exc)
+    try:
+        cc = mailer.parse_addresses(str(values.get("cc") or ""))
+    except ValueError as exc:
+        errors["cc"] = str(exc)
+    subject = str(values.get("subject") or "").strip()
+    if not subject:
+        errors["subject"] = "Indiquez l'objet du message."
+    if errors:
+        raise FormErrors(errors)
+    sender_name, sender_email = _sender(session, actor)
+    message = correspondence.record_message(
+        session,
+        actor,
+        booking_id=booking.id,
+        client_id=booking.client_id,
+        kind=DocumentKind.INVOICE.value,
+        to=to,
+        cc=cc,
+        subject=subject,
+        body=str(values.get("body") or ""),
+        document_ids=[invoice.document_id or 0],
+        sender=f"{sender_name} <{sender_email}>" if sender_email else sender_name,
+    )
+    return message.id or 0
+
+
+def _client_language(session: Session, booking: Booking) -> str:
+    client = session.get(Client, booking.client_id)
+    language = client.language if client else "fr"
+    return language if language in LANGUAGES else "fr"

@@ -1,0 +1,384 @@
+"""Invoicing and payments: the dossier's « Factures » and « Règlements » tabs, and the lists of
+invoices, unpaid invoices and payments."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from agence import routes
+from agence.components.data_table import data_table
+from agence.components.forms import field_error
+from agence.components.layout import app_page, page_title
+from agence.services import invoicing, payments
+from agence.state.correspondence import DossierDocumentsState
+from agence.state.invoicing import (
+    DossierInvoicesState,
+    InvoicesListState,
+    PaymentsListState,
+    UnpaidListState,
+)
+
+
+def _field(label: str, control: rx.Component, name: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", weight="medium"),
+        control,
+        field_error(DossierInvoicesState, name),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _dialog(name: str, title, *fields: rx.Component, submit: str, on_submit, description=""):
+    state = DossierInvoicesState
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            *([rx.dialog.description(description, size="2")] if description else []),
+            rx.form(
+                rx.vstack(
+                    *fields,
+                    field_error(state, ""),
+                    rx.hstack(
+                        rx.button(submit, type="submit", id=f"{name}-submit"),
+                        rx.button(
+                            "Annuler",
+                            variant="soft",
+                            color_scheme="gray",
+                            type="button",
+                            on_click=state.close_dialog,
+                        ),
+                        spacing="3",
+                    ),
+                    spacing="3",
+                    width="100%",
+                    margin_top="0.5rem",
+                ),
+                on_submit=on_submit,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            max_width="min(30rem, 95vw)",
+        ),
+        open=state.dialog == name,
+        on_open_change=state.close_dialog,
+    )
+
+
+def _deposit_dialog() -> rx.Component:
+    state = DossierInvoicesState
+    return _dialog(
+        "acompte",
+        "Facture d'acompte",
+        _field("Pourcentage du contrat", rx.input(name="percent", placeholder="30"), "percent"),
+        _field("ou montant TTC", rx.input(name="amount", placeholder="500,00"), "amount"),
+        submit="Préparer",
+        on_submit=state.create_deposit,
+        description="Un brouillon : il prend son numéro quand il est émis.",
+    )
+
+
+def _credit_dialog() -> rx.Component:
+    state = DossierInvoicesState
+    return _dialog(
+        "avoir",
+        "Avoir sur la facture " + state.credit_label,
+        _field(
+            "Montant TTC (vide : toute la facture)",
+            rx.input(name="amount", placeholder="Total"),
+            "amount",
+        ),
+        _field("Motif", rx.input(name="reason"), "reason"),
+        submit="Préparer l'avoir",
+        on_submit=state.create_credit_note,
+    )
+
+
+def _payment_dialog() -> rx.Component:
+    state = DossierInvoicesState
+    return _dialog(
+        "reglement",
+        "Enregistrer un règlement",
+        _field(
+            "Date",
+            rx.input(
+                name="received_on",
+                type="date",
+                default_value=state.payment_defaults.get("received_on", ""),
+            ),
+            "received_on",
+        ),
+        _field(
+            "Montant", rx.input(name="amount", placeholder="0,00", id="payment-amount"), "amount"
+        ),
+        _field(
+            "Mode",
+            rx.el.select(
+                rx.foreach(state.methods, lambda m: rx.el.option(m[1], value=m[0])),
+                name="payment_method_id",
+                class_name="agence-select",
+            ),
+            "payment_method_id",
+        ),
+        _field(
+            "Affecté à",
+            rx.el.select(
+                rx.el.option("Crédit du client (à affecter plus tard)", value=""),
+                rx.foreach(state.open_invoices, lambda i: rx.el.option(i[1], value=i[0])),
+                name="invoice_id",
+                class_name="agence-select",
+                id="payment-invoice",
+            ),
+            "invoice_id",
+        ),
+        _field("Référence bancaire", rx.input(name="bank_reference"), "bank_reference"),
+        _field("Payeur", rx.input(name="payer"), "payer"),
+        submit="Enregistrer",
+        on_submit=state.record_payment,
+    )
+
+
+def _invoice_row(row) -> rx.Component:
+    state = DossierInvoicesState
+    draft = row["status"] == "brouillon"
+    return rx.table.row(
+        rx.table.cell(
+            rx.cond(
+                row["document_id"] != "",
+                rx.link(
+                    rx.icon("file-text", size=14),
+                    row["number"],
+                    href=routes.DOCUMENT_API + "/" + row["document_id"],
+                    is_external=True,
+                ),
+                rx.text(row["number"]),
+            )
+        ),
+        rx.table.cell(row["kind_label"]),
+        rx.table.cell(row["issued_on"]),
+        rx.table.cell(row["due_on"]),
+        rx.table.cell(row["total"], text_align="right"),
+        rx.table.cell(row["remaining"], text_align="right"),
+        rx.table.cell(rx.badge(row["status_label"], color_scheme=rx.cond(draft, "gray", "green"))),
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(
+                    draft & state.can_issue,
+                    rx.button(
+                        "Émettre",
+                        size="1",
+                        on_click=state.issue(row["id"]),
+                        id="issue-" + row["id"],
+                    ),
+                ),
+                rx.cond(
+                    draft & state.can_create,
+                    rx.button(
+                        "Supprimer",
+                        size="1",
+                        variant="ghost",
+                        color_scheme="red",
+                        on_click=state.delete_draft(row["id"]),
+                    ),
+                ),
+                rx.cond(
+                    ~draft & DossierDocumentsState.can_send,
+                    rx.button(
+                        "Envoyer…",
+                        size="1",
+                        variant="soft",
+                        on_click=DossierDocumentsState.open_invoice_send(row["id"]),
+                        id="send-invoice-" + row["id"],
+                    ),
+                ),
+                rx.cond(
+                    ~draft & state.can_create & (row["kind"] != "avoir"),
+                    rx.button(
+                        "Avoir…",
+                        size="1",
+                        variant="soft",
+                        on_click=state.open_dialog("avoir", row["id"]),
+                        id="credit-" + row["id"],
+                    ),
+                ),
+                spacing="2",
+            )
+        ),
+    )
+
+
+def invoices_tab() -> rx.Component:
+    state = DossierInvoicesState
+    return rx.vstack(
+        rx.cond(
+            state.can_create,
+            rx.hstack(
+                rx.button(
+                    rx.icon("receipt", size=14),
+                    "Facture d'acompte…",
+                    variant="soft",
+                    on_click=state.open_dialog("acompte", ""),
+                    id="new-deposit",
+                ),
+                rx.button(
+                    rx.icon("receipt-euro", size=14),
+                    "Facture de solde",
+                    variant="soft",
+                    on_click=state.create_final,
+                    id="new-final",
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+        ),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[
+                            rx.table.column_header_cell(label)
+                            for label in (
+                                "Numéro",
+                                "Type",
+                                "Date",
+                                "Échéance",
+                                "Total TTC",
+                                "Reste dû",
+                                "Statut",
+                                "",
+                            )
+                        ]
+                    )
+                ),
+                rx.table.body(rx.foreach(state.invoices, _invoice_row)),
+                variant="surface",
+                size="2",
+                width="100%",
+            ),
+            overflow_x="auto",
+            width="100%",
+            id="dossier-invoices",
+        ),
+        rx.cond(
+            state.invoices.length() == 0,
+            rx.text("Aucune facture pour ce dossier.", size="2", color=rx.color("gray", 11)),
+        ),
+        _deposit_dialog(),
+        _credit_dialog(),
+        spacing="3",
+        width="100%",
+    )
+
+
+def payments_tab() -> rx.Component:
+    state = DossierInvoicesState
+    balance = state.balance
+    return rx.vstack(
+        rx.flex(
+            *[
+                rx.card(
+                    rx.text(label, size="1", color=rx.color("gray", 11)),
+                    rx.text(balance.get(key, "—"), size="4", weight="bold", id="balance-" + key),
+                )
+                for key, label in (
+                    ("invoiced", "Facturé"),
+                    ("paid", "Réglé"),
+                    ("remaining", "Reste dû"),
+                )
+            ],
+            spacing="3",
+            wrap="wrap",
+        ),
+        rx.cond(
+            state.can_pay,
+            rx.button(
+                rx.icon("banknote", size=14),
+                "Enregistrer un règlement…",
+                variant="soft",
+                on_click=state.open_dialog("reglement", ""),
+                id="new-payment",
+            ),
+        ),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[
+                            rx.table.column_header_cell(label)
+                            for label in ("Date", "Montant", "Mode", "Référence", "Affecté à")
+                        ]
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        state.payment_rows,
+                        lambda p: rx.table.row(
+                            rx.table.cell(p["received_on"]),
+                            rx.table.cell(p["amount"], text_align="right"),
+                            rx.table.cell(p["method"]),
+                            rx.table.cell(p["bank_reference"]),
+                            rx.table.cell(p["allocated_to"]),
+                        ),
+                    )
+                ),
+                variant="surface",
+                size="2",
+                width="100%",
+            ),
+            overflow_x="auto",
+            width="100%",
+            id="dossier-payments",
+        ),
+        _payment_dialog(),
+        spacing="3",
+        width="100%",
+    )
+
+
+@app_page(routes.INVOICES, "Factures", InvoicesListState.load_list)
+def invoices_list() -> rx.Component:
+    return rx.vstack(
+        page_title(
+            "Factures", subtitle="Factures, factures d'acompte et avoirs de tous les dossiers."
+        ),
+        data_table(
+            InvoicesListState,
+            invoicing.INVOICES_LIST,
+            row_action=InvoicesListState.open_row,
+            show_new=False,
+        ),
+        width="100%",
+    )
+
+
+@app_page(routes.UNPAID, "Factures non réglées", UnpaidListState.load_list)
+def unpaid_list() -> rx.Component:
+    return rx.vstack(
+        page_title(
+            "Factures non réglées",
+            subtitle="Échéances et jours de retard ; une ligne ouvre son dossier.",
+        ),
+        data_table(
+            UnpaidListState,
+            payments.UNPAID_LIST,
+            row_action=UnpaidListState.open_row,
+            show_new=False,
+            dom_id="unpaid",
+        ),
+        width="100%",
+    )
+
+
+@app_page(routes.PAYMENTS, "Règlements", PaymentsListState.load_list)
+def payments_list() -> rx.Component:
+    return rx.vstack(
+        page_title("Règlements", subtitle="Les règlements reçus et leur affectation aux factures."),
+        data_table(
+            PaymentsListState,
+            payments.PAYMENTS_LIST,
+            row_action=PaymentsListState.open_row,
+            show_new=False,
+            dom_id="payments",
+        ),
+        width="100%",
+    )

@@ -1,0 +1,260 @@
+"""Invoices and payments: the dossier's « Factures » and « Règlements » tabs, the lists of
+invoices, unpaid invoices and payments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from agence import routes
+from agence.db import session_scope
+from agence.services import bookings, invoicing, payments
+from agence.services.forms import FormErrors
+from agence.services.listing import ListSpec
+from agence.services.permissions import AccessDenied, Action, Actor, Module
+from agence.services.records import RecordNotFound
+from agence.state.base import AppState
+from agence.state.listing import ListMixin
+
+
+class DossierInvoicesState(AppState):
+    """« Factures »: the dossier's invoices, drafts made, issued, corrected by a credit note;
+    « Règlements »: what was paid against them and what remains."""
+
+    invoices: list[dict[str, str]] = []
+    balance: dict[str, str] = {}
+    payment_rows: list[dict[str, str]] = []
+    open_invoices: list[list[str]] = []
+    methods: list[list[str]] = []
+    payment_defaults: dict[str, str] = {}
+    can_create: bool = False
+    can_issue: bool = False
+    can_pay: bool = False
+    errors: dict[str, str] = {}
+    dialog: str = ""  # "acompte", "avoir", "reglement" or ""
+    credit_of: str = ""
+    credit_label: str = ""
+    busy: bool = False
+    visible: bool = False
+    """Whether the user may see invoices at all (the tabs are hidden otherwise)."""
+    _booking_id: int | None = None
+
+    def _reload(self, actor: Actor) -> None:
+        with session_scope() as session:
+            self.invoices = invoicing.invoices_of_booking(session, actor, self._booking_id or 0)
+            if actor.can(Module.PAYMENTS, Action.SEE):
+                balance = payments.booking_balance(session, actor, self._booking_id or 0)
+                self.balance = {k: str(v) for k, v in balance.items() if isinstance(v, str)}
+                self.payment_rows = payments.payments_of_booking(
+                    session, actor, self._booking_id or 0
+                )
+            else:
+                self.balance, self.payment_rows = {}, []
+        self.open_invoices = [
+            [row["id"], f"{row['number']} – reste {row['remaining']}"]
+            for row in self.invoices
+            if row.get("payable") == "1"
+        ]
+
+    @rx.event
+    def load_invoices(self):
+        """Loads with the dossier page; a user without the invoicing right simply has no tab."""
+        actor = self._require_signed_in()
+        self._booking_id, self.invoices, self.dialog, self.errors = None, [], "", {}
+        self.visible = actor.can(Module.INVOICING, Action.SEE)
+        if not self.visible:
+            return
+        raw = self._page_param(routes.RECORD_PARAM)
+        if not raw.isdigit() or len(raw) > 11:
+            return
+        try:
+            with session_scope() as session:
+                bookings.get_booking(session, actor, int(raw))
+                self.methods = [list(choice) for choice in payments.method_choices(session)]
+        except RecordNotFound:
+            return
+        self.payment_defaults = payments.payment_defaults()
+        self._booking_id = int(raw)
+        self.can_create = actor.can(Module.INVOICING, Action.CREATE)
+        self.can_issue = actor.can(Module.INVOICING, Action.VALIDATE)
+        self.can_pay = actor.can(Module.PAYMENTS, Action.CREATE)
+        self._reload(actor)
+
+    def _run(self, actor: Actor, action, success: str):
+        """One action in one transaction; its problem shown next to the dialog's fields."""
+        if self._booking_id is None:
+            return None
+        try:
+            with session_scope() as session:
+                action(session)
+        except FormErrors as problem:
+            self.errors = problem.errors
+            return None
+        except RecordNotFound:
+            return rx.toast.error("Facture introuvable.")
+        self.errors, self.dialog = {}, ""
+        self._reload(actor)
+        return rx.toast.success(success)
+
+    @rx.event
+    def open_dialog(self, name: str, invoice_id: str = ""):
+        module, action = (
+            (Module.PAYMENTS, Action.CREATE)
+            if name == "reglement"
+            else (Module.INVOICING, Action.CREATE)
+        )
+        self._require(module, action)
+        if name not in ("acompte", "avoir", "reglement"):
+            return
+        self.errors, self.dialog, self.credit_of = {}, name, str(invoice_id)
+        self.credit_label = next(
+            (row["number"] for row in self.invoices if row["id"] == str(invoice_id)), ""
+        )
+
+    @rx.event
+    def close_dialog(self, _open: Any = False):
+        self._require(Module.INVOICING, Action.SEE)
+        self.dialog, self.errors = "", {}
+
+    @rx.event
+    def create_deposit(self, form_data: dict):
+        actor = self._require(Module.INVOICING, Action.CREATE)
+        percent = str(form_data.get("percent") or "").strip()[:12]
+        amount = str(form_data.get("amount") or "").strip()[:16]
+        booking_id = self._booking_id or 0
+        return self._run(
+            actor,
+            lambda session: invoicing.create_deposit(
+                session, actor, booking_id, percent=percent or None, amount=amount or None
+            ),
+            "Facture d'acompte préparée (brouillon).",
+        )
+
+    @rx.event
+    def create_final(self):
+        actor = self._require(Module.INVOICING, Action.CREATE)
+        booking_id = self._booking_id or 0
+        result = self._run(
+            actor,
+            lambda session: invoicing.create_final(session, actor, booking_id),
+            "Facture de solde préparée (brouillon).",
+        )
+        if self.errors:
+            return rx.toast.error(next(iter(self.errors.values())))
+        return result
+
+    @rx.event
+    def create_credit_note(self, form_data: dict):
+        actor = self._require(Module.INVOICING, Action.CREATE)
+        if not self.credit_of.isdigit():
+            return
+        invoice_id = int(self.credit_of)
+        amount = str(form_data.get("amount") or "").strip()[:16]
+        reason = str(form_data.get("reason") or "").strip()[:300]
+        return self._run(
+            actor,
+            lambda session: invoicing.create_credit_note(
+                session, actor, invoice_id, amount=amount or None, reason=reason
+            ),
+            "Avoir préparé (brouillon).",
+        )
+
+    @rx.event
+    def issue(self, invoice_id: str):
+        """Numbers the draft and makes its Factur-X PDF; an issued invoice never changes."""
+        actor = self._require(Module.INVOICING, Action.VALIDATE)
+        if not str(invoice_id).isdigit():
+            return
+        result = self._run(
+            actor,
+            lambda session: invoicing.issue(session, actor, int(invoice_id)),
+            "Facture émise.",
+        )
+        if self.errors:
+            return rx.toast.error(next(iter(self.errors.values())), duration=10000)
+        return result
+
+    @rx.event
+    def delete_draft(self, invoice_id: str):
+        actor = self._require(Module.INVOICING, Action.CREATE)
+        if not str(invoice_id).isdigit():
+            return
+        result = self._run(
+            actor,
+            lambda session: invoicing.delete_draft(session, actor, int(invoice_id)),
+            "Brouillon supprimé.",
+        )
+        if self.errors:
+            return rx.toast.error(next(iter(self.errors.values())))
+        return result
+
+    @rx.event
+    def record_payment(self, form_data: dict):
+        """A payment of the dossier's client, settled against the chosen invoice (the rest,
+        if any, stays as the client's credit)."""
+        actor = self._require(Module.PAYMENTS, Action.CREATE)
+        if self._booking_id is None:
+            return
+        values = {
+            name: str(form_data.get(name) or "")[:200]
+            for name in ("received_on", "amount", "payment_method_id", "bank_reference", "payer")
+        }
+        invoice_raw = str(form_data.get("invoice_id") or "")
+        booking_id = self._booking_id
+
+        def record(session):
+            booking = bookings.get_booking(session, actor, booking_id)
+            payments.record_payment(
+                session,
+                actor,
+                {**values, "client_id": str(booking.client_id)},
+                payments.allocation_for(session, invoice_raw, values["amount"]),
+            )
+
+        return self._run(actor, record, "Règlement enregistré.")
+
+
+class _InvoicingList(ListMixin, mixin=True):
+    """A list whose row opens the dossier of the invoice or payment."""
+
+    def _list_module(self) -> Module:
+        return Module.INVOICING
+
+    @rx.event
+    def open_row(self, row_id: str):
+        actor = self._require(self._list_module(), Action.SEE)
+        if not str(row_id).isdigit():
+            return
+        try:
+            with session_scope() as session:
+                booking_id = self._booking_of(session, actor, int(row_id))
+        except (RecordNotFound, AccessDenied):
+            return
+        if booking_id is None:
+            return
+        return rx.redirect(routes.record_url(routes.BOOKINGS, booking_id))
+
+    def _booking_of(self, session, actor: Actor, row_id: int) -> int | None:
+        return invoicing.booking_of_invoice(session, actor, row_id)
+
+
+class InvoicesListState(_InvoicingList, AppState):
+    def _list_spec(self) -> ListSpec:
+        return invoicing.INVOICES_LIST
+
+
+class UnpaidListState(_InvoicingList, AppState):
+    def _list_spec(self) -> ListSpec:
+        return payments.UNPAID_LIST
+
+
+class PaymentsListState(_InvoicingList, AppState):
+    def _list_spec(self) -> ListSpec:
+        return payments.PAYMENTS_LIST
+
+    def _list_module(self) -> Module:
+        return Module.PAYMENTS
+
+    def _booking_of(self, session, actor: Actor, row_id: int) -> int | None:
+        return payments.booking_of_payment(session, actor, row_id)

@@ -1,0 +1,198 @@
+"""Invoices and payments through their states: the dossier's « Factures » and « Règlements »
+tabs from deposit to credit note, the lists, and every action refused without its right — a
+crafted event on an issued invoice included."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from agence import routes
+from agence.models import Booking, Invoice, Payment, PaymentMethod, User
+from agence.services import auth
+from agence.services.lifecycle import Status
+from agence.services.permissions import ALL_RIGHTS, AccessDenied, Action, Module, Right
+from agence.services.seed import seed_demo
+from agence.state.correspondence import DossierDocumentsState
+from agence.state.invoicing import (
+    DossierInvoicesState,
+    InvoicesListState,
+    PaymentsListState,
+    UnpaidListState,
+)
+from tests.factories import demo_dossier, make_user
+
+
+def _without(module: Module, *actions: Action) -> set[Right]:
+    return {r for r in ALL_RIGHTS if not (r.module == module and r.action in actions)}
+
+
+@pytest.fixture
+def demo(session):
+    seed_demo(session)
+    session.commit()
+    return session
+
+
+@pytest.fixture
+def confirmed(demo) -> Booking:
+    from agence.db import session_scope
+    from agence.services.bookings import change_status
+
+    admin = demo.exec(select(User).where(User.email == "admin@escapades-loire.fr")).one()
+    actor = auth.load_actor(demo, admin.id)
+    booking = demo_dossier(actor, "2027-05-12")
+    with session_scope() as s:
+        change_status(s, actor, booking.id, Status.CONFIRMED)
+    return booking
+
+
+def _open(browser, booking_id) -> None:
+    browser.visit(
+        routes.record_route(routes.BOOKINGS),
+        routes.record_url(routes.BOOKINGS, booking_id),
+        record_id=str(booking_id),
+    )
+
+
+def _count(session, model) -> int:
+    session.expire_all()
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_deposit_payment_final_and_credit_note_from_the_dossier_tabs(browser, demo, confirmed):
+    browser.sign_in(make_user(demo))
+    _open(browser, confirmed.id)
+    browser.run(DossierInvoicesState, "load_invoices")
+    state = browser.state(DossierInvoicesState)
+    assert state.visible and state.invoices == []
+    browser.run(DossierInvoicesState, "open_dialog", "acompte")
+    browser.run(DossierInvoicesState, "create_deposit", {"percent": "150"})
+    assert state.errors and state.dialog == "acompte"  # refused next to its field
+    browser.run(DossierInvoicesState, "create_deposit", {"percent": "30"})
+    assert state.dialog == "" and state.invoices[0]["number"] == "Brouillon"
+    browser.run(DossierInvoicesState, "issue", state.invoices[0]["id"])
+    deposit = state.invoices[0]
+    assert deposit["number"].startswith("FA-VDL-") and deposit["document_id"]
+    assert deposit["total"] == "696,00\u00a0€"
+    method = demo.exec(select(PaymentMethod.id)).first()
+    browser.run(DossierInvoicesState, "open_dialog", "reglement")
+    browser.run(
+        DossierInvoicesState,
+        "record_payment",
+        {
+            "received_on": date.today().isoformat(),
+            "amount": "500",
+            "payment_method_id": str(method),
+            "invoice_id": deposit["id"],
+        },
+    )
+    assert state.errors == {}
+    assert state.payment_rows and state.invoices[0]["remaining"] == "196,00\u00a0€"
+    browser.run(DossierInvoicesState, "create_final")
+    final = state.invoices[-1]
+    browser.run(DossierInvoicesState, "issue", final["id"])
+    final = state.invoices[-1]
+    assert final["status"] == "emise" and final["deposits_deducted"] == "696,00\u00a0€"
+    browser.run(DossierInvoicesState, "open_dialog", "avoir", final["id"])
+    browser.run(DossierInvoicesState, "create_credit_note", {"amount": "100", "reason": "Geste"})
+    credit = state.invoices[-1]
+    browser.run(DossierInvoicesState, "issue", credit["id"])
+    assert state.invoices[-1]["kind"] == "avoir" and state.invoices[-1]["status"] == "emise"
+    # A crafted event cannot remove an issued invoice.
+    browser.run(DossierInvoicesState, "delete_draft", final["id"])
+    assert _count(demo, Invoice) == 3
+    # The issued invoice's e-mail opens with its stored PDF.
+    browser.run(DossierDocumentsState, "load_maker")
+    browser.run(DossierDocumentsState, "open_invoice_send", final["id"])
+    documents = browser.state(DossierDocumentsState)
+    assert documents.send_open and final["number"] in documents.subject
+    assert documents.file_name == f"{final['number']}.pdf"
+
+
+def test_the_lists_open_the_dossier_of_their_row(browser, demo, confirmed):
+    browser.sign_in(make_user(demo))
+    _open(browser, confirmed.id)
+    browser.run(DossierInvoicesState, "load_invoices")
+    browser.run(DossierInvoicesState, "create_deposit", {"amount": "500"})
+    state = browser.state(DossierInvoicesState)
+    browser.run(DossierInvoicesState, "issue", state.invoices[0]["id"])
+    for list_state, route in (
+        (InvoicesListState, routes.INVOICES),
+        (UnpaidListState, routes.UNPAID),
+    ):
+        browser.visit(route)
+        browser.run(list_state, "load_list")
+        rows = browser.state(list_state).rows
+        assert len(rows) == 1
+        redirect = browser.run(list_state, "open_row", rows[0]["id"])
+        assert f"/dossiers/{confirmed.id}" in str(redirect)
+    browser.visit(routes.PAYMENTS)
+    browser.run(PaymentsListState, "load_list")
+    assert browser.state(PaymentsListState).total == 0
+
+
+def test_without_the_invoicing_right_the_tabs_are_hidden_and_actions_refused(
+    browser, demo, confirmed
+):
+    browser.sign_in(make_user(demo, _without(Module.INVOICING, Action.SEE)))
+    _open(browser, confirmed.id)
+    browser.run(DossierInvoicesState, "load_invoices")
+    assert browser.state(DossierInvoicesState).visible is False
+    browser.visit(routes.INVOICES)
+    for state, handler, args in (
+        (InvoicesListState, "load_list", ()),
+        (InvoicesListState, "open_row", ("1",)),
+        (DossierInvoicesState, "close_dialog", ()),
+    ):
+        with pytest.raises(AccessDenied):
+            browser.run(state, handler, *args)
+
+
+def test_issuing_needs_valider_and_drafting_needs_creer(browser, demo, confirmed):
+    browser.sign_in(make_user(demo))
+    _open(browser, confirmed.id)
+    browser.run(DossierInvoicesState, "load_invoices")
+    browser.run(DossierInvoicesState, "create_deposit", {"percent": "30"})
+    draft_id = browser.state(DossierInvoicesState).invoices[0]["id"]
+
+    browser.sign_in(make_user(demo, _without(Module.INVOICING, Action.VALIDATE)))
+    browser.run(DossierInvoicesState, "load_invoices")
+    assert browser.state(DossierInvoicesState).can_issue is False
+    with pytest.raises(AccessDenied):
+        browser.run(DossierInvoicesState, "issue", draft_id)
+    assert demo.exec(select(Invoice.number)).one() is None
+
+    browser.sign_in(make_user(demo, _without(Module.INVOICING, Action.CREATE)))
+    browser.run(DossierInvoicesState, "load_invoices")
+    for handler, args in (
+        ("open_dialog", ("acompte",)),
+        ("create_deposit", ({"percent": "10"},)),
+        ("create_final", ()),
+        ("create_credit_note", ({"amount": "1"},)),
+        ("delete_draft", (draft_id,)),
+    ):
+        with pytest.raises(AccessDenied):
+            browser.run(DossierInvoicesState, handler, *args)
+    assert _count(demo, Invoice) == 1
+
+
+def test_recording_a_payment_needs_the_payments_right(browser, demo, confirmed):
+    browser.sign_in(make_user(demo, _without(Module.PAYMENTS, Action.CREATE)))
+    _open(browser, confirmed.id)
+    browser.run(DossierInvoicesState, "load_invoices")
+    assert browser.state(DossierInvoicesState).can_pay is False
+    for handler, args in (
+        ("open_dialog", ("reglement",)),
+        ("record_payment", ({"amount": "10"},)),
+    ):
+        with pytest.raises(AccessDenied):
+            browser.run(DossierInvoicesState, handler, *args)
+    assert _count(demo, Payment) == 0
+    browser.sign_in(make_user(demo, _without(Module.PAYMENTS, Action.SEE)))
+    browser.visit(routes.PAYMENTS)
+    with pytest.raises(AccessDenied):
+        browser.run(PaymentsListState, "load_list")
