@@ -834,7 +834,8 @@ def test_only_the_invoice_email_offers_the_invoice_placeholders():
     with pytest.raises(TemplateProblem):
         check("{{ facture.numero }}", DocumentKind.QUOTE)
     rendered = render(
-        "{{ facture.numero }} – {{ facture.net_a_payer|euros }} avant le {{ facture.echeance|date }}",
+        "{{ facture.numero }} – {{ facture.net_a_payer|euros }}"
+        " avant le {{ facture.echeance|date }}",
         sample_context("fr", DocumentKind.INVOICE),
         "fr",
     )
