@@ -48,6 +48,7 @@ UNPAID = "/facturation/impayes"
 PAYMENTS = "/reglements"
 PARAM_TEMPLATES = "/parametres/courriers-et-e-mails"
 PARAM_MAIL = "/parametres/messagerie"
+PARAM_CHORUS = "/parametres/chorus-pro"
 
 TIERS_CLIENTS = "/tiers/clients"
 TIERS_SUPPLIERS = "/tiers/fournisseurs"
@@ -352,6 +353,14 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _see(Module.PARAMETERS),
         "Paramètres",
         "Le serveur d'envoi des e-mails de l'agence.",
+    ),
+    NavEntry(
+        "Chorus Pro",
+        PARAM_CHORUS,
+        "landmark",
+        _see(Module.PARAMETERS),
+        "Paramètres",
+        "Dépôt des factures des clients publics (PISTE, compte technique).",
     ),
     NavEntry(
         "Types de dossiers",

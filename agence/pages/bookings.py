@@ -56,7 +56,7 @@ from agence.state.bookings import (
 )
 from agence.state.correspondence import BookingMessagesState, DossierDocumentsState
 from agence.state.imports import ParticipantImportState
-from agence.state.invoicing import DossierInvoicesState
+from agence.state.invoicing import DossierInvoicesState, SupplierInvoicesState
 
 
 @app_page(
@@ -750,6 +750,7 @@ def _dossier() -> rx.Component:
         DossierDocumentsState.load_maker,
         BookingMessagesState.load_messages,
         DossierInvoicesState.load_invoices,
+        SupplierInvoicesState.load_supplier_invoices,
     ],
 )
 def booking_page() -> rx.Component:

@@ -7,14 +7,16 @@ import reflex as rx
 
 from agence import routes
 from agence.components.data_table import data_table
-from agence.components.forms import field_error
+from agence.components.forms import field_error, fields_grid
 from agence.components.layout import app_page, page_title
-from agence.services import invoicing, payments
+from agence.services import chorus_settings, invoicing, payments
+from agence.state.chorus import ChorusInvoiceState, ChorusSettingsState
 from agence.state.correspondence import DossierDocumentsState
 from agence.state.invoicing import (
     DossierInvoicesState,
     InvoicesListState,
     PaymentsListState,
+    SupplierInvoicesState,
     UnpaidListState,
 )
 
@@ -159,7 +161,16 @@ def _invoice_row(row) -> rx.Component:
         rx.table.cell(row["due_on"]),
         rx.table.cell(row["total"], text_align="right"),
         rx.table.cell(row["remaining"], text_align="right"),
-        rx.table.cell(rx.badge(row["status_label"], color_scheme=rx.cond(draft, "gray", "green"))),
+        rx.table.cell(
+            rx.vstack(
+                rx.badge(row["status_label"], color_scheme=rx.cond(draft, "gray", "green")),
+                rx.cond(
+                    row["chorus_label"] != "",
+                    rx.badge("Chorus Pro : " + row["chorus_label"], color_scheme="blue"),
+                ),
+                spacing="1",
+            )
+        ),
         rx.table.cell(
             rx.hstack(
                 rx.cond(
@@ -189,6 +200,29 @@ def _invoice_row(row) -> rx.Component:
                         variant="soft",
                         on_click=DossierDocumentsState.open_invoice_send(row["id"]),
                         id="send-invoice-" + row["id"],
+                    ),
+                ),
+                rx.cond(
+                    (row["public"] == "1") & (row["chorus_status"] == "") & state.can_issue,
+                    rx.button(
+                        "Chorus Pro",
+                        size="1",
+                        variant="soft",
+                        color_scheme="blue",
+                        loading=ChorusInvoiceState.working == row["id"],
+                        on_click=ChorusInvoiceState.send(row["id"]),
+                        id="chorus-send-" + row["id"],
+                    ),
+                ),
+                rx.cond(
+                    (row["public"] == "1") & (row["chorus_status"] != ""),
+                    rx.button(
+                        rx.icon("refresh-cw", size=12),
+                        size="1",
+                        variant="ghost",
+                        title="Actualiser le statut Chorus Pro",
+                        loading=ChorusInvoiceState.working == row["id"],
+                        on_click=ChorusInvoiceState.poll(row["id"]),
                     ),
                 ),
                 rx.cond(
@@ -270,6 +304,177 @@ def invoices_tab() -> rx.Component:
     )
 
 
+SUPPLIER_PDF_UPLOAD = "supplier-invoice-pdf"
+
+
+def _supplier_invoice_dialog() -> rx.Component:
+    state = SupplierInvoicesState
+
+    def field(label: str, control: rx.Component, name: str) -> rx.Component:
+        return rx.vstack(
+            rx.text(label, size="1", weight="medium"),
+            control,
+            field_error(state, name),
+            spacing="1",
+            width="100%",
+        )
+
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Facture fournisseur"),
+            rx.form(
+                rx.vstack(
+                    field(
+                        "Fournisseur",
+                        rx.el.select(
+                            rx.foreach(state.suppliers, lambda o: rx.el.option(o[1], value=o[0])),
+                            name="supplier_id",
+                            class_name="agence-select",
+                        ),
+                        "supplier_id",
+                    ),
+                    field("Numéro de facture", rx.input(name="reference"), "reference"),
+                    rx.hstack(
+                        field("Date", rx.input(name="invoiced_on", type="date"), "invoiced_on"),
+                        field("Échéance", rx.input(name="due_on", type="date"), "due_on"),
+                        width="100%",
+                    ),
+                    rx.hstack(
+                        field("Montant TTC", rx.input(name="amount_incl_vat"), "amount_incl_vat"),
+                        field("Dont TVA", rx.input(name="vat_amount"), "vat_amount"),
+                        width="100%",
+                    ),
+                    rx.upload(
+                        rx.text(
+                            rx.cond(
+                                state.pdf_name != "",
+                                state.pdf_name,
+                                "Déposez la facture en PDF (facultatif)",
+                            ),
+                            size="2",
+                        ),
+                        id=SUPPLIER_PDF_UPLOAD,
+                        accept={"application/pdf": [".pdf"]},
+                        max_files=1,
+                        on_drop=state.hold_pdf(rx.upload_files(upload_id=SUPPLIER_PDF_UPLOAD)),
+                        border=f"1px dashed {rx.color('gray', 8)}",
+                        padding="0.75rem",
+                        width="100%",
+                    ),
+                    field_error(state, "document"),
+                    field("Notes", rx.text_area(name="notes", rows="2"), "notes"),
+                    rx.hstack(
+                        rx.button("Enregistrer", type="submit", id="supplier-invoice-submit"),
+                        rx.button(
+                            "Annuler",
+                            variant="soft",
+                            color_scheme="gray",
+                            type="button",
+                            on_click=state.close_form,
+                        ),
+                        spacing="3",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=state.save,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            max_width="min(34rem, 95vw)",
+        ),
+        open=state.dialog_open,
+        on_open_change=state.close_form,
+    )
+
+
+def supplier_invoices_section() -> rx.Component:
+    state = SupplierInvoicesState
+
+    def table(headings: list[str], rows, cells) -> rx.Component:
+        return rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headings])),
+                rx.table.body(rx.foreach(rows, lambda row: rx.table.row(*cells(row)))),
+                variant="surface",
+                size="1",
+                width="100%",
+            ),
+            overflow_x="auto",
+            width="100%",
+        )
+
+    return rx.vstack(
+        rx.flex(
+            rx.heading("Factures fournisseurs", size="3"),
+            rx.spacer(),
+            rx.cond(
+                state.can_edit,
+                rx.button(
+                    rx.icon("file-plus", size=14),
+                    "Enregistrer une facture fournisseur…",
+                    size="1",
+                    variant="soft",
+                    on_click=state.open_form,
+                    id="new-supplier-invoice",
+                ),
+            ),
+            width="100%",
+            align="center",
+        ),
+        table(
+            ["Fournisseur", "Prévu (cotation)", "Facturé", "Écart"],
+            state.comparison,
+            lambda row: [
+                rx.table.cell(row["supplier"]),
+                rx.table.cell(row["expected"], text_align="right"),
+                rx.table.cell(row["invoiced"], text_align="right"),
+                rx.table.cell(
+                    rx.text(row["gap"], color=rx.cond(row["over"] == "1", "red", None)),
+                    text_align="right",
+                ),
+            ],
+        ),
+        table(
+            ["Fournisseur", "Numéro", "Date", "Échéance", "Montant TTC", ""],
+            state.rows,
+            lambda row: [
+                rx.table.cell(row["supplier"]),
+                rx.table.cell(
+                    rx.cond(
+                        row["document_id"] != "",
+                        rx.link(
+                            row["reference"],
+                            href=routes.DOCUMENT_API + "/" + row["document_id"],
+                            is_external=True,
+                        ),
+                        rx.text(row["reference"]),
+                    )
+                ),
+                rx.table.cell(row["invoiced_on"]),
+                rx.table.cell(row["due_on"]),
+                rx.table.cell(row["amount"], text_align="right"),
+                rx.table.cell(
+                    rx.cond(
+                        state.can_edit,
+                        rx.button(
+                            "Retirer",
+                            size="1",
+                            variant="ghost",
+                            color_scheme="red",
+                            on_click=state.remove(row["id"]),
+                        ),
+                    )
+                ),
+            ],
+        ),
+        _supplier_invoice_dialog(),
+        spacing="3",
+        width="100%",
+        id="supplier-invoices",
+    )
+
+
 def payments_tab() -> rx.Component:
     state = DossierInvoicesState
     balance = state.balance
@@ -330,6 +535,8 @@ def payments_tab() -> rx.Component:
             id="dossier-payments",
         ),
         _payment_dialog(),
+        rx.divider(),
+        supplier_invoices_section(),
         spacing="3",
         width="100%",
     )
@@ -381,4 +588,39 @@ def payments_list() -> rx.Component:
             dom_id="payments",
         ),
         width="100%",
+    )
+
+
+@app_page(routes.PARAM_CHORUS, "Chorus Pro", ChorusSettingsState.load_chorus)
+def chorus_settings_page() -> rx.Component:
+    state = ChorusSettingsState
+    return rx.vstack(
+        page_title(
+            "Chorus Pro",
+            subtitle="Accès de l'agence à Chorus Pro par PISTE, pour déposer les factures des "
+            "clients publics. Les secrets sont conservés chiffrés et jamais réaffichés.",
+        ),
+        rx.cond(
+            state.loaded,
+            rx.card(
+                rx.form(
+                    rx.vstack(
+                        fields_grid(state, chorus_settings.FIELDS),
+                        rx.cond(
+                            state.can_edit,
+                            rx.button("Enregistrer", type="submit", id="chorus-save"),
+                        ),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    on_submit=state.save,
+                    reset_on_submit=False,
+                    width="100%",
+                ),
+                width="100%",
+            ),
+        ),
+        spacing="4",
+        width="100%",
+        max_width="52rem",
     )

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from agence.models import AgencySite, Booking, Client, Invoice, InvoiceLine
 from agence.services import formats
 from agence.services.bookings import get_booking
+from agence.services.chorus import CHORUS_STATUS_LABELS
 from agence.services.clients import visible_clients
 from agence.services.invoice_documents import DRAFT, ISSUED, KIND_LABELS, STATUS_LABELS
 from agence.services.invoice_lines import MARGIN, ZERO
@@ -76,6 +77,12 @@ def _row(
         "amount_due": formats.money(invoice.amount_due),
         "corrects": numbers.get(invoice.corrects_id or 0, ""),
         "document_id": str(invoice.document_id or ""),
+        # Chorus Pro: a public buyer's issued invoice (its service code was frozen at issue).
+        "public": "1" if invoice.status == ISSUED and invoice.buyer_reference else "",
+        "chorus_status": invoice.chorus_status,
+        "chorus_label": (
+            CHORUS_STATUS_LABELS.get(invoice.chorus_status, "") if invoice.chorus_status else ""
+        ),
         "is_draft": "1" if invoice.status == DRAFT else "",
         "remaining": formats.money(balance.remaining) if payable and balance else "",
         "payable": "1" if payable and balance and balance.remaining > 0 else "",

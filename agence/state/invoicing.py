@@ -9,7 +9,7 @@ import reflex as rx
 
 from agence import routes
 from agence.db import session_scope
-from agence.services import bookings, invoicing, payments
+from agence.services import attachments, bookings, invoicing, payments, supplier_invoices
 from agence.services.forms import FormErrors
 from agence.services.listing import ListSpec
 from agence.services.permissions import AccessDenied, Action, Actor, Module
@@ -80,6 +80,13 @@ class DossierInvoicesState(AppState):
         self.can_issue = actor.can(Module.INVOICING, Action.VALIDATE)
         self.can_pay = actor.can(Module.PAYMENTS, Action.CREATE)
         self._reload(actor)
+
+    @rx.event
+    def refresh(self):
+        """Re-reads the dossier's invoices (after a Chorus Pro deposit or status)."""
+        actor = self._require(Module.INVOICING, Action.SEE)
+        if self._booking_id is not None:
+            self._reload(actor)
 
     def _run(self, actor: Actor, action, success: str):
         """One action in one transaction; its problem shown next to the dialog's fields."""
@@ -258,3 +265,100 @@ class PaymentsListState(_InvoicingList, AppState):
 
     def _booking_of(self, session, actor: Actor, row_id: int) -> int | None:
         return payments.booking_of_payment(session, actor, row_id)
+
+
+class SupplierInvoicesState(AppState):
+    """The dossier's supplier invoices: what each supplier billed against what the costing
+    expected (the real margin), with their PDF."""
+
+    rows: list[dict[str, str]] = []
+    comparison: list[dict[str, str]] = []
+    suppliers: list[list[str]] = []
+    errors: dict[str, str] = {}
+    dialog_open: bool = False
+    pdf_name: str = ""
+    can_edit: bool = False
+    _booking_id: int | None = None
+    _pdf: bytes = b""
+
+    def _reload(self, actor: Actor) -> None:
+        booking_id = self._booking_id or 0
+        with session_scope() as session:
+            self.rows = supplier_invoices.supplier_invoices_of_booking(session, actor, booking_id)
+            self.comparison = supplier_invoices.expected_vs_invoiced(session, actor, booking_id)
+            self.suppliers = [
+                list(choice)
+                for choice in supplier_invoices.supplier_choices(session, actor, booking_id)
+            ]
+
+    @rx.event
+    def load_supplier_invoices(self):
+        actor = self._require(Module.BOOKINGS, Action.SEE)
+        self._booking_id, self.rows, self.comparison, self.dialog_open = None, [], [], False
+        raw = self._page_param(routes.RECORD_PARAM)
+        if not raw.isdigit() or len(raw) > 11:
+            return
+        try:
+            with session_scope() as session:
+                bookings.get_booking(session, actor, int(raw))
+        except RecordNotFound:
+            return
+        self._booking_id = int(raw)
+        self.can_edit = actor.can(Module.BOOKINGS, Action.EDIT)
+        self._reload(actor)
+
+    @rx.event
+    def open_form(self):
+        self._require(Module.BOOKINGS, Action.EDIT)
+        self.errors, self.pdf_name, self._pdf, self.dialog_open = {}, "", b"", True
+
+    @rx.event
+    def close_form(self, _open: Any = False):
+        self._require(Module.BOOKINGS, Action.SEE)
+        self.dialog_open, self._pdf, self.pdf_name = False, b"", ""
+
+    @rx.event
+    async def hold_pdf(self, uploads: list[rx.UploadFile]):
+        """Keeps the dropped PDF until the form is saved (one transaction writes both)."""
+        self._require(Module.BOOKINGS, Action.EDIT)
+        if not uploads:
+            return
+        upload = uploads[0]
+        data = await upload.read(attachments.MAX_BYTES + 1)
+        if len(data) > attachments.MAX_BYTES:
+            self.errors = {"document": "Fichier trop lourd : 10 Mo au plus."}
+            return
+        self._pdf, self.pdf_name = data, (upload.filename or "facture.pdf")[:200]
+        self.errors = {k: v for k, v in self.errors.items() if k != "document"}
+
+    @rx.event
+    def save(self, form_data: dict):
+        actor = self._require(Module.BOOKINGS, Action.EDIT)
+        if self._booking_id is None:
+            return
+        values = {str(k): str(v)[:1000] for k, v in form_data.items()}
+        try:
+            with session_scope() as session:
+                supplier_invoices.record_supplier_invoice(
+                    session, actor, self._booking_id, values, self.pdf_name, self._pdf
+                )
+        except FormErrors as problem:
+            self.errors = problem.errors
+            return
+        self.dialog_open, self._pdf, self.pdf_name, self.errors = False, b"", "", {}
+        self._reload(actor)
+        return rx.toast.success("Facture fournisseur enregistrée.")
+
+    @rx.event
+    def remove(self, supplier_invoice_id: str):
+        actor = self._require(Module.BOOKINGS, Action.EDIT)
+        if self._booking_id is None or not str(supplier_invoice_id).isdigit():
+            return
+        try:
+            with session_scope() as session:
+                supplier_invoices.delete_supplier_invoice(
+                    session, actor, self._booking_id, int(supplier_invoice_id)
+                )
+        except (FormErrors, RecordNotFound):
+            return
+        self._reload(actor)

@@ -196,3 +196,56 @@ def test_recording_a_payment_needs_the_payments_right(browser, demo, confirmed):
     browser.visit(routes.PAYMENTS)
     with pytest.raises(AccessDenied):
         browser.run(PaymentsListState, "load_list")
+
+
+def test_a_supplier_invoice_is_recorded_with_its_pdf_and_compared_to_the_costing(
+    browser, demo, confirmed
+):
+    from agence.state.invoicing import SupplierInvoicesState
+
+    browser.sign_in(make_user(demo))
+    _open(browser, confirmed.id)
+    browser.run(SupplierInvoicesState, "load_supplier_invoices")
+    state = browser.state(SupplierInvoicesState)
+    castle = next(s for s in state.suppliers if s[1] == "Château royal d'Amboise")
+    assert any(row["supplier"] == castle[1] for row in state.comparison)
+    browser.run(SupplierInvoicesState, "open_form")
+    browser.run(SupplierInvoicesState, "save", {"supplier_id": castle[0], "reference": ""})
+    assert {"reference", "invoiced_on", "amount_incl_vat"} <= set(state.errors)
+    state._pdf, state.pdf_name = b"%PDF-1.7\n%%EOF\n", "amboise.pdf"
+    browser.run(
+        SupplierInvoicesState,
+        "save",
+        {
+            "supplier_id": castle[0],
+            "reference": "AMB-118",
+            "invoiced_on": date.today().isoformat(),
+            "amount_incl_vat": "300,00",
+        },
+    )
+    assert state.errors == {} and not state.dialog_open
+    (row,) = state.rows
+    assert row["reference"] == "AMB-118" and row["document_id"]
+
+
+def test_supplier_invoices_are_recorded_only_with_the_dossiers_edit_right(browser, demo, confirmed):
+    from agence.models import SupplierInvoice
+    from agence.state.invoicing import SupplierInvoicesState
+
+    browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.EDIT)))
+    _open(browser, confirmed.id)
+    browser.run(SupplierInvoicesState, "load_supplier_invoices")
+    assert browser.state(SupplierInvoicesState).can_edit is False
+    for handler, args in (
+        ("open_form", ()),
+        ("save", ({"reference": "X"},)),
+        ("remove", ("1",)),
+        ("hold_pdf", ([],)),
+    ):
+        with pytest.raises(AccessDenied):
+            browser.run(SupplierInvoicesState, handler, *args)
+    assert _count(demo, SupplierInvoice) == 0
+    browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.SEE)))
+    for handler in ("load_supplier_invoices", "close_form"):
+        with pytest.raises(AccessDenied):
+            browser.run(SupplierInvoicesState, handler)
