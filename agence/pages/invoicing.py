@@ -203,7 +203,9 @@ def _invoice_row(row) -> rx.Component:
                     ),
                 ),
                 rx.cond(
-                    (row["public"] == "1") & (row["chorus_status"] == "") & state.can_issue,
+                    (row["public"] == "1")
+                    & ((row["chorus_status"] == "") | (row["chorus_status"] == "echec_depot"))
+                    & state.can_deposit,
                     rx.button(
                         "Chorus Pro",
                         size="1",
@@ -215,7 +217,9 @@ def _invoice_row(row) -> rx.Component:
                     ),
                 ),
                 rx.cond(
-                    (row["public"] == "1") & (row["chorus_status"] != ""),
+                    (row["public"] == "1")
+                    & (row["chorus_status"] != "")
+                    & (row["chorus_status"] != "echec_depot"),
                     rx.button(
                         rx.icon("refresh-cw", size=12),
                         size="1",

@@ -31,6 +31,8 @@ class DossierInvoicesState(AppState):
     can_create: bool = False
     can_issue: bool = False
     can_pay: bool = False
+    can_deposit: bool = False
+    """May deposit on Chorus Pro (facturation:modifier)."""
     errors: dict[str, str] = {}
     dialog: str = ""  # "acompte", "avoir", "reglement" or ""
     credit_of: str = ""
@@ -79,6 +81,7 @@ class DossierInvoicesState(AppState):
         self.can_create = actor.can(Module.INVOICING, Action.CREATE)
         self.can_issue = actor.can(Module.INVOICING, Action.VALIDATE)
         self.can_pay = actor.can(Module.PAYMENTS, Action.CREATE)
+        self.can_deposit = actor.can(Module.INVOICING, Action.EDIT)
         self._reload(actor)
 
     @rx.event
