@@ -405,6 +405,47 @@ def allocate(
     return allocation
 
 
+def apply_credit(
+    session: Session, actor: Actor, invoice_id: int, amount: Decimal | str | None = None
+) -> Decimal:
+    """Settles an invoice out of its client's credit (what earlier payments left unallocated),
+    oldest payment first; `amount` None takes as much as both the credit and the invoice
+    allow. Returns what was applied."""
+    actor.require(Module.PAYMENTS, Action.EDIT)
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None or _visible_client(session, actor, invoice.client_id) is None:
+        raise FormErrors({"invoice_id": "Facture introuvable."})
+    _lock_client(session, invoice.client_id)
+    credit = client_credit(session, invoice.client_id)
+    _paid, remaining = invoice_balance(session, invoice_id)
+    try:
+        wanted = min(credit, remaining) if amount in (None, "") else _parse_amount(amount)
+    except ValueError as exc:
+        raise FormErrors({"amount": str(exc)}) from exc
+    if wanted <= 0:
+        raise FormErrors({"amount": "Le client n'a pas de crédit à affecter à cette facture."})
+    if wanted > credit:
+        raise FormErrors(
+            {"amount": f"Le client n'a que {formats.money(max(credit, ZERO))} à son crédit."}
+        )
+    applied = ZERO
+    for payment in session.exec(
+        select(Payment)
+        .where(Payment.client_id == invoice.client_id, col(Payment.is_refund).is_(False))
+        .order_by(col(Payment.received_on), col(Payment.id))
+    ).all():
+        left = min(payment_unallocated(session, payment), wanted - applied)
+        if left <= 0:
+            continue
+        allocate(session, actor, payment.id or 0, invoice_id, left)
+        applied += left
+        if applied >= wanted:
+            break
+    if applied < wanted:
+        raise FormErrors({"amount": "Le crédit du client ne suffit pas (remboursements déduits)."})
+    return applied
+
+
 def unallocate(
     session: Session,
     actor: Actor,

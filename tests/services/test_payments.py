@@ -912,3 +912,32 @@ def test_two_refunds_at_once_never_exceed_the_credit(postgres, session, admin, c
     first, second = race.in_order
     assert isinstance(first, Payment)
     assert second.errors == {"amount": "Le client n'a que 100,00\u00a0€ à son crédit."}
+
+
+def test_the_client_credit_settles_a_later_invoice_oldest_payment_first(
+    session, admin, client, booking
+):
+    from agence.services.payments import apply_credit
+
+    first = make_invoice(session, booking, "100.00")
+    pay(admin, client, "150", [(first.id, "100")])  # 50 left as credit
+    pay(admin, client, "30")  # 30 more
+    assert credit_of(client) == Decimal("80.00")
+    later = make_invoice(session, booking, "60.00", kind="solde")
+    with session_scope() as s:
+        applied = apply_credit(s, admin, later.id)
+    assert applied == Decimal("60.00")
+    assert balance(later) == (Decimal("60.00"), Decimal("0.00"))
+    assert credit_of(client) == Decimal("20.00")
+    with pytest.raises(FormErrors) as refused, session_scope() as s:
+        apply_credit(s, admin, first.id)
+    assert "crédit" in refused.value.errors["amount"]
+
+
+def test_applying_credit_needs_the_payments_edit_right(session, client, booking):
+    from agence.services.payments import apply_credit
+
+    reader = make_actor(session, without((Module.PAYMENTS, Action.EDIT)))
+    invoice = make_invoice(session, booking, "60.00")
+    with pytest.raises(AccessDenied), session_scope() as s:
+        apply_credit(s, reader, invoice.id)
