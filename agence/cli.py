@@ -9,6 +9,7 @@ import argparse
 import getpass
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from alembic.config import Config
@@ -58,7 +59,27 @@ def _seed(args: argparse.Namespace) -> int:
             seed.seed_reference_data(session)
             print("Données de référence à jour.")
     if args.demo:
+        code = _seed_demo_invoices()
         print(seed.demo_logins_text())
+        return code
+    return 0
+
+
+def _seed_demo_invoices() -> int:
+    """The demo agency's invoices, in a transaction of their own once the agency is there
+    (they do nothing on a database that has invoices or is not the demo's)."""
+    from agence.db import session_scope
+    from agence.services.demo_invoices import seed_demo_invoices
+    from agence.services.forms import FormErrors
+
+    try:
+        with session_scope() as session:
+            issued = seed_demo_invoices(session)
+    except FormErrors as exc:
+        print(f"Factures de démonstration non créées : {exc}", file=sys.stderr)
+        return 1
+    if issued:
+        print(f"Factures de démonstration émises : {issued}.")
     return 0
 
 
@@ -108,6 +129,73 @@ def _costing_price(args: argparse.Namespace) -> int:
         return 2
     print(json.dumps(results, indent=2, ensure_ascii=False))
     return 0
+
+
+def _parse_day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"date invalide pour {option} : « {text} » (attendu AAAA-MM-JJ)."
+        ) from None
+
+
+def _export_actor(session, email: str | None):
+    """The user the export runs as: the one named, else the first active administrator."""
+    from sqlmodel import col, select
+
+    from agence.models import Profile, User
+    from agence.services import auth, seed
+    from agence.services.auth import normalize_email
+
+    statement = select(User.id).where(User.active).order_by(col(User.id))
+    if email:
+        statement = statement.where(User.email == normalize_email(email))
+    else:
+        administrators = select(Profile.id).where(Profile.name == seed.ADMINISTRATOR)
+        statement = statement.where(col(User.profile_id).in_(administrators))
+    user_id = session.exec(statement).first()
+    if user_id is None:
+        raise LookupError(
+            f"aucun utilisateur actif {email}." if email else "aucun administrateur actif."
+        )
+    return auth.load_actor(session, user_id)
+
+
+def _export_invoices(args: argparse.Namespace) -> int:
+    """Exit code 2 for what the command line got wrong (dates, period, user, a folder not
+    empty, nothing issued in the period), 1 when the export failed (rights, a kept file
+    missing or changed)."""
+    from agence.db import session_scope
+    from agence.services import formats, invoice_export
+    from agence.services.forms import FormErrors
+    from agence.services.permissions import AccessProblem
+
+    try:
+        since = _parse_day(args.since, "--from")
+        until = _parse_day(args.until, "--to")
+        invoice_export.check_period(since, until)
+        with session_scope() as session:
+            actor = _export_actor(session, args.user)
+            report = invoice_export.export_invoices(session, actor, since, until, Path(args.out))
+    except (ValueError, LookupError, invoice_export.RequestProblem) as exc:
+        print(f"Erreur : {_message(exc)}", file=sys.stderr)
+        return 2
+    except (FormErrors, AccessProblem) as exc:
+        print(f"Erreur : {_message(exc)}", file=sys.stderr)
+        return 1
+    print(
+        f"{report.documents} document(s) émis du {formats.day(since)} au {formats.day(until)}"
+        f" ({report.invoices} facture(s), {report.credit_notes} avoir(s)) exporté(s) dans "
+        f"{report.folder}"
+    )
+    return 0
+
+
+def _message(exc: Exception) -> str:
+    from agence.services.forms import FormErrors
+
+    return " ".join(exc.errors.values()) if isinstance(exc, FormErrors) else str(exc)
 
 
 COSTING_PRICE_HELP = """\
@@ -163,6 +251,20 @@ def build_parser() -> argparse.ArgumentParser:
         "file", metavar="FICHIER.json", help="Fichier JSON, ou - pour l'entrée standard"
     )
     price.set_defaults(handler=_costing_price)
+
+    export = commands.add_parser("export", help="Exports (factures émises…)")
+    export_commands = export.add_subparsers(dest="export_command", required=True)
+    invoices = export_commands.add_parser(
+        "invoices",
+        help="Factures et avoirs émis d'une période : PDF Factur-X conservés et index.xlsx",
+    )
+    invoices.add_argument("--from", dest="since", required=True, metavar="AAAA-MM-JJ")
+    invoices.add_argument("--to", dest="until", required=True, metavar="AAAA-MM-JJ")
+    invoices.add_argument("--out", required=True, metavar="DOSSIER", help="Nouveau ou vide")
+    invoices.add_argument(
+        "--user", metavar="EMAIL", help="Utilisateur (défaut : premier administrateur actif)"
+    )
+    invoices.set_defaults(handler=_export_invoices)
     return parser
 
 

@@ -14,6 +14,8 @@
 7. The planning of one product holding 10 000 reservations over a year: a month and a week.
 8. Documents: a quote, a contract and a voucher made from the demo dossier, a 3-page quote's
    PDF alone, and 200 e-mails sent by the background batch to an SMTP server on 127.0.0.1.
+9. Invoicing (bench/invoicing.py): 1 000 invoices issued one by one (numbering, PDF, Factur-X,
+   storing), then the unpaid-invoices list over 500 000 issued invoices inserted in bulk.
 
 SQLite by default; AGENCE_BENCH_DATABASE_URL runs the same on another database (which it
 empties).
@@ -396,6 +398,7 @@ def main() -> int:
     from agence.services.users import USERS as USER_RESOURCE
     from bench.data import add_users
     from bench.documents import documents_benchmarks
+    from bench.invoicing import invoicing_benchmarks
 
     if not database_url.startswith("sqlite"):
         with engine_for(database_url).begin() as connection:
@@ -450,6 +453,7 @@ def main() -> int:
     results.update(_rate_lookup_benchmark())
     results.update(documents_benchmarks(actor, _timed))
     results.update(_booking_benchmarks(actor))
+    results.update(invoicing_benchmarks(actor))
 
     report = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -25,6 +25,7 @@ DOWNLOAD_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".csv": "text/csv; charset=utf-8",
     ".pdf": "application/pdf",
+    ".zip": "application/zip",
 }
 
 

@@ -36,7 +36,11 @@ def _dialog(name: str, title, *fields: rx.Component, submit: str, on_submit, des
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(title),
-            *([rx.dialog.description(description, size="2")] if description else []),
+            *(
+                [rx.dialog.description(description, size="2")]
+                if isinstance(description, rx.Var) or description
+                else []
+            ),
             rx.form(
                 rx.vstack(
                     *fields,
@@ -137,6 +141,62 @@ def _payment_dialog() -> rx.Component:
         _field("Payeur", rx.input(name="payer"), "payer"),
         submit="Enregistrer",
         on_submit=state.record_payment,
+    )
+
+
+def _credit_dialog_for_client() -> rx.Component:
+    state = DossierInvoicesState
+    return _dialog(
+        "credit",
+        "Affecter le crédit du client",
+        _field(
+            "Facture",
+            rx.el.select(
+                rx.foreach(state.open_invoices, lambda i: rx.el.option(i[1], value=i[0])),
+                name="invoice_id",
+                class_name="agence-select",
+            ),
+            "invoice_id",
+        ),
+        _field(
+            "Montant (vide : autant que possible)",
+            rx.input(name="amount", placeholder="Tout"),
+            "amount",
+        ),
+        submit="Affecter",
+        on_submit=state.apply_credit,
+        description="Crédit disponible : " + state.balance.get("client_credit", ""),
+    )
+
+
+def _refund_dialog() -> rx.Component:
+    state = DossierInvoicesState
+    return _dialog(
+        "remboursement",
+        "Rembourser le client",
+        _field("Montant", rx.input(name="amount", placeholder="0,00"), "amount"),
+        _field(
+            "Date",
+            rx.input(
+                name="received_on",
+                type="date",
+                default_value=state.payment_defaults.get("received_on", ""),
+            ),
+            "received_on",
+        ),
+        _field(
+            "Mode",
+            rx.el.select(
+                rx.foreach(state.methods, lambda m: rx.el.option(m[1], value=m[0])),
+                name="payment_method_id",
+                class_name="agence-select",
+            ),
+            "payment_method_id",
+        ),
+        _field("Référence bancaire", rx.input(name="bank_reference"), "bank_reference"),
+        submit="Enregistrer le remboursement",
+        on_submit=state.refund,
+        description="Crédit disponible : " + state.balance.get("client_credit", ""),
     )
 
 
@@ -498,15 +558,49 @@ def payments_tab() -> rx.Component:
             spacing="3",
             wrap="wrap",
         ),
-        rx.cond(
-            state.can_pay,
-            rx.button(
-                rx.icon("banknote", size=14),
-                "Enregistrer un règlement…",
-                variant="soft",
-                on_click=state.open_dialog("reglement", ""),
-                id="new-payment",
+        rx.flex(
+            rx.cond(
+                state.can_pay,
+                rx.button(
+                    rx.icon("banknote", size=14),
+                    "Enregistrer un règlement…",
+                    variant="soft",
+                    on_click=state.open_dialog("reglement", ""),
+                    id="new-payment",
+                ),
             ),
+            rx.cond(
+                state.has_credit,
+                rx.fragment(
+                    rx.badge(
+                        "Crédit du client : " + state.balance.get("client_credit", ""),
+                        color_scheme="amber",
+                        size="2",
+                    ),
+                    rx.cond(
+                        state.can_allocate & (state.open_invoices.length() > 0),
+                        rx.button(
+                            "Affecter le crédit…",
+                            variant="soft",
+                            on_click=state.open_dialog("credit", ""),
+                            id="apply-credit",
+                        ),
+                    ),
+                    rx.cond(
+                        state.can_pay,
+                        rx.button(
+                            "Rembourser…",
+                            variant="soft",
+                            color_scheme="orange",
+                            on_click=state.open_dialog("remboursement", ""),
+                            id="refund",
+                        ),
+                    ),
+                ),
+            ),
+            spacing="2",
+            wrap="wrap",
+            align="center",
         ),
         rx.box(
             rx.table.root(
@@ -539,6 +633,8 @@ def payments_tab() -> rx.Component:
             id="dossier-payments",
         ),
         _payment_dialog(),
+        _credit_dialog_for_client(),
+        _refund_dialog(),
         rx.divider(),
         supplier_invoices_section(),
         spacing="3",
@@ -551,6 +647,37 @@ def invoices_list() -> rx.Component:
     return rx.vstack(
         page_title(
             "Factures", subtitle="Factures, factures d'acompte et avoirs de tous les dossiers."
+        ),
+        rx.form(
+            rx.flex(
+                rx.text("Pour le comptable : du", size="2"),
+                rx.input(name="since", type="date", id="export-since"),
+                rx.text("au", size="2"),
+                rx.input(name="until", type="date", id="export-until"),
+                rx.button(
+                    rx.icon("archive", size=14),
+                    "Exporter les factures (Factur-X + index Excel)",
+                    type="submit",
+                    variant="soft",
+                    loading=InvoicesListState.exporting_period,
+                    id="export-invoices",
+                ),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            on_submit=InvoicesListState.export_period,
+            reset_on_submit=False,
+        ),
+        rx.cond(
+            InvoicesListState.export_error != "",
+            rx.text(
+                InvoicesListState.export_error,
+                color=rx.color("red", 11),
+                size="2",
+                role="alert",
+                id="export-error",
+            ),
         ),
         data_table(
             InvoicesListState,

@@ -16,10 +16,9 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agence.models import AppSetting, Invoice, InvoiceCounter
 from agence.services import audit, formats
@@ -117,11 +116,15 @@ def _ensure_counter(session: Session, series: str) -> None:
 
 
 def last_issued_on(session: Session, series: str) -> date | None:
+    """The date of the series' last number: numbers are chronological, so the highest one
+    carries the latest date — read through the (series, sequence) unique index, not a scan
+    of the year's invoices."""
     return session.exec(
-        select(func.max(Invoice.issued_on)).where(
-            Invoice.series == series, Invoice.status == "emise"
-        )
-    ).one()
+        select(Invoice.issued_on)
+        .where(Invoice.series == series, col(Invoice.sequence).is_not(None))
+        .order_by(col(Invoice.sequence).desc())
+        .limit(1)
+    ).first()
 
 
 def take_number(session: Session, series: str, on: date | None = None) -> tuple[int, str]:

@@ -3,13 +3,23 @@ invoices, unpaid invoices and payments."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date
 from typing import Any
 
 import reflex as rx
 
 from agence import routes
 from agence.db import session_scope
-from agence.services import attachments, bookings, invoicing, payments, supplier_invoices
+from agence.services import (
+    attachments,
+    bookings,
+    files,
+    invoice_export,
+    invoicing,
+    payments,
+    supplier_invoices,
+)
 from agence.services.forms import FormErrors
 from agence.services.listing import ListSpec
 from agence.services.permissions import AccessDenied, Action, Actor, Module
@@ -32,6 +42,8 @@ class DossierInvoicesState(AppState):
     can_issue: bool = False
     can_pay: bool = False
     can_deposit: bool = False
+    can_allocate: bool = False
+    has_credit: bool = False
     """May deposit on Chorus Pro (facturation:modifier)."""
     errors: dict[str, str] = {}
     dialog: str = ""  # "acompte", "avoir", "reglement" or ""
@@ -48,6 +60,7 @@ class DossierInvoicesState(AppState):
             if actor.can(Module.PAYMENTS, Action.SEE):
                 balance = payments.booking_balance(session, actor, self._booking_id or 0)
                 self.balance = {k: str(v) for k, v in balance.items() if isinstance(v, str)}
+                self.has_credit = balance["client_credit_amount"] > 0
                 self.payment_rows = payments.payments_of_booking(
                     session, actor, self._booking_id or 0
                 )
@@ -82,6 +95,7 @@ class DossierInvoicesState(AppState):
         self.can_issue = actor.can(Module.INVOICING, Action.VALIDATE)
         self.can_pay = actor.can(Module.PAYMENTS, Action.CREATE)
         self.can_deposit = actor.can(Module.INVOICING, Action.EDIT)
+        self.can_allocate = actor.can(Module.PAYMENTS, Action.EDIT)
         self._reload(actor)
 
     @rx.event
@@ -109,13 +123,13 @@ class DossierInvoicesState(AppState):
 
     @rx.event
     def open_dialog(self, name: str, invoice_id: str = ""):
-        module, action = (
-            (Module.PAYMENTS, Action.CREATE)
-            if name == "reglement"
-            else (Module.INVOICING, Action.CREATE)
-        )
+        module, action = {
+            "reglement": (Module.PAYMENTS, Action.CREATE),
+            "remboursement": (Module.PAYMENTS, Action.CREATE),
+            "credit": (Module.PAYMENTS, Action.EDIT),
+        }.get(name, (Module.INVOICING, Action.CREATE))
         self._require(module, action)
-        if name not in ("acompte", "avoir", "reglement"):
+        if name not in ("acompte", "avoir", "reglement", "credit", "remboursement"):
             return
         self.errors, self.dialog, self.credit_of = {}, name, str(invoice_id)
         self.credit_label = next(
@@ -200,6 +214,38 @@ class DossierInvoicesState(AppState):
         return result
 
     @rx.event
+    def apply_credit(self, form_data: dict):
+        """Settles one of the dossier's invoices out of the client's credit."""
+        actor = self._require(Module.PAYMENTS, Action.EDIT)
+        invoice_raw = str(form_data.get("invoice_id") or "")
+        amount = str(form_data.get("amount") or "").strip()[:16]
+        if not invoice_raw.isdigit():
+            self.errors = {"invoice_id": "Choisissez la facture."}
+            return
+        return self._run(
+            actor,
+            lambda session: payments.apply_credit(session, actor, int(invoice_raw), amount or None),
+            "Crédit du client affecté.",
+        )
+
+    @rx.event
+    def refund(self, form_data: dict):
+        """Gives back the client's credit (an overpayment, a credit note beyond its invoice)."""
+        actor = self._require(Module.PAYMENTS, Action.CREATE)
+        values = {
+            name: str(form_data.get(name) or "")[:200]
+            for name in ("received_on", "payment_method_id", "bank_reference", "payer")
+        }
+        amount = str(form_data.get("amount") or "")[:16]
+        booking_id = self._booking_id or 0
+
+        def give_back(session):
+            booking = bookings.get_booking(session, actor, booking_id)
+            payments.refund(session, actor, booking.client_id, amount, values)
+
+        return self._run(actor, give_back, "Remboursement enregistré.")
+
+    @rx.event
     def record_payment(self, form_data: dict):
         """A payment of the dossier's client, settled against the chosen invoice (the rest,
         if any, stays as the client's credit)."""
@@ -250,8 +296,44 @@ class _InvoicingList(ListMixin, mixin=True):
 
 
 class InvoicesListState(_InvoicingList, AppState):
+    export_error: str = ""
+    exporting_period: bool = False
+
     def _list_spec(self) -> ListSpec:
         return invoicing.INVOICES_LIST
+
+    @rx.event(background=True)
+    async def export_period(self, form_data: dict):
+        """The accountant's export: the period's issued invoices and credit notes as their
+        stored Factur-X PDFs plus an Excel index, in one zip (written off the event loop)."""
+        async with self:
+            actor = self._require(Module.INVOICING, Action.EXPORT)
+            if self.exporting_period:
+                return
+            try:
+                since = date.fromisoformat(str(form_data.get("since") or ""))
+                until = date.fromisoformat(str(form_data.get("until") or ""))
+            except ValueError:
+                self.export_error = "Indiquez les deux dates de la période."
+                return
+            self.exporting_period, self.export_error = True, ""
+
+        def work():
+            with session_scope() as session:
+                return invoice_export.export_zip(session, actor, since, until)
+
+        try:
+            path = await asyncio.to_thread(work)
+        except FormErrors as problem:
+            async with self:
+                self.exporting_period = False
+                self.export_error = next(iter(problem.errors.values()))
+            return
+        async with self:
+            self.exporting_period = False
+        name = invoice_export.download_name(since, until)
+        token = files.download_token(path, actor.user_id, name)
+        return rx.download(url=f"{routes.DOWNLOAD_API}/{token}", filename=name)
 
 
 class UnpaidListState(_InvoicingList, AppState):

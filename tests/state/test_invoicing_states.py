@@ -249,3 +249,74 @@ def test_supplier_invoices_are_recorded_only_with_the_dossiers_edit_right(browse
     for handler in ("load_supplier_invoices", "close_form"):
         with pytest.raises(AccessDenied):
             browser.run(SupplierInvoicesState, handler)
+
+
+def test_the_accountants_export_is_a_zip_of_the_period_and_needs_the_export_right(
+    browser, demo, confirmed
+):
+    browser.sign_in(make_user(demo))
+    _open(browser, confirmed.id)
+    browser.run(DossierInvoicesState, "load_invoices")
+    browser.run(DossierInvoicesState, "create_deposit", {"percent": "30"})
+    browser.run(
+        DossierInvoicesState, "issue", browser.state(DossierInvoicesState).invoices[0]["id"]
+    )
+    browser.visit(routes.INVOICES)
+    browser.run(InvoicesListState, "load_list")
+    browser.run(InvoicesListState, "export_period", {"since": "", "until": ""})
+    assert browser.state(InvoicesListState).export_error
+    today = date.today().isoformat()
+    download = browser.run(InvoicesListState, "export_period", {"since": today, "until": today})
+    assert "/api/telechargement/" in str(download) and ".zip" in str(download)
+    browser.sign_in(make_user(demo, _without(Module.INVOICING, Action.EXPORT)))
+    with pytest.raises(AccessDenied):
+        browser.run(InvoicesListState, "export_period", {"since": today, "until": today})
+
+
+def test_an_overpayment_becomes_credit_applied_to_the_final_invoice_then_refunded(
+    browser, demo, confirmed
+):
+    browser.sign_in(make_user(demo))
+    _open(browser, confirmed.id)
+    browser.run(DossierInvoicesState, "load_invoices")
+    state = browser.state(DossierInvoicesState)
+    browser.run(DossierInvoicesState, "create_deposit", {"percent": "30"})
+    browser.run(DossierInvoicesState, "issue", state.invoices[0]["id"])
+    method = str(demo.exec(select(PaymentMethod.id)).first())
+    today = date.today().isoformat()
+    browser.run(
+        DossierInvoicesState,
+        "record_payment",
+        {
+            "received_on": today,
+            "amount": "900",
+            "payment_method_id": method,
+            "invoice_id": state.invoices[0]["id"],
+        },
+    )
+    assert state.has_credit and state.balance["client_credit"] == "204,00\u00a0€"
+    browser.run(DossierInvoicesState, "create_final")
+    browser.run(DossierInvoicesState, "issue", state.invoices[-1]["id"])
+    browser.run(DossierInvoicesState, "apply_credit", {"invoice_id": state.invoices[-1]["id"]})
+    assert state.errors == {} and not state.has_credit
+    assert state.invoices[-1]["remaining"] == "1\u202f420,00\u00a0€"
+    browser.run(
+        DossierInvoicesState,
+        "refund",
+        {"amount": "10", "received_on": today, "payment_method_id": method},
+    )
+    assert "amount" in state.errors  # nothing left to give back
+
+
+def test_credit_and_refunds_need_their_payments_rights(browser, demo, confirmed):
+    browser.sign_in(make_user(demo, _without(Module.PAYMENTS, Action.EDIT, Action.CREATE)))
+    _open(browser, confirmed.id)
+    browser.run(DossierInvoicesState, "load_invoices")
+    for handler, args in (
+        ("apply_credit", ({"invoice_id": "1"},)),
+        ("refund", ({"amount": "1"},)),
+        ("open_dialog", ("credit",)),
+        ("open_dialog", ("remboursement",)),
+    ):
+        with pytest.raises(AccessDenied):
+            browser.run(DossierInvoicesState, handler, *args)
