@@ -21,6 +21,47 @@ from agence.state.invoicing import (
 )
 
 
+def simple_table(headings, rows, cells, dom_id: str | None = None, size: str = "1"):
+    """A small server-filled table (a dossier's invoices, payments…): headings, then one row
+    per item with `cells(item)`; scrolls sideways on a phone."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headings])),
+            rx.table.body(rx.foreach(rows, lambda row: rx.table.row(*cells(row)))),
+            variant="surface",
+            size=size,
+            width="100%",
+        ),
+        overflow_x="auto",
+        width="100%",
+        id=dom_id,
+    )
+
+
+def _method_field() -> rx.Component:
+    return _field(
+        "Mode",
+        rx.el.select(
+            rx.foreach(DossierInvoicesState.methods, lambda m: rx.el.option(m[1], value=m[0])),
+            name="payment_method_id",
+            class_name="agence-select",
+        ),
+        "payment_method_id",
+    )
+
+
+def _date_field() -> rx.Component:
+    return _field(
+        "Date",
+        rx.input(
+            name="received_on",
+            type="date",
+            default_value=DossierInvoicesState.payment_defaults.get("received_on", ""),
+        ),
+        "received_on",
+    )
+
+
 def _field(label: str, control: rx.Component, name: str) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", weight="medium"),
@@ -105,27 +146,11 @@ def _payment_dialog() -> rx.Component:
     return _dialog(
         "reglement",
         "Enregistrer un règlement",
-        _field(
-            "Date",
-            rx.input(
-                name="received_on",
-                type="date",
-                default_value=state.payment_defaults.get("received_on", ""),
-            ),
-            "received_on",
-        ),
+        _date_field(),
         _field(
             "Montant", rx.input(name="amount", placeholder="0,00", id="payment-amount"), "amount"
         ),
-        _field(
-            "Mode",
-            rx.el.select(
-                rx.foreach(state.methods, lambda m: rx.el.option(m[1], value=m[0])),
-                name="payment_method_id",
-                class_name="agence-select",
-            ),
-            "payment_method_id",
-        ),
+        _method_field(),
         _field(
             "Affecté à",
             rx.el.select(
@@ -175,24 +200,8 @@ def _refund_dialog() -> rx.Component:
         "remboursement",
         "Rembourser le client",
         _field("Montant", rx.input(name="amount", placeholder="0,00"), "amount"),
-        _field(
-            "Date",
-            rx.input(
-                name="received_on",
-                type="date",
-                default_value=state.payment_defaults.get("received_on", ""),
-            ),
-            "received_on",
-        ),
-        _field(
-            "Mode",
-            rx.el.select(
-                rx.foreach(state.methods, lambda m: rx.el.option(m[1], value=m[0])),
-                name="payment_method_id",
-                class_name="agence-select",
-            ),
-            "payment_method_id",
-        ),
+        _date_field(),
+        _method_field(),
         _field("Référence bancaire", rx.input(name="bank_reference"), "bank_reference"),
         submit="Enregistrer le remboursement",
         on_submit=state.refund,
@@ -200,10 +209,10 @@ def _refund_dialog() -> rx.Component:
     )
 
 
-def _invoice_row(row) -> rx.Component:
+def _invoice_cells(row) -> list[rx.Component]:
     state = DossierInvoicesState
     draft = row["status"] == "brouillon"
-    return rx.table.row(
+    return [
         rx.table.cell(
             rx.cond(
                 row["document_id"] != "",
@@ -302,7 +311,7 @@ def _invoice_row(row) -> rx.Component:
                 spacing="2",
             )
         ),
-    )
+    ]
 
 
 def invoices_tab() -> rx.Component:
@@ -329,33 +338,12 @@ def invoices_tab() -> rx.Component:
                 wrap="wrap",
             ),
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(label)
-                            for label in (
-                                "Numéro",
-                                "Type",
-                                "Date",
-                                "Échéance",
-                                "Total TTC",
-                                "Reste dû",
-                                "Statut",
-                                "",
-                            )
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(state.invoices, _invoice_row)),
-                variant="surface",
-                size="2",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
-            id="dossier-invoices",
+        simple_table(
+            ["Numéro", "Type", "Date", "Échéance", "Total TTC", "Reste dû", "Statut", ""],
+            state.invoices,
+            _invoice_cells,
+            "dossier-invoices",
+            size="2",
         ),
         rx.cond(
             state.invoices.length() == 0,
@@ -455,19 +443,6 @@ def _supplier_invoice_dialog() -> rx.Component:
 def supplier_invoices_section() -> rx.Component:
     state = SupplierInvoicesState
 
-    def table(headings: list[str], rows, cells) -> rx.Component:
-        return rx.box(
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headings])),
-                rx.table.body(rx.foreach(rows, lambda row: rx.table.row(*cells(row)))),
-                variant="surface",
-                size="1",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
-        )
-
     return rx.vstack(
         rx.flex(
             rx.heading("Factures fournisseurs", size="3"),
@@ -486,7 +461,7 @@ def supplier_invoices_section() -> rx.Component:
             width="100%",
             align="center",
         ),
-        table(
+        simple_table(
             ["Fournisseur", "Prévu (cotation)", "Facturé", "Écart"],
             state.comparison,
             lambda row: [
@@ -499,7 +474,7 @@ def supplier_invoices_section() -> rx.Component:
                 ),
             ],
         ),
-        table(
+        simple_table(
             ["Fournisseur", "Numéro", "Date", "Échéance", "Montant TTC", ""],
             state.rows,
             lambda row: [
@@ -602,35 +577,18 @@ def payments_tab() -> rx.Component:
             wrap="wrap",
             align="center",
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(label)
-                            for label in ("Date", "Montant", "Mode", "Référence", "Affecté à")
-                        ]
-                    )
-                ),
-                rx.table.body(
-                    rx.foreach(
-                        state.payment_rows,
-                        lambda p: rx.table.row(
-                            rx.table.cell(p["received_on"]),
-                            rx.table.cell(p["amount"], text_align="right"),
-                            rx.table.cell(p["method"]),
-                            rx.table.cell(p["bank_reference"]),
-                            rx.table.cell(p["allocated_to"]),
-                        ),
-                    )
-                ),
-                variant="surface",
-                size="2",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
-            id="dossier-payments",
+        simple_table(
+            ["Date", "Montant", "Mode", "Référence", "Affecté à"],
+            state.payment_rows,
+            lambda p: [
+                rx.table.cell(p["received_on"]),
+                rx.table.cell(p["amount"], text_align="right"),
+                rx.table.cell(p["method"]),
+                rx.table.cell(p["bank_reference"]),
+                rx.table.cell(p["allocated_to"]),
+            ],
+            "dossier-payments",
+            size="2",
         ),
         _payment_dialog(),
         _credit_dialog_for_client(),

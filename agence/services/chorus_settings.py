@@ -14,24 +14,19 @@ test server. Defaults are PISTE's production addresses; the sandbox ones are in 
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlmodel import Session, col, select
 
 from agence.models import ChorusSettings
 from agence.models.base import utcnow
-from agence.services import audit
+from agence.services import audit, stored_secrets
 from agence.services.audit import AuditAction
 from agence.services.forms import FieldSpec, FormErrors, parse_form
 from agence.services.permissions import Action, Actor, Module
-from agence.settings import get_settings
 
 PRODUCTION_TOKEN_URL = "https://oauth.piste.gouv.fr/api/oauth/token"
 PRODUCTION_API_URL = "https://api.piste.gouv.fr"
@@ -150,22 +145,15 @@ class ChorusAccess:
 # --- The secrets --------------------------------------------------------------------------------
 
 
-def _fernet(secret: str | None = None) -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KEY_LABEL).derive(
-        (secret if secret is not None else get_settings().secret_key).encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def encrypt_secret(clear: str, *, secret: str | None = None) -> str:
-    return _fernet(secret).encrypt(clear.encode()).decode("ascii")
+    return stored_secrets.encrypt(clear, _KEY_LABEL, secret=secret)
 
 
 def decrypt_secret(token: str, *, secret: str | None = None) -> str:
     """Raises ChorusSecretUnreadable (French) for a token of another key or a damaged one."""
     try:
-        return _fernet(secret).decrypt(token.encode("ascii")).decode()
-    except (InvalidToken, UnicodeError, ValueError) as exc:
+        return stored_secrets.decrypt(token, _KEY_LABEL, secret=secret)
+    except stored_secrets.SecretUnreadable as exc:
         raise ChorusSecretUnreadable() from exc
 
 

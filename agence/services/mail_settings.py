@@ -7,23 +7,18 @@ a dump sent for support) then does not reveal it; the audit trail only says it c
 
 from __future__ import annotations
 
-import base64
 import re
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlmodel import Session, col, select
 
 from agence.models import MailSettings
 from agence.models.base import utcnow
-from agence.services import audit
+from agence.services import audit, stored_secrets
 from agence.services.audit import AuditAction
 from agence.services.forms import FieldSpec, FormErrors, parse_form
 from agence.services.mailer import MailAccount
 from agence.services.permissions import Action, Actor, Module
-from agence.settings import get_settings
 
 SECURITY_CHOICES: tuple[tuple[str, str], ...] = (
     ("starttls", "STARTTLS"),
@@ -107,22 +102,15 @@ class MailPasswordUnreadable(MailNotConfigured):
 # --- The password -------------------------------------------------------------------------------
 
 
-def _fernet(secret: str | None = None) -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KEY_LABEL).derive(
-        (secret if secret is not None else get_settings().secret_key).encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def encrypt_password(clear: str, *, secret: str | None = None) -> str:
-    return _fernet(secret).encrypt(clear.encode()).decode("ascii")
+    return stored_secrets.encrypt(clear, _KEY_LABEL, secret=secret)
 
 
 def decrypt_password(token: str, *, secret: str | None = None) -> str:
     """Raises MailPasswordUnreadable (French) for a token of another key or a damaged one."""
     try:
-        return _fernet(secret).decrypt(token.encode("ascii")).decode()
-    except (InvalidToken, UnicodeError, ValueError) as exc:
+        return stored_secrets.decrypt(token, _KEY_LABEL, secret=secret)
+    except stored_secrets.SecretUnreadable as exc:
         raise MailPasswordUnreadable() from exc
 
 

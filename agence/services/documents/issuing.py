@@ -372,6 +372,25 @@ def email_draft(
     }
 
 
+def _message_fields(values: dict[str, Any]) -> tuple[list[str], list[str], str, dict[str, str]]:
+    """The sending dialog's recipients and subject, checked: (to, cc, subject, errors)."""
+    errors: dict[str, str] = {}
+    to: list[str] = []
+    cc: list[str] = []
+    try:
+        to = mailer.parse_addresses(str(values.get("to") or ""), required=True)
+    except ValueError as exc:
+        errors["to"] = str(exc)
+    try:
+        cc = mailer.parse_addresses(str(values.get("cc") or ""))
+    except ValueError as exc:
+        errors["cc"] = str(exc)
+    subject = str(values.get("subject") or "").strip()
+    if not subject:
+        errors["subject"] = "Indiquez l'objet du message."
+    return to, cc, subject, errors
+
+
 def also_attachable(request: DocumentRequest) -> tuple[DocumentKind, ...]:
     """The other documents a message to the same party may carry."""
     if request.kind in SUPPLIER_KINDS:
@@ -402,20 +421,7 @@ def queue_email(
     caller commits, then delivers. Returns the message's id."""
     actor.require(Module.BOOKINGS, Action.EDIT)
     booking = get_booking(session, actor, booking_id)
-    errors: dict[str, str] = {}
-    to: list[str] = []
-    cc: list[str] = []
-    try:
-        to = mailer.parse_addresses(str(values.get("to") or ""), required=True)
-    except ValueError as exc:
-        errors["to"] = str(exc)
-    try:
-        cc = mailer.parse_addresses(str(values.get("cc") or ""))
-    except ValueError as exc:
-        errors["cc"] = str(exc)
-    subject = str(values.get("subject") or "").strip()
-    if not subject:
-        errors["subject"] = "Indiquez l'objet du message."
+    to, cc, subject, errors = _message_fields(values)
     extra = [kind for kind in also if kind in also_attachable(request)]
     if len(extra) + 1 > MAX_ATTACHMENTS:
         errors["also"] = f"{MAX_ATTACHMENTS} documents au plus par message."
@@ -578,20 +584,7 @@ def queue_invoice_email(
     """Records the message with the invoice's stored Factur-X PDF — the issued bytes, never a
     new rendering; the caller commits, then delivers."""
     invoice, booking = _issued_invoice(session, actor, invoice_id)
-    errors: dict[str, str] = {}
-    to: list[str] = []
-    cc: list[str] = []
-    try:
-        to = mailer.parse_addresses(str(values.get("to") or ""), required=True)
-    except ValueError as exc:
-        errors["to"] = str(exc)
-    try:
-        cc = mailer.parse_addresses(str(values.get("cc") or ""))
-    except ValueError as exc:
-        errors["cc"] = str(exc)
-    subject = str(values.get("subject") or "").strip()
-    if not subject:
-        errors["subject"] = "Indiquez l'objet du message."
+    to, cc, subject, errors = _message_fields(values)
     if errors:
         raise FormErrors(errors)
     sender_name, sender_email = _sender(session, actor)
