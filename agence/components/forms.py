@@ -330,11 +330,12 @@ def form_dialog(
     width: str = "30rem",
 ) -> rx.Component:
     """A small form in a dialog: its fields, then « submit » and « Annuler » (which, like
-    Escape or a click outside, calls `on_close` with False)."""
+    Escape or a click outside, calls `on_close` with False). The description may be a Var."""
+    described = isinstance(description, rx.Var) or bool(description)
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(title),
-            *([rx.dialog.description(description, size="2")] if description else []),
+            *([rx.dialog.description(description, size="2")] if described else []),
             rx.form(
                 rx.vstack(
                     *fields,
@@ -351,7 +352,7 @@ def form_dialog(
                     ),
                     spacing="3",
                     width="100%",
-                    margin_top="0.75rem" if description else None,
+                    margin_top="0.75rem" if described else None,
                 ),
                 on_submit=on_submit,
                 reset_on_submit=reset,

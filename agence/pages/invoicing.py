@@ -7,7 +7,7 @@ import reflex as rx
 
 from agence import routes
 from agence.components.data_table import data_table
-from agence.components.forms import field_error, fields_grid
+from agence.components.forms import field_error, fields_grid, form_dialog
 from agence.components.layout import app_page, page_title
 from agence.services import chorus_settings, invoicing, payments
 from agence.state.chorus import ChorusInvoiceState, ChorusSettingsState
@@ -62,53 +62,32 @@ def _date_field() -> rx.Component:
     )
 
 
-def _field(label: str, control: rx.Component, name: str) -> rx.Component:
+def _field(label: str, control: rx.Component, name: str, state=DossierInvoicesState):
+    """A labelled control with its French error beneath."""
     return rx.vstack(
         rx.text(label, size="1", weight="medium"),
         control,
-        field_error(DossierInvoicesState, name),
+        field_error(state, name),
         spacing="1",
         width="100%",
     )
 
 
 def _dialog(name: str, title, *fields: rx.Component, submit: str, on_submit, description=""):
+    """One of the dossier's invoicing dialogs, open while `dialog` names it; the typed values
+    stay after a refusal."""
     state = DossierInvoicesState
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(title),
-            *(
-                [rx.dialog.description(description, size="2")]
-                if isinstance(description, rx.Var) or description
-                else []
-            ),
-            rx.form(
-                rx.vstack(
-                    *fields,
-                    field_error(state, ""),
-                    rx.hstack(
-                        rx.button(submit, type="submit", id=f"{name}-submit"),
-                        rx.button(
-                            "Annuler",
-                            variant="soft",
-                            color_scheme="gray",
-                            type="button",
-                            on_click=state.close_dialog,
-                        ),
-                        spacing="3",
-                    ),
-                    spacing="3",
-                    width="100%",
-                    margin_top="0.5rem",
-                ),
-                on_submit=on_submit,
-                reset_on_submit=False,
-                width="100%",
-            ),
-            max_width="min(30rem, 95vw)",
-        ),
-        open=state.dialog == name,
-        on_open_change=state.close_dialog,
+    return form_dialog(
+        title,
+        *fields,
+        field_error(state, ""),
+        submit_label=submit,
+        on_submit=on_submit,
+        on_close=state.close_dialog,
+        is_open=state.dialog == name,
+        description=description,
+        submit_id=f"{name}-submit",
+        reset=False,
     )
 
 
@@ -363,80 +342,56 @@ def _supplier_invoice_dialog() -> rx.Component:
     state = SupplierInvoicesState
 
     def field(label: str, control: rx.Component, name: str) -> rx.Component:
-        return rx.vstack(
-            rx.text(label, size="1", weight="medium"),
-            control,
-            field_error(state, name),
-            spacing="1",
-            width="100%",
-        )
+        return _field(label, control, name, state)
 
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Facture fournisseur"),
-            rx.form(
-                rx.vstack(
-                    field(
-                        "Fournisseur",
-                        rx.el.select(
-                            rx.foreach(state.suppliers, lambda o: rx.el.option(o[1], value=o[0])),
-                            name="supplier_id",
-                            class_name="agence-select",
-                        ),
-                        "supplier_id",
-                    ),
-                    field("Numéro de facture", rx.input(name="reference"), "reference"),
-                    rx.hstack(
-                        field("Date", rx.input(name="invoiced_on", type="date"), "invoiced_on"),
-                        field("Échéance", rx.input(name="due_on", type="date"), "due_on"),
-                        width="100%",
-                    ),
-                    rx.hstack(
-                        field("Montant TTC", rx.input(name="amount_incl_vat"), "amount_incl_vat"),
-                        field("Dont TVA", rx.input(name="vat_amount"), "vat_amount"),
-                        width="100%",
-                    ),
-                    rx.upload(
-                        rx.text(
-                            rx.cond(
-                                state.pdf_name != "",
-                                state.pdf_name,
-                                "Déposez la facture en PDF (facultatif)",
-                            ),
-                            size="2",
-                        ),
-                        id=SUPPLIER_PDF_UPLOAD,
-                        accept={"application/pdf": [".pdf"]},
-                        max_files=1,
-                        on_drop=state.hold_pdf(rx.upload_files(upload_id=SUPPLIER_PDF_UPLOAD)),
-                        border=f"1px dashed {rx.color('gray', 8)}",
-                        padding="0.75rem",
-                        width="100%",
-                    ),
-                    field_error(state, "document"),
-                    field("Notes", rx.text_area(name="notes", rows="2"), "notes"),
-                    rx.hstack(
-                        rx.button("Enregistrer", type="submit", id="supplier-invoice-submit"),
-                        rx.button(
-                            "Annuler",
-                            variant="soft",
-                            color_scheme="gray",
-                            type="button",
-                            on_click=state.close_form,
-                        ),
-                        spacing="3",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=state.save,
-                reset_on_submit=False,
-                width="100%",
+    return form_dialog(
+        "Facture fournisseur",
+        field(
+            "Fournisseur",
+            rx.el.select(
+                rx.foreach(state.suppliers, lambda o: rx.el.option(o[1], value=o[0])),
+                name="supplier_id",
+                class_name="agence-select",
             ),
-            max_width="min(34rem, 95vw)",
+            "supplier_id",
         ),
-        open=state.dialog_open,
-        on_open_change=state.close_form,
+        field("Numéro de facture", rx.input(name="reference"), "reference"),
+        rx.hstack(
+            field("Date", rx.input(name="invoiced_on", type="date"), "invoiced_on"),
+            field("Échéance", rx.input(name="due_on", type="date"), "due_on"),
+            width="100%",
+        ),
+        rx.hstack(
+            field("Montant TTC", rx.input(name="amount_incl_vat"), "amount_incl_vat"),
+            field("Dont TVA", rx.input(name="vat_amount"), "vat_amount"),
+            width="100%",
+        ),
+        rx.upload(
+            rx.text(
+                rx.cond(
+                    state.pdf_name != "",
+                    state.pdf_name,
+                    "Déposez la facture en PDF (facultatif)",
+                ),
+                size="2",
+            ),
+            id=SUPPLIER_PDF_UPLOAD,
+            accept={"application/pdf": [".pdf"]},
+            max_files=1,
+            on_drop=state.hold_pdf(rx.upload_files(upload_id=SUPPLIER_PDF_UPLOAD)),
+            border=f"1px dashed {rx.color('gray', 8)}",
+            padding="0.75rem",
+            width="100%",
+        ),
+        field_error(state, "document"),
+        field("Notes", rx.text_area(name="notes", rows="2"), "notes"),
+        submit_label="Enregistrer",
+        on_submit=state.save,
+        on_close=state.close_form,
+        is_open=state.dialog_open,
+        submit_id="supplier-invoice-submit",
+        reset=False,
+        width="34rem",
     )
 
 

@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from agence.db import session_scope
 from agence.models import MailSettings
 from agence.models.base import utcnow
-from agence.services import audit, stored_secrets
+from agence.services import audit, mailer, stored_secrets
 from agence.services.audit import AuditAction
 from agence.services.forms import FieldSpec, FormErrors, parse_form
 from agence.services.mailer import MailAccount
@@ -224,3 +225,28 @@ def save(session: Session, actor: Actor, values: dict[str, str]) -> MailSettings
             changes=changes,
         )
     return row
+
+
+def send_test_message(actor: Actor, to: str) -> mailer.Delivery:
+    """A short message through the saved account, to check it from the parameters page; the
+    answer is the server's (or why nothing was sent). Needs parametres:modifier. Runs outside
+    any transaction (the network call)."""
+    actor.require(Module.PARAMETERS, Action.EDIT)
+    try:
+        recipients = mailer.parse_addresses(to, required=True)
+    except ValueError as exc:
+        return mailer.Delivery(False, str(exc))
+    with session_scope() as session:
+        try:
+            found = account(session)
+        except MailNotConfigured as exc:
+            return mailer.Delivery(False, str(exc))
+    message = mailer.compose(
+        found,
+        to=recipients,
+        cc=[],
+        subject="Agence – message d'essai",
+        body=f"Message d'essai envoyé par {actor.display_name} depuis Agence.",
+        attachments=[],
+    )
+    return mailer.deliver(found, message)

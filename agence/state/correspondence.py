@@ -10,7 +10,6 @@ import reflex as rx
 
 from agence import routes
 from agence.db import session_scope
-from agence.models import Booking
 from agence.services import bookings, correspondence, files
 from agence.services.documents import builder, issuing
 from agence.services.documents.content import KIND_LABELS, LANGUAGES, SUPPLIER_KINDS, DocumentKind
@@ -97,7 +96,7 @@ class DossierDocumentsState(AppState):
                 self.suppliers = [
                     [str(s.id), s.name] for s in builder.suppliers_of(session, booking)
                 ]
-                language = _client_language(session, booking)
+                language = issuing.client_language(session, booking)
                 confirmed, version = booking.confirmed_version, booking.version
         except RecordNotFound:
             return
@@ -375,14 +374,6 @@ class DossierDocumentsState(AppState):
             BookingDocumentsState.load_documents,
             BookingSuppliersState.load_suppliers,
         ]
-
-
-def _client_language(session, booking: Booking) -> str:
-    from agence.models import Client
-
-    client = session.get(Client, booking.client_id)
-    language = client.language if client else "fr"
-    return language if language in LANGUAGES else "fr"
 
 
 class MessagesMixin(ListMixin, mixin=True):

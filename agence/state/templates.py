@@ -11,7 +11,7 @@ import reflex as rx
 from agence import routes
 from agence.db import session_scope
 from agence.models import User
-from agence.services import files, mail_settings, mailer
+from agence.services import files, mail_settings
 from agence.services.documents import issuing, templates
 from agence.services.documents.content import KIND_LABELS, LANGUAGES, DocumentKind
 from agence.services.forms import FormErrors
@@ -217,28 +217,8 @@ class MailSettingsState(AppState):
             to = str(form_data.get("test_to") or "")[:254]
             self.test_to = to
 
-        def run() -> tuple[bool, str]:
-            try:
-                recipients = mailer.parse_addresses(to, required=True)
-            except ValueError as exc:
-                return False, str(exc)
-            with session_scope() as session:
-                try:
-                    account = mail_settings.account(session)
-                except mail_settings.MailNotConfigured as exc:
-                    return False, str(exc)
-            message = mailer.compose(
-                account,
-                to=recipients,
-                cc=[],
-                subject="Agence – message d'essai",
-                body=f"Message d'essai envoyé par {actor.display_name} depuis Agence.",
-                attachments=[],
-            )
-            delivery = mailer.deliver(account, message)
-            return delivery.accepted, delivery.answer
-
-        accepted, answer = await asyncio.to_thread(run)
+        delivery = await asyncio.to_thread(mail_settings.send_test_message, actor, to)
         async with self:
-            self.testing, self.test_ok = False, accepted
-            self.test_result = ("Accepté par le serveur : " if accepted else "Échec : ") + answer
+            self.testing, self.test_ok = False, delivery.accepted
+            prefix = "Accepté par le serveur : " if delivery.accepted else "Échec : "
+            self.test_result = prefix + delivery.answer

@@ -169,3 +169,33 @@ def test_an_account_encrypted_under_another_key_fails_with_a_clear_message(sessi
         mail_settings.account(session)
     assert isinstance(failure.value, MailPasswordUnreadable)
     assert "saisissez-le de nouveau" in str(failure.value)
+
+
+def test_the_test_message_needs_the_edit_right_and_says_why_nothing_was_sent(session, admin):
+    reader = make_actor(session, {Right(Module.PARAMETERS, Action.SEE)})
+    with pytest.raises(AccessDenied):
+        mail_settings.send_test_message(reader, "essai@example.fr")
+    refused = mail_settings.send_test_message(admin, "pas-une-adresse")
+    assert not refused.accepted and "pas-une-adresse" in refused.answer
+    unset = mail_settings.send_test_message(admin, "essai@example.fr")
+    assert not unset.accepted and "Messagerie" in unset.answer
+
+
+def test_the_test_message_reaches_the_server(session, admin):
+    from tests.smtp_server import running_smtp
+
+    with running_smtp() as server:
+        mail_settings.save(
+            session,
+            admin,
+            {
+                "host": "127.0.0.1",
+                "port": str(server.port),
+                "security": "none",
+                "sender_address": "resa@escapades-loire.fr",
+                "timeout_seconds": "5",
+            },
+        )
+        session.commit()
+        delivery = mail_settings.send_test_message(admin, "essai@example.fr")
+        assert delivery.accepted and server.received[0].rcpt_tos == ("essai@example.fr",)

@@ -159,6 +159,7 @@ def test_a_reader_of_dossiers_may_preview_but_not_keep_or_send(browser, demo, do
         ("add_recipient", ("a@b.fr",)),
         ("send", ({"to": "a@b.fr", "subject": "x"},)),
         ("send_to_all_suppliers", ()),
+        ("open_invoice_send", ("1",)),
     ):
         with pytest.raises(AccessDenied):
             browser.run(DossierDocumentsState, handler, *args)

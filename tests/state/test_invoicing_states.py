@@ -147,6 +147,7 @@ def test_without_the_invoicing_right_the_tabs_are_hidden_and_actions_refused(
         (InvoicesListState, "load_list", ()),
         (InvoicesListState, "open_row", ("1",)),
         (DossierInvoicesState, "close_dialog", ()),
+        (DossierInvoicesState, "refresh", ()),
     ):
         with pytest.raises(AccessDenied):
             browser.run(state, handler, *args)

@@ -560,7 +560,7 @@ def _invoice_context(
 def invoice_email_draft(session: Session, actor: Actor, invoice_id: int) -> dict[str, Any]:
     """What the sending dialog of an issued invoice opens with (template « Facture »)."""
     invoice, booking = _issued_invoice(session, actor, invoice_id)
-    language = _client_language(session, booking)
+    language = client_language(session, booking)
     context, recipients = _invoice_context(session, actor, invoice, booking, language)
     texts = templates.effective_texts(session, DocumentKind.INVOICE, language)
     try:
@@ -604,7 +604,8 @@ def queue_invoice_email(
     return message.id or 0
 
 
-def _client_language(session: Session, booking: Booking) -> str:
+def client_language(session: Session, booking: Booking) -> str:
+    """The client's language when documents exist in it, else French."""
     client = session.get(Client, booking.client_id)
     language = client.language if client else "fr"
     return language if language in LANGUAGES else "fr"
