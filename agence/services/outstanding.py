@@ -13,8 +13,11 @@ invoices already bill. Decisions:
   refunds) is a part of its own, negative: money already received lowers the risk, and shown
   apart it keeps the first figure equal to the unpaid list's;
 - « Dossiers confirmés non facturés » counts a confirmed or done dossier's price less what its
-  issued invoices bill, never below zero (`confirmed_not_invoiced`, registered under the
-  dossiers' key by services/payments.py, which imports the dossiers first).
+  issued invoices bill for good, never below zero (`confirmed_not_invoiced`, registered under
+  the dossiers' key by services/bookings.py). A credit note is counted once: one on the final
+  invoice is in the invoices' part (the dossier will bill nothing more), one on a deposit is
+  left to invoice (the final invoice bills it again), a cancelled final invoice leaves the
+  dossier to invoice again, one correcting no invoice is credit only.
 """
 
 from __future__ import annotations
@@ -152,21 +155,35 @@ def balance_expr() -> Any:
     return Invoice.amount_due - paid_on(Invoice.id) - credited_on(Invoice.id)
 
 
-def invoiced_on(booking_id: Any) -> Any:
-    """What a dossier's issued invoices bill, net of its credit notes: the deposits plus the
-    final invoice's amount due (its total less the deposits it deducts)."""
-    return (
-        select(
-            func.coalesce(
-                func.sum(
-                    case(
-                        (_invoiced.kind == CREDIT_NOTE, -func.abs(_invoiced.amount_due)),
-                        else_=_invoiced.amount_due,
-                    )
-                ),
-                0,
-            )
+def _cancelled(invoice: Any) -> Any:
+    """Whether issued credit notes took off the whole price of the invoice (its total, as
+    `invoice_computing.live_final` sees a cancelled final invoice)."""
+    credited_total = (
+        select(func.coalesce(func.sum(func.abs(_credit_note.total_incl_vat)), 0))
+        .where(
+            _credit_note.corrects_id == invoice.id,
+            _credit_note.kind == CREDIT_NOTE,
+            _credit_note.status == ISSUED,
         )
+        .scalar_subquery()
+    )
+    return invoice.total_incl_vat - credited_total <= HALF_CENT
+
+
+def invoiced_on(booking_id: Any) -> Any:
+    """What a dossier's issued invoices bill for good, which no later invoice will bill again:
+    its deposits net of their credit notes, and the amount due of its final invoice unless
+    credit notes cancelled it. A credit note on a deposit is billed again by the final invoice
+    (it deducts the deposit's net amount); one on the final invoice lowers what the dossier
+    will ever bill — it is counted in the invoices' part, never again as « not invoiced »; a
+    cancelled final invoice leaves the dossier to invoice again."""
+    billed = case(
+        (_invoiced.kind == DEPOSIT, _invoiced.amount_due - credited_on(_invoiced.id)),
+        ((_invoiced.kind == FINAL) & ~_cancelled(_invoiced), _invoiced.amount_due),
+        else_=0,
+    )
+    return (
+        select(func.coalesce(func.sum(billed), 0))
         .where(_invoiced.booking_id == booking_id, _invoiced.status == ISSUED)
         .scalar_subquery()
     )
