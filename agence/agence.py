@@ -9,10 +9,10 @@ from reflex_base.event import EventSpec
 
 from agence import pages, routes
 from agence.api.routes import api_app
+from agence.api.upload_guard import guard_uploads
 from agence.components.layout import PAGES
 from agence.pages.home import page_not_found
 from agence.services.permissions import AccessDenied, NotSignedIn, PasswordChangeRequired
-from agence.settings import SESSION_COOKIE
 
 logger = logging.getLogger("agence")
 
@@ -24,10 +24,8 @@ def handle_backend_exception(exception: Exception) -> list[EventSpec]:
     if isinstance(exception, NotSignedIn):
         next_path = getattr(exception, "next_path", "")
         reason = "session" if exception.reason else ""
-        return [
-            rx.remove_cookie(SESSION_COOKIE),
-            rx.redirect(routes.login_url(next_path, reason)),
-        ]
+        # The HttpOnly cookie cannot be removed by the page; the server refuses it anyway.
+        return [rx.redirect(routes.login_url(next_path, reason))]
     if isinstance(exception, PasswordChangeRequired):
         return [rx.redirect(routes.CHANGE_PASSWORD)]
     if isinstance(exception, AccessDenied):
@@ -46,7 +44,7 @@ def handle_backend_exception(exception: Exception) -> list[EventSpec]:
 app = rx.App(
     html_lang="fr",
     stylesheets=["/agence.css"],
-    api_transformer=api_app(),
+    api_transformer=[api_app(), guard_uploads],
     backend_exception_handler=handle_backend_exception,
 )
 for definition in PAGES:

@@ -65,6 +65,8 @@ DOWNLOAD_API = "/api/telechargement"
 DOCUMENT_API = "/api/documents"
 SITE_LOGO_API = "/api/sites"
 HEALTH_API = "/api/sante"
+SESSION_API = "/api/session"
+SESSION_END_API = "/api/session/fin"
 
 
 def record_route(list_route: str) -> str:

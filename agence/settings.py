@@ -23,6 +23,8 @@ class Settings:
     session_max_hours: int
     https: bool
     """Served over HTTPS (behind a proxy): the session cookie is then marked Secure."""
+    upload_max_bytes: int = 101_000_000
+    """Largest upload request accepted (ten 10 MB documents and the form around them)."""
 
     @property
     def files_dir(self) -> Path:
@@ -66,4 +68,5 @@ def get_settings() -> Settings:
         session_idle_minutes=_int_env("AGENCE_SESSION_IDLE_MINUTES", 8 * 60),
         session_max_hours=_int_env("AGENCE_SESSION_MAX_HOURS", 7 * 24),
         https=os.environ.get("AGENCE_HTTPS", "").strip().lower() in {"1", "true", "oui", "yes"},
+        upload_max_bytes=_int_env("AGENCE_UPLOAD_MAX_MB", 101) * 1_000_000,
     )

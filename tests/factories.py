@@ -93,10 +93,14 @@ def actor_for(user: User) -> Actor:
 
 
 def sign_in(user: User, password: str = PASSWORD) -> str:
+    """Signs in as the browser does: credentials, then the ticket exchanged for the token."""
     with session_scope() as session:
         result = auth.sign_in(session, user.email, password)
     assert result.ok, result.message
-    return result.token
+    with session_scope() as session:
+        token = auth.hand_over(session, result.ticket)
+    assert token
+    return token
 
 
 def profile_named(session: Session, name: str) -> Profile:

@@ -14,6 +14,7 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from agence import routes
+from agence.api.session import close_session, open_session
 from agence.db import get_engine, session_scope
 from agence.services import attachments, auth, files
 from agence.services.permissions import AccessDenied, AccessProblem, Action, Actor, Module
@@ -127,5 +128,7 @@ def api_app() -> Starlette:
             Route(f"{routes.SITE_LOGO_API}/{{site_id:int}}/logo", site_logo),
             Route(f"{routes.DOCUMENT_API}/{{document_id:int}}", document),
             Route(routes.HEALTH_API, health),
+            Route(routes.SESSION_API, open_session, methods=["POST"]),
+            Route(routes.SESSION_END_API, close_session, methods=["POST"]),
         ]
     )

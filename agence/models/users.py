@@ -64,14 +64,21 @@ class UserSession(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None)
     ip_address: str = Field(default="", max_length=45)
     user_agent: str = Field(default="", max_length=255)
+    handed_over_at: datetime | None = Field(default=None)
+    """When the browser received its token in an HttpOnly cookie. Until then `token_hash` is the
+    digest of the one-time sign-in ticket and the row opens nothing."""
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed sign-ins per e-mail address (known or not, so that nothing is revealed)."""
+    """Failed sign-ins per e-mail address (known or not, so that nothing is revealed) and per
+    client address (key « ip:… »)."""
 
     __tablename__ = "login_throttles"
 
     email: str = Field(primary_key=True, max_length=254)
+    """The throttled key: a normalised e-mail, or « ip:<address> »."""
     recent_failures: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     """ISO times of the failures of the last 15 minutes (a sliding window)."""
     locked_until: datetime | None = Field(default=None)
+    last_failure_at: datetime = Field(default_factory=utcnow, index=True)
+    """Rows idle past the window (and not locked) are purged: unknown e-mails stay bounded."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from agence import routes
@@ -9,7 +11,6 @@ from agence.db import session_scope
 from agence.services import auth
 from agence.services.forms import FormErrors
 from agence.services.permissions import NotSignedIn
-from agence.settings import SESSION_COOKIE
 from agence.state.base import AppState
 
 
@@ -18,6 +19,17 @@ def _safe_next(path: str) -> str:
     if path.startswith("/") and not path.startswith("//") and not path.startswith(routes.LOGIN):
         return path
     return routes.HOME
+
+
+def handover_script(ticket: str, target: str) -> str:
+    """The browser posts its one-time ticket for the HttpOnly cookie, then loads the target page
+    afresh: the new websocket connection carries the cookie."""
+    return (
+        f"fetch({json.dumps(routes.SESSION_API)}, {{method: 'POST', credentials: 'same-origin', "
+        f"headers: {{'Content-Type': 'text/plain'}}, body: {json.dumps(ticket)}}})"
+        f".then((answer) => window.location.replace(answer.ok ? {json.dumps(target)} : "
+        f"{json.dumps(routes.login_url(reason='session'))}))"
+    )
 
 
 class LoginState(AppState):
@@ -34,13 +46,14 @@ class LoginState(AppState):
             "session": auth.SESSION_ENDED,
             "deconnexion": "Vous êtes déconnecté.",
         }.get(reason, "")
-        if not self.session_token:
+        token = self._session_token()
+        if not token:
             return
         try:
             with session_scope() as session:
-                auth.resolve_actor(session, self.session_token)
+                auth.resolve_actor(session, token)
         except NotSignedIn:
-            return rx.remove_cookie(SESSION_COOKIE)
+            return
         return rx.redirect(_safe_next(self._page_param("suivant")))
 
     @rx.event
@@ -61,10 +74,12 @@ class LoginState(AppState):
             return
         self.error = ""
         self.notice = ""
-        self.session_token = result.token
-        if result.must_change_password:
-            return rx.redirect(routes.CHANGE_PASSWORD)
-        return rx.redirect(_safe_next(self._page_param("suivant")))
+        target = (
+            routes.CHANGE_PASSWORD
+            if result.must_change_password
+            else _safe_next(self._page_param("suivant"))
+        )
+        return rx.call_script(handover_script(result.ticket, target))
 
 
 class PasswordState(AppState):

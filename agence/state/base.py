@@ -2,10 +2,13 @@
 
 Identity never comes from an event's arguments: `_require` resolves the browser's session token
 against the server-side session table at every event, so a deactivated user or a closed session
-is refused at his next action.
+is refused at his next action. The token lives in an HttpOnly cookie (set by `/api/session`):
+page scripts never see it; the server reads it from the websocket handshake's headers.
 """
 
 from __future__ import annotations
+
+import json
 
 import reflex as rx
 
@@ -19,22 +22,18 @@ from agence.services.permissions import (
     NotSignedIn,
     PasswordChangeRequired,
 )
-from agence.settings import SESSION_COOKIE, get_settings
 
 
 class AppState(rx.State):
-    session_token: str = rx.Cookie(
-        "",
-        name=SESSION_COOKIE,
-        same_site="strict",
-        max_age=get_settings().session_max_hours * 3600,
-        secure=get_settings().https or None,
-    )
     user_name: str = ""
     user_initials: str = ""
     profile_name: str = ""
     site_name: str = ""
     rights: list[str] = []
+
+    def _session_token(self) -> str:
+        """The session token of the HttpOnly cookie the websocket connection was opened with."""
+        return auth.token_from_cookie_header(self.router.headers.cookie)
 
     def _client_ip(self) -> str:
         return self.router.session.client_ip or ""
@@ -50,7 +49,7 @@ class AppState(rx.State):
     def _actor(self, *, allow_password_change: bool = False) -> Actor:
         """The signed-in actor, checked against the database now."""
         with session_scope() as session:
-            found = auth.session_actor(session, self.session_token)
+            found = auth.session_actor(session, self._session_token())
         if isinstance(found, NotSignedIn):
             found.next_path = self._current_path()  # type: ignore[attr-defined]
             raise found
@@ -79,9 +78,13 @@ class AppState(rx.State):
 
     @rx.event
     def logout(self):
-        """Closes the server-side session, then forgets the token in the browser."""
+        """Closes the server-side session, then has the browser drop its cookie (an HTTP route:
+        page scripts cannot touch an HttpOnly cookie) and reload the sign-in page."""
         with session_scope() as session:
-            auth.sign_out(session, self.session_token, ip_address=self._client_ip())
-        self.session_token = ""
+            auth.sign_out(session, self._session_token(), ip_address=self._client_ip())
         self.reset()
-        return [rx.remove_cookie(SESSION_COOKIE), rx.redirect(routes.LOGIN)]
+        return rx.call_script(
+            f"fetch({json.dumps(routes.SESSION_END_API)}, {{method: 'POST', "
+            "credentials: 'same-origin'}).finally(() => window.location.replace("
+            f"{json.dumps(routes.login_url(reason='deconnexion'))}))"
+        )

@@ -55,3 +55,13 @@ def test_after_sign_in_the_requested_page_opens(page):
     page.locator("#login-submit").click()
     expect(page).to_have_url(re.compile(r"/parametres/taux-de-tva"))
     expect(page.locator("#data-table")).to_contain_text("Taux normal")
+
+
+def test_the_session_cookie_is_out_of_reach_of_page_scripts(page):
+    sign_in_ok(page)
+    assert "agence_session" not in page.evaluate("document.cookie")
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "agence_session"]
+    assert cookie["httpOnly"] is True
+    assert cookie["sameSite"] == "Strict"
+    page.reload()
+    expect(page.locator("#current-user")).to_have_text("Claire Martin")

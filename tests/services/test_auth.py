@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,10 +24,25 @@ WRONG = "Mauvais12345"
 NEW_PASSWORD = "Nouveau2026xyz"
 
 
-def attempt(email: str, password: str, minutes: float = 0) -> auth.SignInResult:
-    """One sign-in attempt, `minutes` after T0, in its own transaction."""
+@dataclass(frozen=True)
+class Attempt(auth.SignInResult):
+    token: str = ""
+    """The session token the browser got for the ticket (its HttpOnly cookie)."""
+
+
+def attempt(
+    email: str, password: str, minutes: float = 0, *, ip_address: str = ""
+) -> Attempt:
+    """One sign-in attempt, `minutes` after T0, in its own transaction; a success's ticket is
+    exchanged at once, as the browser does."""
+    now = T0 + timedelta(minutes=minutes)
     with session_scope() as s:
-        return auth.sign_in(s, email, password, now=T0 + timedelta(minutes=minutes))
+        result = auth.sign_in(s, email, password, now=now, ip_address=ip_address)
+    token = ""
+    if result.ok:
+        with session_scope() as s:
+            token = auth.hand_over(s, result.ticket, now=now) or ""
+    return Attempt(**asdict(result), token=token)
 
 
 def resolve(token: str, now: datetime | None = None):
@@ -367,10 +383,13 @@ def test_a_session_idle_for_longer_than_the_idle_limit_has_expired(session):
 def test_a_session_signed_in_long_ago_has_expired(session):
     user = make_user(session)
     idle = timedelta(minutes=get_settings().session_idle_minutes)
+    moment = utcnow() - idle - timedelta(minutes=1)
     with session_scope() as s:
-        result = auth.sign_in(s, user.email, PASSWORD, now=utcnow() - idle - timedelta(minutes=1))
+        result = auth.sign_in(s, user.email, PASSWORD, now=moment)
     assert result.ok
-    token = result.token
+    with session_scope() as s:
+        token = auth.hand_over(s, result.ticket, now=moment)
+    assert token
 
     with pytest.raises(NotSignedIn):
         resolve(token)
@@ -380,7 +399,10 @@ def test_activity_keeps_a_session_alive_but_never_beyond_the_maximum_duration(se
     user = make_user(session)
     start = utcnow()
     with session_scope() as s:
-        token = auth.sign_in(s, user.email, PASSWORD, now=start).token
+        ticket = auth.sign_in(s, user.email, PASSWORD, now=start).ticket
+    with session_scope() as s:
+        token = auth.hand_over(s, ticket, now=start)
+    assert token
     settings = get_settings()
     step = timedelta(minutes=settings.session_idle_minutes) - timedelta(hours=1)
     maximum = timedelta(hours=settings.session_max_hours)
@@ -570,3 +592,121 @@ def test_a_password_change_is_audited_without_the_password(session):
     assert entry.entity_id == str(user.id)
     assert NEW_PASSWORD not in str(entry.changes)
     assert "password_hash" not in entry.changes
+
+
+# --- The HttpOnly cookie handover -------------------------------------------------------------
+
+
+def test_a_sign_in_ticket_opens_nothing_by_itself(session):
+    """The ticket passes through page scripts: only the HTTP route's exchange gives a token."""
+    user = make_user(session)
+    with session_scope() as s:
+        result = auth.sign_in(s, user.email, PASSWORD, now=T0)
+
+    with pytest.raises(NotSignedIn):
+        resolve(result.ticket, now=T0)
+
+
+def test_a_sign_in_ticket_is_exchanged_once_only(session):
+    user = make_user(session)
+    with session_scope() as s:
+        ticket = auth.sign_in(s, user.email, PASSWORD, now=T0).ticket
+
+    with session_scope() as s:
+        token = auth.hand_over(s, ticket, now=T0)
+    with session_scope() as s:
+        again = auth.hand_over(s, ticket, now=T0)
+
+    assert token and again is None
+    assert resolve(token, now=T0).user_id == user.id
+
+
+def test_a_sign_in_ticket_expires_after_a_minute(session):
+    user = make_user(session)
+    with session_scope() as s:
+        ticket = auth.sign_in(s, user.email, PASSWORD, now=T0).ticket
+
+    with session_scope() as s:
+        assert auth.hand_over(s, ticket, now=T0 + timedelta(seconds=61)) is None
+
+
+@pytest.mark.parametrize("ticket", ["", "x", "é" * 30, "A" * 5000])
+def test_a_forged_ticket_gives_nothing(session, ticket):
+    with session_scope() as s:
+        assert auth.hand_over(s, ticket, now=T0) is None
+
+
+def test_the_token_is_read_from_the_cookie_header_among_others(session):
+    header = 'theme=clair; agence_session=abc-DEF_1; autre="x"'
+    assert auth.token_from_cookie_header(header) == "abc-DEF_1"
+    assert auth.token_from_cookie_header("agence_sessionx=1; theme=2") == ""
+    assert auth.token_from_cookie_header("") == ""
+
+
+# --- Throttling per client address ------------------------------------------------------------
+
+
+def test_one_address_cannot_lock_more_than_a_few_accounts(session):
+    """20 failures from one address block it: it locks at most 4 accounts (5 failures each)."""
+    victims = [make_user(session, email=f"victime{n}@example.fr") for n in range(6)]
+    address = "203.0.113.9"
+    for n, victim in enumerate(victims):
+        for _ in range(auth.LOCK_THRESHOLD):
+            attempt(victim.email, WRONG, minutes=n * 0.1, ip_address=address)
+
+    with session_scope() as s:
+        locked = [
+            victim.email
+            for victim in victims
+            if (row := s.get(LoginThrottle, victim.email)) is not None and row.locked_until
+        ]
+    assert len(locked) == auth.ADDRESS_LOCK_THRESHOLD // auth.LOCK_THRESHOLD == 4
+    blocked = attempt(victims[5].email, PASSWORD, minutes=1, ip_address=address)
+    assert not blocked.ok
+    assert "depuis votre adresse" in blocked.message
+    # The last victim was never locked: from another address he signs in.
+    assert attempt(victims[5].email, PASSWORD, minutes=1, ip_address="198.51.100.4").ok
+
+
+def test_a_blocked_address_is_free_again_after_fifteen_minutes(session):
+    user = make_user(session)
+    for n in range(auth.ADDRESS_LOCK_THRESHOLD):
+        attempt(f"inconnu{n}@example.fr", WRONG, ip_address="203.0.113.9")
+
+    assert not attempt(user.email, PASSWORD, minutes=14, ip_address="203.0.113.9").ok
+    assert attempt(user.email, PASSWORD, minutes=16, ip_address="203.0.113.9").ok
+
+
+def test_the_rows_kept_for_unknown_emails_are_purged_once_idle(session):
+    for n in range(10):
+        attempt(f"inconnu{n}@example.fr", WRONG, ip_address=f"198.51.100.{n}")
+    with session_scope() as s:
+        assert len(s.exec(select(LoginThrottle)).all()) == 20  # 10 e-mails, 10 addresses
+
+    attempt("encore@example.fr", WRONG, minutes=16, ip_address="198.51.100.200")
+
+    with session_scope() as s:
+        kept = {row.email for row in s.exec(select(LoginThrottle))}
+    assert kept == {"encore@example.fr", "ip:198.51.100.200"}
+
+
+def test_a_locked_account_is_not_purged_before_its_lock_ends(session):
+    user = make_user(session)
+    for _ in range(auth.LOCK_THRESHOLD):
+        attempt(user.email, WRONG)
+
+    attempt("autre@example.fr", WRONG, minutes=16)  # purges the idle rows
+
+    with session_scope() as s:
+        assert s.get(LoginThrottle, user.email) is None  # lock ended at +15 min: forgotten
+    for _ in range(auth.LOCK_THRESHOLD):
+        attempt(user.email, WRONG, minutes=20)
+    attempt("autre@example.fr", WRONG, minutes=36)
+    with session_scope() as s:
+        assert s.get(LoginThrottle, user.email) is None
+    for _ in range(auth.LOCK_THRESHOLD):
+        attempt(user.email, WRONG, minutes=40)
+    attempt("autre@example.fr", WRONG, minutes=50)  # idle 10 min only, still locked
+    with session_scope() as s:
+        row = s.get(LoginThrottle, user.email)
+        assert row is not None and row.locked_until == T0 + timedelta(minutes=55)

@@ -220,7 +220,7 @@ def test_the_demo_users_sign_in_with_the_demo_password_without_having_to_change_
         assert result.ok, demo.email
         assert not result.must_change_password
         with session_scope() as s:
-            actor = auth.resolve_actor(s, result.token)
+            actor = auth.resolve_actor(s, auth.hand_over(s, result.ticket) or "")
         assert actor.profile_name == demo.profile
         assert actor.is_sales_rep == demo.sales_rep
         assert actor.site_name.startswith("Escapades Val de Loire")
@@ -258,7 +258,7 @@ def test_an_administrator_created_on_an_empty_database_can_sign_in(db):
     result = sign_in("claire.martin@example.fr", ADMIN_PASSWORD)
     assert result.ok
     with session_scope() as s:
-        actor = auth.resolve_actor(s, result.token)
+        actor = auth.resolve_actor(s, auth.hand_over(s, result.ticket) or "")
     assert actor.profile_name == seed.ADMINISTRATOR
     assert actor.rights == frozenset(ALL_RIGHTS)
 

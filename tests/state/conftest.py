@@ -12,6 +12,7 @@ import reflex as rx
 from reflex.istate.data import RouterData
 
 from agence.models import User
+from agence.settings import SESSION_COOKIE
 from agence.state.base import AppState
 from tests.factories import sign_in
 
@@ -21,6 +22,8 @@ class Browser:
 
     def __init__(self) -> None:
         self.root = rx.State(_reflex_internal_init=True)
+        self.cookie_header = ""
+        self._route, self._path, self._params = "/", "/", {}
 
     def state(self, cls: type[rx.State]) -> Any:
         names = cls.get_full_name().split(".")
@@ -30,15 +33,26 @@ class Browser:
         return node
 
     def sign_in(self, user: User) -> str:
+        """The HttpOnly cookie the browser holds after signing in, sent with the handshake."""
         token = sign_in(user)
-        self.state(AppState).session_token = token
+        self.set_cookie(token)
         return token
+
+    def set_cookie(self, token: str) -> None:
+        self.cookie_header = f"theme=clair; {SESSION_COOKIE}={token}" if token else ""
+        self.visit(self._route, self._path, **self._params)
 
     def visit(self, route: str, path: str | None = None, **params: str) -> None:
         path = path or route
+        self._route, self._path, self._params = route, path, params
         query = "&".join(f"{k}={v}" for k, v in params.items())
         self.root.router = RouterData.from_router_data(
-            {"pathname": route, "query": params, "asPath": path + ("?" + query if query else "")}
+            {
+                "pathname": route,
+                "query": params,
+                "asPath": path + ("?" + query if query else ""),
+                "headers": {"cookie": self.cookie_header} if self.cookie_header else {},
+            }
         )
 
     def run(self, cls: type[rx.State], handler: str, *args: Any) -> Any:

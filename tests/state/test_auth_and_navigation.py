@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from agence import routes
 from agence.db import session_scope
 from agence.services import auth
@@ -24,25 +26,39 @@ def _redirects_to(events, path: str) -> bool:
     return any("_redirect" in str(event) and path in str(event) for event in events)
 
 
-def test_signing_in_keeps_the_token_and_goes_to_the_requested_page(browser, session):
+def _handover(events) -> tuple[str, str]:
+    """The one-time ticket the page posts to /api/session, and the page it then loads."""
+    script = str(events)
+    assert routes.SESSION_API in script, script
+    ticket = re.search(r"body: \\?\"([A-Za-z0-9_-]+)\\?\"", script)
+    target = re.search(r"answer\.ok \? \\?\"([^\"\\]+)\\?\"", script)
+    assert ticket and target, script
+    return ticket.group(1), target.group(1)
+
+
+def test_signing_in_hands_a_one_time_ticket_for_the_httponly_cookie(browser, session):
     user = make_user(session, email="claire@example.fr")
     browser.visit(routes.LOGIN, suivant="/parametres/sites")
     events = browser.run(
         LoginState, "sign_in", {"email": "Claire@Example.fr", "password": PASSWORD}
     )
-    token = browser.state(AppState).session_token
-    assert token
+    ticket, target = _handover(events)
+    assert target == "/parametres/sites"
+    with session_scope() as s:
+        token = auth.hand_over(s, ticket)
+    assert token and token != ticket
     with session_scope() as s:
         assert auth.resolve_actor(s, token).user_id == user.id
-    assert _redirects_to(events, "/parametres/sites")
+    # The state keeps no token: the next connection reads the cookie from its handshake.
+    assert "token" not in str(browser.state(AppState).dict()).lower()
 
 
 def test_a_foreign_next_address_is_never_followed(browser, session):
     user = make_user(session)
     browser.visit(routes.LOGIN, suivant="//evil.example/")
     events = browser.run(LoginState, "sign_in", {"email": user.email, "password": PASSWORD})
-    assert not _redirects_to(events, "evil")
-    assert _redirects_to(events, routes.HOME)
+    assert "evil" not in str(events)
+    assert _handover(events)[1] == routes.HOME
 
 
 def test_wrong_credentials_show_one_generic_message(browser, session):
@@ -51,7 +67,6 @@ def test_wrong_credentials_show_one_generic_message(browser, session):
     assert browser.state(LoginState).error == auth.BAD_CREDENTIALS
     browser.run(LoginState, "sign_in", {"email": "personne@example.fr", "password": "faux"})
     assert browser.state(LoginState).error == auth.BAD_CREDENTIALS
-    assert browser.state(AppState).session_token == ""
 
 
 def test_the_fifth_failure_locks_the_account_and_says_so(browser, session):
@@ -60,15 +75,18 @@ def test_the_fifth_failure_locks_the_account_and_says_so(browser, session):
         browser.run(LoginState, "sign_in", {"email": user.email, "password": "faux"})
     browser.run(LoginState, "sign_in", {"email": user.email, "password": "faux"})
     assert "verrouillé pendant 15 minutes" in browser.state(LoginState).error
-    browser.run(LoginState, "sign_in", {"email": user.email, "password": PASSWORD})
+    events = browser.run(LoginState, "sign_in", {"email": user.email, "password": PASSWORD})
     assert "verrouillé" in browser.state(LoginState).error
-    assert browser.state(AppState).session_token == ""
+    assert routes.SESSION_API not in str(events)
 
 
 def test_a_temporary_password_leads_to_the_password_page(browser, session):
     user = make_user(session, must_change_password=True)
     events = browser.run(LoginState, "sign_in", {"email": user.email, "password": PASSWORD})
-    assert _redirects_to(events, routes.CHANGE_PASSWORD)
+    ticket, target = _handover(events)
+    assert target == routes.CHANGE_PASSWORD
+    with session_scope() as s:
+        browser.set_cookie(auth.hand_over(s, ticket) or "")
     browser.run(PasswordState, "open_password")
     assert browser.state(PasswordState).forced is True
     browser.run(
@@ -94,8 +112,7 @@ def test_logging_out_closes_the_session_on_the_server(browser, session):
     user = make_user(session)
     token = browser.sign_in(user)
     events = browser.run(AppState, "logout")
-    assert _redirects_to(events, routes.LOGIN)
-    assert browser.state(AppState).session_token == ""
+    assert routes.SESSION_END_API in str(events) and routes.LOGIN in str(events)
     with session_scope() as s:
         try:
             auth.resolve_actor(s, token)
