@@ -74,6 +74,11 @@ class OutgoingMessage(SQLModel, table=True):
     status: str = Field(default="en_attente", max_length=12, index=True)
     server_answer: str = Field(default="", max_length=1000)
     attempts: int = Field(default=0)
+    claimed_at: datetime | None = Field(default=None)
+    """When the last attempt took the message (« en cours »): a claim that never ended was
+    interrupted (the process died during the network call)."""
+    resumed: bool = Field(default=False)
+    """Sent again automatically after an interruption: never a second time."""
     batch: str = Field(default="", max_length=40, index=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     sent_at: datetime | None = Field(default=None)

@@ -6,27 +6,37 @@ any transaction: the network call may take the server's whole timeout, and a dat
 transaction held that long would block colleagues (and SQLite's single writer). Only a message
 the server accepted becomes « envoyé »; a failed one keeps its server answer and can be sent
 again with the same Message-ID.
+
+Sending first takes the message with a conditional update (« en cours », claimed_at,
+attempts + 1): two workers never send the same message. A process killed during the network
+call leaves the message « en cours »: nobody knows whether the server took it. At start-up,
+`resume_interrupted_messages` sends such a message again ONCE, with the Message-ID stored
+before the first attempt (mail software keeps one copy per Message-ID), then the rest of the
+queue; interrupted a second time, it fails (« interrompu ») and waits for « Renvoyer ».
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from agence.db import session_scope
-from agence.models import MessageAttachment, OutgoingMessage, PartyDocument
+from agence.models import MessageAttachment, OutgoingMessage, PartyDocument, SupplierExchange
 from agence.models.base import utcnow
 from agence.services import formats, mail_settings, mailer
 from agence.services.attachments import readable_document
 from agence.services.bookings import get_booking
 from agence.services.clients import CLIENTS
+from agence.services.documents.content import KIND_LABELS
 from agence.services.forms import FormErrors
 from agence.services.listing import ChoiceFilter, Column, ListPage, ListQuery, ListSpec, fetch_page
 from agence.services.mail_settings import MailNotConfigured
@@ -39,14 +49,27 @@ from agence.settings import get_settings
 log = logging.getLogger(__name__)
 
 PENDING = "en_attente"
+SENDING = "en_cours"
+"""Taken for sending (claimed_at says when): a second worker, or a double click, leaves it."""
 SENT = "envoye"
 FAILED = "echec"
-STATUS_LABELS: dict[str, str] = {PENDING: "En attente", SENT: "Envoyé", FAILED: "Échec"}
-STATUS_COLORS: dict[str, str] = {PENDING: "amber", SENT: "green", FAILED: "red"}
+STATUS_LABELS: dict[str, str] = {
+    PENDING: "En attente",
+    SENDING: "Envoi en cours",
+    SENT: "Envoyé",
+    FAILED: "Échec",
+}
+STATUS_COLORS: dict[str, str] = {PENDING: "amber", SENDING: "blue", SENT: "green", FAILED: "red"}
 
-SENDING = "Envoi en cours…"
-"""The server answer of a message being delivered: it marks the message as taken, so a second
-worker (or a double click) does not send it twice."""
+CLAIM_LEASE = timedelta(minutes=15)
+"""No delivery takes that long (every SMTP step has the account's timeout): a message « en
+cours » for longer was interrupted, and « Renvoyer » accepts it."""
+RESUME_MAX_AGE = timedelta(days=3)
+"""Recovery does not send on its own what has waited longer (say after a long outage): the
+user decides with « Renvoyer »."""
+INTERRUPTED = "Interrompu : vérifiez la boîte d'envoi avant de renvoyer."
+"""Interrupted again after its automatic second attempt: it may have reached the server."""
+LEFT_WAITING = "Resté en attente après une interruption : vérifiez avant de renvoyer."
 OWNER_FIELDS = ("booking_id", "client_id", "supplier_id")
 MAX_ATTACHMENTS_BYTES = 15_000_000
 """Base64 adds a third: about 20 Mo on the wire, what most servers still take."""
@@ -208,14 +231,27 @@ def record_message(
     return message
 
 
+def is_interrupted(message: OutgoingMessage, now: datetime | None = None) -> bool:
+    """Taken for sending longer ago than any delivery lasts: its sender died, or could not
+    record the server's answer."""
+    if message.status != SENDING:
+        return False
+    return message.claimed_at is None or message.claimed_at <= (now or utcnow()) - CLAIM_LEASE
+
+
 def retry(session: Session, actor: Actor, message_id: int) -> OutgoingMessage:
-    """Puts a failed message back in the queue (same Message-ID); the caller then delivers it."""
+    """Puts a failed or interrupted message back in the queue (same Message-ID); the caller
+    then delivers it. An interrupted one that is sent again may arrive twice if the server had
+    taken it: the recipient's mail software recognises it by its Message-ID."""
     message = _message(session, message_id, for_update=True)
     _check_owner(session, actor, Action.EDIT, **_owners(message))
-    if message.status != FAILED:
-        raise FormErrors({"": "Seul un message en échec peut être renvoyé."})
+    if message.status == SENDING and not is_interrupted(message):
+        raise FormErrors({"": "Ce message est en cours d'envoi."})
+    if message.status not in (FAILED, SENDING):
+        raise FormErrors({"": "Seul un message en échec ou interrompu peut être renvoyé."})
     message.status = PENDING
     message.server_answer = ""
+    message.resumed = False
     session.add(message)
     session.flush()
     return message
@@ -233,7 +269,7 @@ class _Outbound:
     subject: str
     body: str
     message_id: str
-    attachments: list[Attachment]
+    attachments: list[Attachment] = field(repr=False)
 
 
 def _split(addresses: str) -> list[str]:
@@ -268,19 +304,20 @@ class _Unsendable(Exception):
 
 
 def _claim(message_id: int) -> tuple[OutgoingMessage | None, _Outbound | str | None]:
-    """Phase 1, one short transaction: takes a pending message (attempts + 1, « envoi en
-    cours ») and reads everything its delivery needs. Returns (None, None) for a message that
-    no longer exists, (row, None) for one not to send (already sent, failed, or taken by
-    another worker), (row, reason) for one that fails before the network."""
+    """Phase 1, one short transaction: takes a pending message (« en cours », claimed_at,
+    attempts + 1: the attempt number identifies this claim) and reads everything its delivery
+    needs. Returns (None, None) for a message that no longer exists, (row, None) for one not to
+    send (already sent, failed, or taken by another worker), (row, reason) for one that fails
+    before the network."""
     with session_scope() as session:
         taken = session.execute(
             update(OutgoingMessage)
-            .where(
-                col(OutgoingMessage.id) == message_id,
-                col(OutgoingMessage.status) == PENDING,
-                col(OutgoingMessage.server_answer) != SENDING,
+            .where(col(OutgoingMessage.id) == message_id, col(OutgoingMessage.status) == PENDING)
+            .values(
+                status=SENDING,
+                claimed_at=utcnow(),
+                attempts=col(OutgoingMessage.attempts) + 1,
             )
-            .values(attempts=col(OutgoingMessage.attempts) + 1, server_answer=SENDING)
             .execution_options(synchronize_session=False)
         ).rowcount
         row = session.get(OutgoingMessage, message_id, populate_existing=True)
@@ -299,17 +336,44 @@ def _claim(message_id: int) -> tuple[OutgoingMessage | None, _Outbound | str | N
             return row, str(exc)
 
 
-def _record(message_id: int, delivery: Delivery) -> OutgoingMessage | None:
-    """Phase 3, a new short transaction: the outcome of the attempt."""
+def _note_supplier_exchange(session: Session, message: OutgoingMessage) -> None:
+    """A message to a supplier from a dossier that the server accepted is also an exchange of
+    the dossier's supplier correspondence (written with the « envoyé », never apart)."""
+    if message.supplier_id is None or message.booking_id is None:
+        return
+    label = KIND_LABELS.get(message.kind, "Message")
+    session.add(
+        SupplierExchange(
+            booking_id=message.booking_id,
+            supplier_id=message.supplier_id,
+            user_id=message.user_id,
+            user_label=message.user_label,
+            kind="email",
+            direction="envoye",
+            summary=f"{label} envoyé(e) à {message.recipients} : {message.subject}"[:2000],
+        )
+    )
+
+
+def _record(message_id: int, attempt: int, delivery: Delivery) -> OutgoingMessage | None:
+    """Phase 3, a new short transaction: the outcome of the attempt. The server's « oui » is
+    the truth and always recorded (once); a failure only while the message is still this
+    attempt's (recovery may have taken it over)."""
     with session_scope() as session:
-        row = session.get(OutgoingMessage, message_id)
+        row = session.get(OutgoingMessage, message_id, with_for_update=True)
         if row is None:
             return None
-        row.status = SENT if delivery.accepted else FAILED
-        row.server_answer = delivery.answer[:_ANSWER_LENGTH]
         if delivery.accepted:
-            row.sent_at = utcnow()
-        session.add(row)
+            if row.status != SENT:
+                row.status = SENT
+                row.server_answer = delivery.answer[:_ANSWER_LENGTH]
+                row.sent_at = utcnow()
+                session.add(row)
+                _note_supplier_exchange(session, row)
+        elif row.status == SENDING and row.attempts == attempt:
+            row.status = FAILED
+            row.server_answer = delivery.answer[:_ANSWER_LENGTH]
+            session.add(row)
     return row
 
 
@@ -344,7 +408,7 @@ def _deliver_one(
         delivery = Delivery(False, problem)
     else:
         delivery = _send(account, link, outbound)
-    return _record(message_id, delivery) or row
+    return _record(message_id, row.attempts, delivery) or row
 
 
 def _mail_account() -> tuple[MailAccount | None, str]:
@@ -402,6 +466,115 @@ def send_batch(
         if link is not None:
             link.close()
     return results
+
+
+# --- After a crash ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resumption:
+    """What a recovery run did."""
+
+    resumed: int
+    """Interrupted messages put back in the queue for their one automatic second attempt."""
+    given_up: int
+    """Messages failed instead (interrupted twice, or too old): « Renvoyer » is the user's."""
+    results: list[OutgoingMessage]
+    """Every message the run delivered (or tried to), the resumed ones first in the queue."""
+
+
+def _interrupted_claims(now: datetime, lease: timedelta | None) -> ColumnElement[bool]:
+    taken = col(OutgoingMessage.status) == SENDING
+    if lease is None:
+        return taken
+    return and_(
+        taken,
+        or_(
+            col(OutgoingMessage.claimed_at).is_(None),
+            col(OutgoingMessage.claimed_at) <= now - lease,
+        ),
+    )
+
+
+def resume_interrupted_messages(
+    *, lease: timedelta | None = None, max_age: timedelta = RESUME_MAX_AGE
+) -> Resumption:
+    """Finishes the deliveries a killed process left: run once at start-up (`lease` None: every
+    message « en cours » was interrupted, no delivery survives its process), or by a periodic
+    runner with `lease` (only claims older than that; see CLAIM_LEASE).
+
+    An interrupted message may or may not have reached the server: it is sent again once, with
+    its stored Message-ID; interrupted again, it fails with INTERRUPTED. Then every message
+    still « en attente » (the rest of an interrupted batch, a message recorded just before the
+    crash) is sent, oldest first, on one connection. What waited more than `max_age` is failed
+    instead of surprising its recipient. Idempotent: a second run finds nothing to do."""
+    now = utcnow()
+    cutoff = now - max_age
+    interrupted = _interrupted_claims(now, lease)
+
+    def fail(session: Session, condition: ColumnElement[bool], answer: str) -> int:
+        return session.execute(
+            update(OutgoingMessage)
+            .where(condition)
+            .values(status=FAILED, server_answer=answer)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+
+    with session_scope() as session:
+        given_up = fail(
+            session,
+            and_(
+                interrupted,
+                or_(
+                    col(OutgoingMessage.resumed),
+                    func.coalesce(OutgoingMessage.claimed_at, OutgoingMessage.created_at) < cutoff,
+                ),
+            ),
+            INTERRUPTED,
+        )
+        given_up += fail(
+            session,
+            and_(
+                col(OutgoingMessage.status) == PENDING,
+                col(OutgoingMessage.attempts) == 0,
+                col(OutgoingMessage.created_at) < cutoff,
+            ),
+            LEFT_WAITING,
+        )
+        resumed = session.execute(
+            update(OutgoingMessage)
+            .where(interrupted)
+            .values(status=PENDING, resumed=True)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        waiting = select(OutgoingMessage.id).where(col(OutgoingMessage.status) == PENDING)
+        if lease is not None:
+            waiting = waiting.where(
+                or_(
+                    col(OutgoingMessage.resumed),
+                    col(OutgoingMessage.created_at) <= now - lease,
+                )
+            )
+        ids = [i for i in session.exec(waiting.order_by(col(OutgoingMessage.id))) if i]
+    if given_up:
+        log.warning("%d interrupted e-mail(s) failed: the user decides whether to resend", given_up)
+    results = send_batch(ids) if ids else []
+    if resumed or results:
+        log.info(
+            "Resumed after an interruption: %d e-mail(s) sent again, %d waiting sent",
+            resumed,
+            len(results),
+        )
+    return Resumption(resumed=resumed, given_up=given_up, results=results)
+
+
+async def resume_at_start_up() -> None:
+    """The app's start-up task (`app.register_lifespan_task`) until a task runner owns the mail
+    queue: recovery off the event loop; a problem is logged, never stops the app."""
+    try:
+        await asyncio.to_thread(resume_interrupted_messages)
+    except Exception:
+        log.exception("Could not resume the e-mails interrupted by the last stop")
 
 
 # --- The log ------------------------------------------------------------------------------------
@@ -500,6 +673,7 @@ def message_detail(session: Session, actor: Actor, message_id: int) -> dict[str,
     authenticated download route). `can_retry` says whether the actor may send it again."""
     message = _message(session, message_id)
     _check_owner(session, actor, Action.SEE, **_owners(message))
+    interrupted = is_interrupted(message)
     module = Module.BOOKINGS if message.booking_id is not None else Module.THIRD_PARTIES
     attachments = [
         {
@@ -526,8 +700,10 @@ def message_detail(session: Session, actor: Actor, message_id: int) -> dict[str,
         "body": message.body,
         "kind": message.kind,
         "status": message.status,
-        "status_label": STATUS_LABELS.get(message.status, message.status),
-        "status_color": STATUS_COLORS.get(message.status, "gray"),
+        "status_label": "Interrompu"
+        if interrupted
+        else STATUS_LABELS.get(message.status, message.status),
+        "status_color": "orange" if interrupted else STATUS_COLORS.get(message.status, "gray"),
         "server_answer": message.server_answer,
         "attempts": str(message.attempts),
         "sent_at": formats.moment(message.sent_at),
@@ -536,6 +712,8 @@ def message_detail(session: Session, actor: Actor, message_id: int) -> dict[str,
         "booking_id": str(message.booking_id or ""),
         "client_id": str(message.client_id or ""),
         "supplier_id": str(message.supplier_id or ""),
-        "can_retry": "1" if message.status == FAILED and actor.can(module, Action.EDIT) else "",
+        "can_retry": "1"
+        if (message.status == FAILED or interrupted) and actor.can(module, Action.EDIT)
+        else "",
         "attachments": attachments,
     }

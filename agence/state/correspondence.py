@@ -31,16 +31,6 @@ CLIENT_KINDS = (
 BATCH_POLL_SECONDS = 0.3
 
 
-def _deliver(message_id: int):
-    """Delivers one recorded message (no transaction open during SMTP), then notes a supplier
-    exchange when the server accepted it."""
-    message = correspondence.deliver_recorded(message_id)
-    if message.status == correspondence.SENT:
-        with session_scope() as session:
-            issuing.note_supplier_exchange(session, message_id)
-    return message
-
-
 class DossierDocumentsState(AppState):
     """The « Documents » tab's maker: which document, preview, keep, send."""
 
@@ -87,12 +77,12 @@ class DossierDocumentsState(AppState):
     def load_maker(self):
         actor = self._require(Module.BOOKINGS, Action.SEE)
         self._booking_id, self.errors, self.batch_report = None, {}, ""
-        raw = self._page_param(routes.RECORD_PARAM)
-        if not raw.isdigit() or len(raw) > 11:
+        record_id = self._record_id_param()
+        if record_id is None:
             return
         try:
             with session_scope() as session:
-                booking = bookings.get_booking(session, actor, int(raw))
+                booking = bookings.get_booking(session, actor, record_id)
                 self.suppliers = [
                     [str(s.id), s.name] for s in builder.suppliers_of(session, booking)
                 ]
@@ -100,7 +90,7 @@ class DossierDocumentsState(AppState):
                 confirmed, version = booking.confirmed_version, booking.version
         except RecordNotFound:
             return
-        self._booking_id = int(raw)
+        self._booking_id = record_id
         self.language = language
         self.kinds = [
             [kind.value, KIND_LABELS[kind]]
@@ -289,7 +279,7 @@ class DossierDocumentsState(AppState):
             async with self:
                 self.sending = False
             return
-        message = await asyncio.to_thread(_deliver, message_id)
+        message = await asyncio.to_thread(correspondence.deliver_recorded, message_id)
         async with self:
             self.sending = False
             self.send_open = False
@@ -347,14 +337,7 @@ class DossierDocumentsState(AppState):
         def progress(done: int, _total: int, _message) -> None:
             counter["done"] = done
 
-        def run():
-            results = correspondence.send_batch(queued, progress)
-            with session_scope() as session:
-                for message in results:
-                    issuing.note_supplier_exchange(session, message.id or 0)
-            return results
-
-        task = asyncio.create_task(asyncio.to_thread(run))
+        task = asyncio.create_task(asyncio.to_thread(correspondence.send_batch, queued, progress))
         while not task.done():
             await asyncio.sleep(BATCH_POLL_SECONDS)
             async with self:
@@ -408,15 +391,15 @@ class MessagesMixin(ListMixin, mixin=True):
     def load_messages(self):
         actor = self._require(self._owner_module(), Action.SEE)
         self._owner_id, self.rows, self.total, self.detail_open = None, [], 0, False
-        raw = self._page_param(routes.RECORD_PARAM)
-        if not raw.isdigit() or len(raw) > 11:
+        record_id = self._record_id_param()
+        if record_id is None:
             return
         try:
             with session_scope() as session:
-                self._check_owner(session, actor, int(raw))
+                self._check_owner(session, actor, record_id)
         except RecordNotFound:
             return
-        self._owner_id = int(raw)
+        self._owner_id = record_id
         self.can_retry = actor.can(self._owner_module(), Action.EDIT)
         spec = self._list_spec()
         self.sort, self.desc, self.page = spec.default_sort, spec.default_desc, 1
@@ -443,7 +426,8 @@ class MessagesMixin(ListMixin, mixin=True):
 
     @rx.event(background=True)
     async def retry_message(self):
-        """Sends a failed message again, as it was (same text, same attachments)."""
+        """Sends a failed or interrupted message again, as it was (same text, same attachments,
+        same Message-ID)."""
         async with self:
             actor = self._require(self._owner_module(), Action.EDIT)
             message_id = int(self.detail.get("id") or 0)
@@ -465,7 +449,7 @@ class MessagesMixin(ListMixin, mixin=True):
             async with self:
                 self.retrying = False
             return
-        message = await asyncio.to_thread(_deliver, message_id)
+        message = await asyncio.to_thread(correspondence.deliver_recorded, message_id)
 
         def reload():
             with session_scope() as session:

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from agence.db import get_engine
 from agence.models import Booking, MessageAttachment, OutgoingMessage, PartyDocument
+from agence.models.base import utcnow
 from agence.services import attachments, correspondence, mail_settings
 from agence.services.correspondence import FAILED, PENDING, SENDING, SENT
 from agence.services.forms import FormErrors
@@ -315,11 +316,11 @@ def test_a_message_is_delivered_once_even_if_asked_twice(session, admin, booking
 def test_a_message_being_sent_elsewhere_is_left_alone(session, admin, booking, smtp):
     message = record(session, admin, booking)
     row = stored_row(session, message.id or 0)
-    row.server_answer = SENDING
+    row.status, row.claimed_at = SENDING, utcnow()
     session.add(row)
     session.commit()
     untouched = correspondence.deliver_recorded(message.id or 0)
-    assert (untouched.status, untouched.attempts) == (PENDING, 0)
+    assert (untouched.status, untouched.attempts) == (SENDING, 0)
     assert smtp.received == []
 
 

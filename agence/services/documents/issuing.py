@@ -22,10 +22,8 @@ from agence.models import (
     Client,
     Contact,
     Invoice,
-    OutgoingMessage,
     PartyDocument,
     Supplier,
-    SupplierExchange,
     User,
 )
 from agence.services import audit, correspondence, mailer
@@ -486,31 +484,6 @@ def queue_supplier_batch(
     if not queued and not skipped:
         raise FormErrors({"kind": "Aucun fournisseur dans ce dossier."})
     return queued, skipped
-
-
-def note_supplier_exchange(session: Session, message_id: int) -> None:
-    """A supplier request or voucher that the server accepted is also an exchange of the
-    dossier's supplier correspondence."""
-    message = session.get(OutgoingMessage, message_id)
-    if (
-        message is None
-        or message.status != correspondence.SENT
-        or message.supplier_id is None
-        or message.booking_id is None
-    ):
-        return
-    session.add(
-        SupplierExchange(
-            booking_id=message.booking_id,
-            supplier_id=message.supplier_id,
-            user_id=message.user_id,
-            user_label=message.user_label,
-            kind="email",
-            direction="envoye",
-            summary=f"{KIND_LABELS[DocumentKind(message.kind)]} envoyé(e) à "
-            f"{message.recipients} : {message.subject}"[:2000],
-        )
-    )
 
 
 # --- Invoices ----------------------------------------------------------------------------------
