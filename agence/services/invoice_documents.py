@@ -229,6 +229,9 @@ def invoice_document(session: Session, invoice: Invoice) -> InvoiceDocument:
         client=Addressee(
             name=values["client_name"],
             address_lines=tuple(part for part in values["client_address"].split("\n") if part),
+            # the Factur-X electronic address (BT-49) of a client without a SIREN; not printed.
+            # Not in the invoice's snapshot: read from the client when the XML is built, at issue
+            contact_email=client.email if client is not None else "",
         ),
         client_siren=values["client_siren"],
         client_vat_number=values["client_vat_number"],

@@ -21,13 +21,14 @@ from agence.models import (
     Payment,
     PaymentAllocation,
 )
-from agence.services import formats, payments, seed
+from agence.services import facturx, formats, payments, seed
 from agence.services.demo_invoices import seed_demo_invoices
 from agence.services.lifecycle import Status
 from agence.services.listing import ListQuery, fetch_page
 from agence.services.outstanding import invoice_balances
 from agence.settings import get_settings
 from tests.factories import demo_admin
+from tests.services import schematron
 
 D = Decimal
 
@@ -51,6 +52,17 @@ def test_every_demo_invoice_is_issued_with_its_kept_factur_x_pdf(session, invoic
         data = (get_settings().files_dir / document.stored_name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == document.sha256
         assert document.title == invoice.number
+
+
+def test_every_demo_invoice_passes_the_en16931_and_french_ctc_schematrons(session, invoices):
+    """The XML kept in each PDF, as a platform would receive it: zero errors on both, the
+    buyer's electronic address (BT-49) included (the demo clients have no SIRET: their
+    e-mail)."""
+    for invoice in invoices:
+        document = session.get(PartyDocument, invoice.document_id)
+        xml = facturx.xml_of((get_settings().files_dir / document.stored_name).read_bytes())
+        for which in (schematron.EN16931, schematron.FRENCH_CTC):
+            assert not schematron.check(xml, which).errors, (invoice.number, which)
 
 
 def test_numbers_are_consecutive_and_dates_follow_them_in_the_past_weeks(invoices):

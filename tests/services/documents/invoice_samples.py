@@ -1,7 +1,9 @@
 """Realistic invoices of the Loire valley trip (samples.py's dossier): a margin-scheme invoice,
 a mixed one (package under the margin scheme + the agency's own guide at 20 % and a meal at
-10 %), a deposit invoice, the final invoice deducting two deposits, a credit note, and a
-private client's invoice. Figures add up to the cent, as the invoicing service computes them.
+10 %), a deposit invoice, the final invoice deducting two deposits, a credit note, a private
+client's invoice, a private company's and a foreign school's. The collège of the first ones is
+a public client (Chorus Pro service code and engagement number). Figures add up to the cent,
+as the invoicing service computes them.
 """
 
 from __future__ import annotations
@@ -197,14 +199,52 @@ def credit_note(language: str = "fr") -> InvoiceDocument:
     )
 
 
-def private_invoice(language: str = "fr") -> InvoiceDocument:
-    """A private person's trip: no SIREN, no VAT number, no €40 indemnity."""
+def private_invoice(language: str = "fr", email: str = "jean.dupont@example.fr") -> InvoiceDocument:
+    """A private person's trip: no SIREN, no VAT number, no €40 indemnity; his e-mail."""
     return margin_invoice(
         language,
-        client=Addressee(name="M. Jean Dupont", address_lines=("8, rue Nationale", "37000 Tours")),
+        client=Addressee(
+            name="M. Jean Dupont",
+            address_lines=("8, rue Nationale", "37000 Tours"),
+            contact_email=email,
+        ),
         client_siren="",
         client_vat_number="",
         client_is_company=False,
+        buyer_reference="",
+        order_reference="",
+    )
+
+
+def company_invoice(language: str = "fr") -> InvoiceDocument:
+    """A private company's works council (no Chorus Pro service code nor engagement number):
+    the mixed invoice."""
+    return mixed_invoice(
+        language,
+        client=Addressee(
+            name="CSE Michelin Joué-lès-Tours",
+            address_lines=("Rue de la Liodière", "37300 Joué-lès-Tours"),
+            contact_name="M. Paul Girard",
+            contact_email="cse@michelin-joue.example.fr",
+        ),
+        client_siren="855 200 507 01234",
+        client_vat_number="FR85855200507",
+        buyer_reference="",
+        order_reference="",
+    )
+
+
+def foreign_invoice(language: str = "fr") -> InvoiceDocument:
+    """A Belgian school: a company without a SIREN, its VAT number and its e-mail."""
+    return margin_invoice(
+        language,
+        client=Addressee(
+            name="Athénée royal de Namur",
+            address_lines=("Rue du Collège 20", "5000 Namur", "Belgique"),
+            contact_email="direction@arnamur.example.be",
+        ),
+        client_siren="",
+        client_vat_number="BE0123456749",
         buyer_reference="",
         order_reference="",
     )
