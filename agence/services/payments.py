@@ -20,6 +20,7 @@ the second sees what the first left.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -38,7 +39,7 @@ from agence.models import (
     User,
 )
 from agence.models.base import utcnow
-from agence.services import audit, bookings, formats, outstanding
+from agence.services import audit, bookings, formats, identifiers, outstanding
 from agence.services.audit import AuditAction
 from agence.services.clients import DELETE_GUARDS, visible_clients
 from agence.services.forms import FieldSpec, FormErrors, parse_decimal, parse_form
@@ -198,9 +199,9 @@ def allocation_for(
     invoice_raw = invoice_raw.strip()
     if not invoice_raw:
         return None
-    if not invoice_raw.isdigit() or len(invoice_raw) > 11:
+    invoice_id = identifiers.record_id(invoice_raw)
+    if invoice_id is None:
         return [(0, amount_raw)]
-    invoice_id = int(invoice_raw)
     try:
         amount = _parse_amount(amount_raw)
     except ValueError:
@@ -224,11 +225,8 @@ def _parse_payment(
         fields, values, {"payment_method_id": tuple(method_choices(session))}
     )
     raw_client = str(values.get("client_id") or "").strip()
-    client = (
-        _visible_client(session, actor, int(raw_client))
-        if raw_client.isdigit() and len(raw_client) < 12
-        else None
-    )
+    client_id = identifiers.record_id(raw_client)
+    client = _visible_client(session, actor, client_id) if client_id else None
     if client is None:
         errors["client_id"] = "Client introuvable." if raw_client else "Choisissez le client."
     received_on = clean.get("received_on")
@@ -701,7 +699,29 @@ def booking_balance(session: Session, actor: Actor, booking_id: int) -> dict[str
     }
 
 
-def payments_of_booking(session: Session, actor: Actor, booking_id: int) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class DossierPaymentRow:
+    """A row of the dossier's « Règlements » tab: a payment's part settled on one of the
+    dossier's invoices, as French text. Typed, so that the page reading a field that does not
+    exist fails when Reflex compiles it, not as an empty cell."""
+
+    id: str
+    payment_id: str
+    received_on: str
+    payment_amount: str
+    """The whole payment (it may settle other invoices too)."""
+    method: str
+    reference: str
+    """The bank reference of the payment."""
+    payer: str
+    invoice_id: str
+    invoice: str
+    """The number of the invoice this part settled (« Affecté à »)."""
+    amount: str
+    """The part settled on that invoice."""
+
+
+def payments_of_booking(session: Session, actor: Actor, booking_id: int) -> list[DossierPaymentRow]:
     """The « Règlements » tab: each payment's part settled on the dossier's invoices."""
     actor.require(Module.PAYMENTS, Action.SEE)
     bookings.get_booking(session, actor, booking_id)
@@ -725,18 +745,18 @@ def payments_of_booking(session: Session, actor: Actor, booking_id: int) -> list
         .order_by(col(Payment.received_on), col(Payment.id), col(PaymentAllocation.id))
     ).all()
     return [
-        {
-            "id": str(allocation_id),
-            "payment_id": str(payment_id),
-            "received_on": formats.day(received_on),
-            "payment_amount": formats.money(cents(payment_amount)),
-            "method": method or "",
-            "reference": reference,
-            "payer": payer,
-            "invoice_id": str(invoice_id),
-            "invoice": number or "",
-            "amount": formats.money(cents(amount)),
-        }
+        DossierPaymentRow(
+            id=str(allocation_id),
+            payment_id=str(payment_id),
+            received_on=formats.day(received_on),
+            payment_amount=formats.money(cents(payment_amount)),
+            method=method or "",
+            reference=reference or "",
+            payer=payer or "",
+            invoice_id=str(invoice_id),
+            invoice=number or "",
+            amount=formats.money(cents(amount)),
+        )
         for (
             allocation_id,
             payment_id,

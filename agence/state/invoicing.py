@@ -34,7 +34,7 @@ class DossierInvoicesState(AppState):
 
     invoices: list[dict[str, str]] = []
     balance: dict[str, str] = {}
-    payment_rows: list[dict[str, str]] = []
+    payment_rows: list[payments.DossierPaymentRow] = []
     open_invoices: list[list[str]] = []
     methods: list[list[str]] = []
     payment_defaults: dict[str, str] = {}

@@ -1,5 +1,6 @@
 """Invoicing in the browser: from a confirmed dossier, a deposit invoice issued, a partial
-payment recorded, the final invoice deducting the deposit, a credit note; the stored Factur-X
+payment recorded (its bank reference and the invoice it settled shown in the dossier's
+payments), the final invoice deducting the deposit, a credit note; the stored Factur-X
 PDF downloaded with its mentions; an issued invoice offers no edit or delete button."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 import io
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
 from tests.e2e.helpers import sign_in_ok
@@ -30,6 +31,14 @@ def _issue_last_draft(page: Page) -> None:
     expect(draft).to_have_count(0)  # numbered: no draft left
 
 
+def _cells_by_heading(table: Locator, row: Locator) -> dict[str, str]:
+    """A row's cells as text, under their column's heading (a cell the page fills from a
+    field the row lacks reads empty)."""
+    headings = [text.strip() for text in table.get_by_role("columnheader").all_inner_texts()]
+    cells = [text.strip() for text in row.get_by_role("cell").all_inner_texts()]
+    return dict(zip(headings, cells, strict=True))
+
+
 def test_deposit_payment_final_invoice_and_credit_note(page: Page):
     sign_in_ok(page)
     reference = _create_dossier(page, "2027-07-07", paying=20)
@@ -46,13 +55,21 @@ def test_deposit_payment_final_invoice_and_credit_note(page: Page):
     expect(deposit.get_by_role("button", name="Supprimer")).to_have_count(0)
     expect(deposit.get_by_role("button", name="Émettre")).to_have_count(0)
 
+    deposit_number = deposit.get_by_role("link", name=NUMBER).inner_text().strip()
+
     page.get_by_role("tab", name="Règlements").click()
     page.locator("#new-payment").click()
     page.locator("#payment-amount").fill("200")
     page.locator("#payment-invoice").select_option(index=1)
+    page.locator("input[name=bank_reference]").fill("VIR 2027-042")
     page.locator("#reglement-submit").click()
     expect(page.get_by_text("Règlement enregistré.").first).to_be_visible()
-    expect(page.locator("#dossier-payments")).to_contain_text("200,00")
+    payments = page.locator("#dossier-payments")
+    payment = payments.get_by_role("row").filter(has_text="200,00")
+    expect(payment).to_have_count(1)
+    expect(payment).to_contain_text("VIR 2027-042")
+    cells = _cells_by_heading(payments, payment)
+    assert (cells["Référence"], cells["Affecté à"]) == ("VIR 2027-042", deposit_number), cells
 
     page.get_by_role("tab", name="Factures").click()
     page.locator("#new-final").click()

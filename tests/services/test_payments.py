@@ -642,12 +642,12 @@ def test_the_dossiers_balance_and_payments(session, admin, client, booking):
     assert figures["invoices"][0]["remaining"] == "200,00\u00a0€"
     assert figures["invoices"][0]["days_late"] == "12"
     assert figures["invoices"][1]["credited"] == "50,00\u00a0€"
-    assert [(row["invoice"], row["amount"]) for row in rows] == [
+    assert [(row.invoice, row.amount) for row in rows] == [
         (deposit.number, "100,00\u00a0€"),
         (final.number, "400,00\u00a0€"),
     ]
-    assert rows[0]["payer"] == "M. Dupont"
-    assert rows[0]["payment_amount"] == "1\u202f000,00\u00a0€"
+    assert rows[0].payer == "M. Dupont"
+    assert rows[0].payment_amount == "1\u202f000,00\u00a0€"
 
 
 def test_a_payments_row_opens_the_dossier_it_settled(session, admin, client, booking):

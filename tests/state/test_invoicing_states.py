@@ -113,6 +113,49 @@ def test_deposit_payment_final_and_credit_note_from_the_dossier_tabs(browser, de
     assert documents.file_name == f"{final['number']}.pdf"
 
 
+def test_the_payments_tab_rows_carry_the_bank_reference_and_the_invoice_settled(
+    browser, demo, confirmed
+):
+    # The page once read fields the rows did not have: « Référence » and « Affecté à » stayed
+    # empty. The rows are typed now, and carry both.
+    browser.sign_in(make_user(demo))
+    _open(browser, confirmed.id)
+    browser.run(DossierInvoicesState, "load_invoices")
+    state = browser.state(DossierInvoicesState)
+    browser.run(DossierInvoicesState, "create_deposit", {"percent": "30"})
+    browser.run(DossierInvoicesState, "issue", state.invoices[0]["id"])
+    deposit = state.invoices[0]
+    method = demo.exec(select(PaymentMethod.id)).first()
+    browser.run(
+        DossierInvoicesState,
+        "record_payment",
+        {
+            "received_on": date.today().isoformat(),
+            "amount": "500",
+            "payment_method_id": str(method),
+            "bank_reference": "VIR 2027-042",
+            "payer": "Collège Jean Moulin",
+            "invoice_id": deposit["id"],
+        },
+    )
+    assert state.errors == {}
+    [row] = state.payment_rows
+    assert (row.reference, row.invoice, row.amount) == (
+        "VIR 2027-042",
+        deposit["number"],
+        "500,00\u00a0€",
+    )
+    assert row.payer == "Collège Jean Moulin" and row.invoice_id == deposit["id"]
+
+
+def test_the_dossier_tabs_build_reading_only_fields_their_rows_have():
+    # A typed row makes a wrong field name fail here, when the page is built, instead of
+    # showing an empty cell in the browser.
+    from agence.pages.invoicing import invoices_tab, payments_tab
+
+    assert payments_tab() is not None and invoices_tab() is not None
+
+
 def test_the_lists_open_the_dossier_of_their_row(browser, demo, confirmed):
     browser.sign_in(make_user(demo))
     _open(browser, confirmed.id)
