@@ -12,6 +12,7 @@ from agence.api.routes import api_app
 from agence.api.upload_guard import guard_uploads
 from agence.components.layout import PAGES
 from agence.pages.home import page_not_found
+from agence.services import correspondence
 from agence.services.permissions import AccessDenied, NotSignedIn, PasswordChangeRequired
 
 logger = logging.getLogger("agence")
@@ -55,3 +56,5 @@ for definition in PAGES:
         on_load=definition.on_load,
     )
 app.add_page(page_not_found, route="404", title="Page introuvable · Agence")
+# Until a task runner owns the mail queue: e-mails interrupted by the last stop are resumed once.
+app.register_lifespan_task(correspondence.resume_at_start_up)

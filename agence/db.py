@@ -11,7 +11,18 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from agence.services.identifiers import record_id
 from agence.settings import get_settings
+
+
+class AgenceSession(Session):
+    """The unit of work; a lookup by an id no row can have (0, negative, past the `integer`
+    range, not a number) finds nothing instead of raising from the driver."""
+
+    def get(self, entity, ident, *args, **kwargs):  # type: ignore[override]
+        if isinstance(ident, int | str) and record_id(ident) is None:
+            return None
+        return super().get(entity, ident, *args, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -46,9 +57,9 @@ def get_engine() -> Engine:
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
+def session_scope() -> Iterator[AgenceSession]:
     """One transaction: committed when the block ends normally, rolled back otherwise."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with AgenceSession(get_engine(), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

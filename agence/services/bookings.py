@@ -35,7 +35,7 @@ from agence.models import (
     User,
 )
 from agence.models.base import utcnow
-from agence.services import audit, availability, costings, formats, outstanding
+from agence.services import audit, availability, costings, formats, identifiers, outstanding
 from agence.services.audit import AuditAction
 from agence.services.clients import DELETE_GUARDS, LANGUAGES, sales_rep_options, visible_clients
 from agence.services.coded_lists import CodedListResource
@@ -450,8 +450,8 @@ def cancellation_fee(session: Session, booking: Booking, on: date) -> Decimal:
         header, lines = _costing_strings(session, booking.costing_id)
         priced = costings.quote(header, lines)
         for values, line in zip(lines, priced.lines if priced else [], strict=False):
-            product_id = values.get("product_id") or ""
-            product = session.get(Product, int(product_id)) if product_id.isdigit() else None
+            product_id = identifiers.record_id(values.get("product_id") or "")
+            product = session.get(Product, product_id) if product_id else None
             if product is not None:
                 share = cancellation_percent(product.cancellation_schedule, days_before)
                 by_suppliers += line.cost * share / 100
@@ -699,9 +699,7 @@ class BookingResource(Resource[Booking]):
         # id is read here and `validate` checks it against the client.
         raw_contact = str(data.get("contact_id") or "").strip()
         errors.pop("contact_id", None)
-        clean["contact_id"] = (
-            int(raw_contact) if raw_contact.isdigit() and len(raw_contact) < 12 else None
-        )
+        clean["contact_id"] = identifiers.record_id(raw_contact)
         if raw_contact and clean["contact_id"] is None:
             errors["contact_id"] = "Choix invalide."
         read_times(clean, errors, order_message=None)  # several days: any times

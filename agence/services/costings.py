@@ -20,7 +20,7 @@ from sqlmodel import Session, col, delete, select
 from agence.models import Client, Supplier, VatRate
 from agence.models.base import utcnow
 from agence.models.catalogue import CatalogueDossier, Costing, CostingLine, Product, Rate
-from agence.services import audit, formats, pricing
+from agence.services import audit, formats, identifiers, pricing
 from agence.services.audit import AuditAction
 from agence.services.client_prices import NONE, Preference, preference_for
 from agence.services.clients import visible_clients
@@ -290,7 +290,7 @@ def _client_choice(header: dict[str, str]) -> dict[str, tuple[tuple[str, str], .
     """The typed client id as the field's only choice: parsing needs no database, and
     `save_costing` checks that the client exists and is within the user's reach."""
     raw = (header.get("client_id") or "").strip()
-    return {"client_id": ((raw, raw),) if raw.isdigit() else ()}
+    return {"client_id": ((raw, raw),) if identifiers.is_record_id(raw) else ()}
 
 
 def parse_costing(header: dict[str, str], lines: list[dict[str, str]]) -> ParsedCosting:
@@ -574,8 +574,7 @@ def _paying(header: dict[str, str]) -> int:
 
 
 def _client_id(header: dict[str, str]) -> int | None:
-    raw = (header.get("client_id") or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return identifiers.record_id(header.get("client_id") or "")
 
 
 def _money_input(value: Decimal | None) -> str:
@@ -652,11 +651,8 @@ def refresh_catalogue_lines(
     refreshed = []
     for values in lines:
         line = dict(values)
-        product = (
-            session.get(Product, int(line["product_id"]))
-            if (line.get("product_id") or "").isdigit()
-            else None
-        )
+        product_id = identifiers.record_id(line.get("product_id") or "")
+        product = session.get(Product, product_id) if product_id else None
         if product is None:
             line["flag"] = ""
             refreshed.append(line)
@@ -860,8 +856,7 @@ def _date_or_none(raw: str | None) -> date | None:
 
 
 def _id_or_none(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return identifiers.record_id(raw or "")
 
 
 def _snapshot(costing: Costing, lines: list[CostingLine]) -> dict[str, Any]:

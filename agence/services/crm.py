@@ -12,7 +12,7 @@ from sqlmodel import Session, col, delete, select
 
 from agence.models import AppSetting, Client, Contact, User, VisitReport, VisitReportContact
 from agence.models.base import utcnow
-from agence.services import audit, formats
+from agence.services import audit, formats, identifiers
 from agence.services.audit import AuditAction
 from agence.services.clients import CLIENTS, STATUSES, sales_rep_options, visible_clients
 from agence.services.forms import FieldSpec, FormErrors, parse_form
@@ -369,7 +369,7 @@ def save_draft_field(session: Session, actor: Actor, report_id: int, name: str, 
 
 
 def _set_contacts(session: Session, report: VisitReport, value: str) -> None:
-    ids = {int(part) for part in value.split(",") if part.strip().isdigit()}
+    ids = {found for part in value.split(",") if (found := identifiers.record_id(part))}
     session.exec(delete(VisitReportContact).where(col(VisitReportContact.report_id) == report.id))
     if not ids or report.client_id is None:
         return

@@ -21,7 +21,7 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
-from agence.services import formats
+from agence.services import formats, identifiers
 
 FieldKind = Literal[
     "text",
@@ -160,6 +160,8 @@ def parse_int(raw: str) -> int:
     text = raw.replace(" ", "")
     if not re.fullmatch(r"-?[0-9]+", text):
         raise ValueError("Nombre entier attendu.")
+    if len(text.lstrip("-")) > 10 or not identifiers.whole_number_in_range(int(text)):
+        raise ValueError("Nombre trop grand.")
     return int(text)
 
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from agence.services import formats
+from agence.services import formats, identifiers
 from agence.services.formats import AGENCY_TIMEZONE
 from agence.services.permissions import Actor
 from agence.services.text import normalize_text
@@ -76,10 +76,15 @@ class ChoiceFilter:
             return self.expr.is_(value == "1") if value in ("0", "1") else None
         if self.options and self.options_query is None and value not in dict(self.options):
             return None
-        try:
-            typed = self.value_type(value)
-        except ValueError:
-            return None
+        if self.value_type is int:
+            typed: Any = identifiers.record_id(value)
+            if typed is None:
+                return None
+        else:
+            try:
+                typed = self.value_type(value)
+            except ValueError:
+                return None
         return self.match(typed) if self.match is not None else self.expr == typed
 
     def choices(self, session: Session) -> list[tuple[str, str]]:
@@ -136,6 +141,7 @@ class NumberFilter:
             return None
         if not amount.is_finite():
             return None
+        amount = identifiers.bounded_amount(amount)
         return self.expr >= amount if self.bound == "min" else self.expr <= amount
 
     def choices(self, session: Session) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ import reflex as rx
 
 from agence import routes
 from agence.db import session_scope
-from agence.services import auth
+from agence.services import auth, identifiers
 from agence.services.permissions import (
     Action,
     Actor,
@@ -40,6 +40,10 @@ class AppState(rx.State):
 
     def _current_path(self) -> str:
         return self.router.url.path or ""
+
+    def _record_id_param(self, name: str = routes.RECORD_PARAM) -> int | None:
+        """The record id in the page's URL, or None when it cannot name a row."""
+        return identifiers.record_id(self._page_param(name))
 
     def _page_param(self, name: str) -> str:
         """A dynamic segment ("[record_id]") or query parameter of the current page's URL."""

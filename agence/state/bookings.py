@@ -21,6 +21,7 @@ from agence.services import (
     follow_up,
     formats,
     guides,
+    identifiers,
     planning,
     satisfaction,
     supplier_side,
@@ -313,18 +314,18 @@ class BookingProgrammeState(ChildMixin, AppState):
     def load_programme(self):
         actor = self._require(Module.BOOKINGS, Action.SEE)
         self.days, self.can_change = [], False
-        raw = self._page_param(routes.RECORD_PARAM)
-        if not raw.isdigit() or len(raw) > 11:
+        record_id = self._record_id_param()
+        if record_id is None:
             return
         try:
             with session_scope() as session:
-                booking = bookings.get_booking(session, actor, int(raw))
+                booking = bookings.get_booking(session, actor, record_id)
                 self._version = booking.version
                 editable = bookings.is_editable(booking)
         except RecordNotFound:
             return
         self.can_change = editable and actor.can(Module.BOOKINGS, Action.EDIT)
-        self._days(actor, int(raw))
+        self._days(actor, record_id)
 
     def _days(self, actor: Actor, booking_id: int) -> None:
         with session_scope() as session:
@@ -368,9 +369,10 @@ class BookingCostingState(CostingMixin, AppState):
         return Action.SEE
 
     def _open(self, session, actor: Actor, raw: str):
-        if not raw.isdigit():
+        booking_id = identifiers.record_id(raw)
+        if booking_id is None:
             raise RecordNotFound("dossier", raw)
-        booking = bookings.get_booking(session, actor, int(raw))
+        booking = bookings.get_booking(session, actor, booking_id)
         wanted = self._page_param(VERSION_PARAM)
         costing_id, number = booking.costing_id, booking.version
         if wanted.isdigit() and int(wanted) != booking.version:
@@ -425,15 +427,15 @@ class BookingSuppliersState(AppState):
     def load_suppliers(self):
         actor = self._require(Module.BOOKINGS, Action.SEE)
         self.suppliers, self._booking_id, self.error = [], None, ""
-        raw = self._page_param(routes.RECORD_PARAM)
-        if not raw.isdigit() or len(raw) > 11:
+        record_id = self._record_id_param()
+        if record_id is None:
             return
         try:
             with session_scope() as session:
-                bookings.get_booking(session, actor, int(raw))
+                bookings.get_booking(session, actor, record_id)
         except RecordNotFound:
             return
-        self._booking_id = int(raw)
+        self._booking_id = record_id
         self.can_change = actor.can(Module.BOOKINGS, Action.EDIT)
         self._reload(actor)
 
@@ -621,8 +623,7 @@ class GuideAssignmentState(AppState):
     _item_id: int | None = None
 
     def _booking_from_url(self) -> int | None:
-        raw = self._page_param(routes.RECORD_PARAM)
-        return int(raw) if raw.isdigit() and len(raw) < 12 else None
+        return self._record_id_param()
 
     @rx.event
     def open_for(self, item_id: str, title: str):
@@ -806,10 +807,10 @@ class BookingSatisfactionState(AppState):
     def load_satisfaction(self):
         actor = self._require(Module.BOOKINGS, Action.SEE)
         self.results, self.services, self.link, self.errors = {}, [], "", {}
-        raw = self._page_param(routes.RECORD_PARAM)
-        if not raw.isdigit() or len(raw) > 11:
+        record_id = self._record_id_param()
+        if record_id is None:
             return
-        self._booking_id = int(raw)
+        self._booking_id = record_id
         try:
             self._reload(actor)
         except RecordNotFound:

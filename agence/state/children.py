@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agence import routes
 from agence.db import session_scope
 from agence.services import records
 from agence.services.forms import FormErrors
@@ -43,15 +42,15 @@ class ChildMixin(ListMixin, mixin=True):
         self._parent_id = None
         self.dialog_open = False
         self.rows, self.total, self.selected = [], 0, []
-        raw = self._page_param(routes.RECORD_PARAM)
-        if not raw.isdigit() or len(raw) > 11:
+        record_id = self._record_id_param()
+        if record_id is None:
             return
         try:
             with session_scope() as session:
-                records.get_parent(session, actor, resource, int(raw))
+                records.get_parent(session, actor, resource, record_id)
         except RecordNotFound:
             return
-        self._parent_id = int(raw)
+        self._parent_id = record_id
         self.page, self.search, self.filters = 1, "", {}
         self.sort, self.desc = resource.list_spec().default_sort, resource.list_spec().default_desc
         self.can_create = actor.can(resource.module, resource.action_for(Action.CREATE))

@@ -8,7 +8,7 @@ import asyncio
 import reflex as rx
 
 from agence.db import session_scope
-from agence.services import chorus, chorus_settings
+from agence.services import chorus, chorus_settings, identifiers
 from agence.services.forms import FormErrors
 from agence.services.permissions import AccessDenied, Action, Module
 from agence.services.records import RecordNotFound
@@ -52,7 +52,7 @@ class ChorusInvoiceState(AppState):
     async def _call(self, function, invoice_id: str, action: Action, done: str):
         async with self:
             actor = self._require(Module.INVOICING, action)
-            if self.working or not str(invoice_id).isdigit():
+            if self.working or not identifiers.is_record_id(str(invoice_id)):
                 return None
             self.working = str(invoice_id)
         try:

@@ -216,15 +216,15 @@ class _ClientSubList(ListMixin, mixin=True):
         actor = self._require(Module.THIRD_PARTIES, Action.SEE)
         self._client_id = None
         self.rows, self.total = [], 0
-        raw = self._page_param(routes.RECORD_PARAM)
-        if not raw.isdigit() or len(raw) > 11:
+        record_id = self._record_id_param()
+        if record_id is None:
             return
         try:
             with session_scope() as session:
-                get_record(session, CLIENTS, int(raw), actor)
+                get_record(session, CLIENTS, record_id, actor)
         except RecordNotFound:
             return
-        self._client_id = int(raw)
+        self._client_id = record_id
         spec = self._list_spec()
         self.sort, self.desc, self.page, self.search, self.filters = (
             spec.default_sort,

@@ -11,7 +11,7 @@ from sqlmodel import select
 from agence import routes
 from agence.db import session_scope
 from agence.models.catalogue import CatalogueDossier
-from agence.services import costings, records
+from agence.services import costings, identifiers, records
 from agence.services.costings import COSTINGS, LINE_FIELD_NAMES
 from agence.services.forms import FormErrors
 from agence.services.listing import ChoiceFilter
@@ -110,7 +110,7 @@ class CostingMixin(rx.State, mixin=True):
         self.search_text, self.search_results = "", []
         self.template_of, self.template_url, self.read_only_reason = "", "", ""
         self.locked_fields = []
-        if raw != routes.NEW_RECORD and (not raw.isdigit() or len(raw) > 11):
+        if raw != routes.NEW_RECORD and not identifiers.is_record_id(raw):
             self.not_found = True
             return
         try:

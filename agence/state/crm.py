@@ -8,7 +8,7 @@ import reflex as rx
 
 from agence import routes
 from agence.db import session_scope
-from agence.services import crm, formats
+from agence.services import crm, formats, identifiers
 from agence.services.clients import CLIENTS
 from agence.services.forms import FormErrors
 from agence.services.listing import ListSpec
@@ -107,7 +107,7 @@ class ReportFormState(AppState):
     def _load_client(self, session, actor) -> None:
         client_id = self.draft.get("client_id", "")
         self.contact_options, self.client_name = [], ""
-        if client_id.isdigit():
+        if identifiers.is_record_id(client_id):
             try:
                 client = get_record(session, CLIENTS, int(client_id), actor)
             except RecordNotFound:
@@ -127,9 +127,7 @@ class ReportFormState(AppState):
             client = self._page_param("client")
             try:
                 with session_scope() as session:
-                    report = crm.open_draft(
-                        session, actor, int(client) if client.isdigit() else None
-                    )
+                    report = crm.open_draft(session, actor, identifiers.record_id(client))
                     report_id = report.id or 0
             except RecordNotFound:
                 self.not_found = True
@@ -137,11 +135,12 @@ class ReportFormState(AppState):
             self._load(actor, report_id)
             url = routes.record_url(routes.TIERS_REPORTS, report_id)
             return rx.call_script(f"window.history.replaceState(null, '', '{url}')")
-        if not raw.isdigit() or len(raw) > 11:
+        record_id = identifiers.record_id(raw)
+        if record_id is None:
             self.not_found = True
             return
         try:
-            self._load(actor, int(raw))
+            self._load(actor, record_id)
         except RecordNotFound:
             self.not_found = True
 

@@ -11,7 +11,7 @@ import reflex as rx
 
 from agence import routes
 from agence.db import session_scope
-from agence.services import exports, files, listing
+from agence.services import exports, files, identifiers, listing
 from agence.services.listing import ListQuery, ListSpec
 from agence.services.permissions import Action, Actor, Module
 from agence.services.records import Resource
@@ -133,10 +133,7 @@ class ListMixin(rx.State, mixin=True):
     @rx.event
     def go_to_page(self, page: int):
         actor = self._require(self._list_module(), Action.SEE)
-        try:
-            self.page = max(1, int(page))
-        except (TypeError, ValueError):
-            return
+        self.page = identifiers.page_number(page)
         self._refresh(actor)
 
     @rx.event
@@ -157,7 +154,7 @@ class ListMixin(rx.State, mixin=True):
         row_id = str(row_id)
         if row_id in self.selected:
             self.selected = [i for i in self.selected if i != row_id]
-        elif row_id.isdigit() and len(self.selected) < MAX_SELECTION:
+        elif identifiers.is_record_id(row_id) and len(self.selected) < MAX_SELECTION:
             self.selected = [*self.selected, row_id]
 
     @rx.event
