@@ -8,10 +8,13 @@ only the valid ones. Nothing is imported when any line is invalid unless the use
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 import threading
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.worksheet._reader import WorkSheetParser
 from sqlmodel import Session, select
 
 from agence.models import ParticipantCategory, Product, User
@@ -35,6 +39,24 @@ from agence.services.text import normalize_text
 
 MAX_BYTES = 5_000_000
 MAX_ROWS = 5_000
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 32_767
+"""Excel's own limit for a cell: the form rules then apply each field's."""
+MAX_TEXT_CHARS = 10_000_000
+"""All the cells together: a workbook can repeat one long shared string in every cell."""
+MAX_XLSX_UNZIPPED_BYTES = 20_000_000
+MAX_XLSX_TAGS = 1_000_000
+"""5 000 lines of 20 columns of distinct texts, as openpyxl writes them: 7 MB, 610 000 tags."""
+MAX_XLSX_MEMBERS = 1_000
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Invisible characters removed from a cell; tab and line breaks stay, NUL is refused."""
+TOO_LONG = f"cellule trop longue (plus de {formats.number(MAX_CELL_CHARS)} caractères)."
+SAVE_AS_UTF8 = "enregistrez le fichier au format « CSV UTF-8 »"
 SHOWN_ERRORS = 200
 IGNORE = ""
 
@@ -310,45 +332,199 @@ def _cell_text(value: Any) -> str:
 
 
 def read_table(file_name: str, data: bytes) -> Table:
-    """The first sheet of an .xlsx, or a .csv (UTF-8 or Windows-1252, ; , or tab)."""
+    """The first sheet of an .xlsx, or a .csv (see `_decode_csv` for its encodings; ; , or tab).
+
+    Read line by line, stopping at the first line past `MAX_ROWS` or wider than `MAX_COLUMNS`;
+    a cell is cleaned of control characters and refused over `MAX_CELL_CHARS` or with a NUL.
+    Slow enough on a big file to be called off the event loop."""
     if not data:
         raise FormErrors({"file": "Fichier vide."})
     if len(data) > MAX_BYTES:
         raise FormErrors({"file": "Fichier trop lourd : 5 Mo au plus."})
     suffix = Path(file_name).suffix.lower()
     if suffix == ".xlsx":
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook gets one message
-            raise FormErrors({"file": "Classeur Excel illisible."}) from exc
-        sheet = workbook.worksheets[0]
-        raw = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-    elif suffix == ".csv":
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        try:
-            dialect = csv.Sniffer().sniff(text[:5000], delimiters=";,\t")
-        except csv.Error:
-            dialect = csv.excel
-            dialect.delimiter = ";"  # type: ignore[misc]
-        raw = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-    else:
-        raise FormErrors({"file": "Format refusé : un fichier .xlsx ou .csv."})
-    raw = [row for row in raw if any(cell for cell in row)]
+        return _table(_xlsx_lines(data))
+    if suffix == ".csv":
+        return _table(_csv_lines(data))
+    raise FormErrors({"file": "Format refusé : un fichier .xlsx ou .csv."})
+
+
+def _refused(line: int, message: str) -> FormErrors:
+    return FormErrors({"file": f"Ligne {line} : {message}"})
+
+
+def _too_wide(line: int) -> FormErrors:
+    return _refused(line, f"plus de {MAX_COLUMNS} colonnes, {MAX_COLUMNS} au plus par import.")
+
+
+def _clean_cell(text: str, line: int) -> str:
+    if "\x00" in text:
+        raise _refused(line, f"caractère nul refusé ; {SAVE_AS_UTF8}.")
+    text = CONTROL_CHARACTERS.sub("", text).strip()
+    if len(text) > MAX_CELL_CHARS:
+        raise _refused(line, TOO_LONG)
+    return text
+
+
+def _table(lines: Iterable[tuple[int, list[str]]]) -> Table:
+    """The table of the file's (line number, cells): empty lines skipped, trailing empty cells
+    dropped, reading stopped as soon as a limit is passed."""
+    raw: list[list[str]] = []
+    characters = 0
+    for line, cells in lines:
+        row = [_clean_cell(cell, line) for cell in cells]
+        while row and not row[-1]:
+            row.pop()
+        if not row:
+            continue
+        if len(row) > MAX_COLUMNS:
+            raise _too_wide(line)
+        raw.append(row)
+        if len(raw) > MAX_ROWS + 1:
+            raise FormErrors({"file": f"{MAX_ROWS} lignes au plus par import."})
+        characters += sum(len(cell) for cell in row)
+        if characters > MAX_TEXT_CHARS:
+            raise _refused(
+                line, f"trop de texte, {formats.number(MAX_TEXT_CHARS)} caractères au plus."
+            )
     if not raw:
         raise FormErrors({"file": "Le fichier ne contient aucune ligne."})
-    headers = [cell or f"Colonne {i + 1}" for i, cell in enumerate(raw[0])]
-    rows = [(row + [""] * len(headers))[: len(headers)] for row in raw[1:]]
+    width = max(len(row) for row in raw)
+    headers = [cell or f"Colonne {i + 1}" for i, cell in enumerate(_padded(raw[0], width))]
+    rows = [_padded(row, width) for row in raw[1:]]
     if not rows:
         raise FormErrors({"file": "Le fichier ne contient que la ligne d'en-tête."})
-    if len(rows) > MAX_ROWS:
-        raise FormErrors({"file": f"{MAX_ROWS} lignes au plus par import."})
     return Table(headers=headers, rows=rows)
+
+
+def _padded(row: list[str], width: int) -> list[str]:
+    return row + [""] * (width - len(row))
+
+
+def _check_zip(data: bytes) -> None:
+    """A zip bomb is refused before openpyxl parses anything. zipfile never yields more than a
+    member's declared size (a lying size fails its CRC check), so the declared sizes bound the
+    unpacking; the tags are counted on the way, since openpyxl's reading time and memory grow
+    with them (about 10 s and 400 MB for a million in one row)."""
+    too_big = FormErrors(
+        {
+            "file": "Classeur Excel trop volumineux une fois décompressé : enregistrez la seule "
+            "feuille à importer, sans mise en forme superflue, dans un nouveau classeur."
+        }
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if (
+                len(members) > MAX_XLSX_MEMBERS
+                or sum(member.file_size for member in members) > MAX_XLSX_UNZIPPED_BYTES
+            ):
+                raise too_big
+            tags = 0
+            for member in members:
+                with archive.open(member) as content:
+                    while chunk := content.read(1 << 20):
+                        tags += chunk.count(b"<")
+            if tags > MAX_XLSX_TAGS:
+                raise too_big
+    except FormErrors:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged or encrypted archive gets one message
+        raise FormErrors({"file": "Classeur Excel illisible."}) from exc
+
+
+def _xlsx_lines(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's real cells, row by row. The sheet's declared size is ignored — a
+    crafted `<dimension ref="A1:XFD1048576"/>` would have openpyxl pad every row to 16 384
+    cells and fill a million rows — and so are missing rows and cells: openpyxl's sheet parser
+    is read directly, since its public readers pad each row to the declared or widest size
+    (openpyxl is pinned; the tests read real workbooks through this)."""
+    _check_zip(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook gets one message
+        raise FormErrors({"file": "Classeur Excel illisible."}) from exc
+    try:
+        if not workbook.worksheets:
+            raise FormErrors({"file": "Le classeur ne contient aucune feuille."})
+        sheet = workbook.worksheets[0]
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for line, cells in parser.parse():
+                texts: dict[int, str] = {}
+                for cell in cells:
+                    text = _cell_text(cell["value"])
+                    if text:
+                        if cell["column"] > MAX_COLUMNS:
+                            raise _too_wide(line)
+                        texts[cell["column"]] = text
+                width = max(texts, default=0)
+                yield line, [texts.get(column, "") for column in range(1, width + 1)]
+    except FormErrors:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a malformed sheet gets one message too
+        raise FormErrors({"file": "Classeur Excel illisible."}) from exc
+    finally:
+        workbook.close()
+
+
+def _decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with its BOM (little or big endian), else
+    Windows-1252, as Excel saves a « CSV (séparateur : point-virgule) ».
+
+    A byte that is neither UTF-8 nor Windows-1252 (0x81, 0x8D, 0x8F, 0x90, 0x9D are undefined
+    there) means yet another encoding: the file is refused, naming the line where the more
+    plausible of the two — the one that reads further — stops, rather than guessed (a Latin-1
+    fallback would import control characters in place of letters)."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as problem:
+                raise _undecodable(data, encoding, problem) from problem
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        as_utf8 = problem
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as problem:
+        if as_utf8.start > problem.start:
+            raise _undecodable(data, "utf-8", as_utf8) from as_utf8
+        raise _undecodable(data, "cp1252", problem) from problem
+
+
+def _undecodable(data: bytes, encoding: str, problem: UnicodeDecodeError) -> FormErrors:
+    line = data[: problem.start].decode(encoding, errors="replace").count("\n") + 1
+    return _refused(line, f"caractère illisible (encodage inconnu) ; {SAVE_AS_UTF8}.")
+
+
+class _Semicolons(csv.excel):
+    delimiter = ";"
+
+
+def _csv_lines(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    text = _decode_csv(data)
+    try:
+        dialect: type[csv.Dialect] = csv.Sniffer().sniff(text[:5000], delimiters=";,\t")
+    except csv.Error:
+        dialect = _Semicolons
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as problem:  # a cell over csv's own limit (128 KiB), its only error here
+            raise _refused(reader.line_num, TOO_LONG) from problem
+        yield reader.line_num, row
 
 
 def guess_mapping(target: Target, headers: list[str]) -> dict[str, str]:

@@ -3,7 +3,10 @@ all-or-nothing unless only the valid lines are asked for."""
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -80,6 +83,222 @@ def test_unreadable_files_are_refused_with_a_reason(name, data, message):
     with pytest.raises(FormErrors) as refused:
         imports.read_table(name, data)
     assert message in refused.value.errors["file"]
+
+
+# --- Reading .xlsx: the real extent, never the declared one; zip bombs refused -------------
+
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_RELS_NS = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _crafted_xlsx(
+    sheet_data: str, dimension: str = "A1:XFD1048576", extra: dict[str, bytes] | None = None
+) -> bytes:
+    """A workbook written by hand, as a crafted upload would be: any dimension, any cells."""
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<Relationships {_RELS_NS}><Relationship Id="rId1" '
+            f'Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook {_NS} xmlns:r="{_OFFICE}"><sheets>'
+            '<sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships {_RELS_NS}><Relationship Id="rId1" '
+            f'Type="{_OFFICE}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet {_NS}><dimension ref="{dimension}"/>'
+            f"<sheetData>{sheet_data}</sheetData></worksheet>"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+        for name, content in (extra or {}).items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _cell(reference: str, text: str) -> str:
+    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+NAME_HEADER = f'<row r="1">{_cell("A1", "Nom")}</row>'
+
+
+def test_a_sheet_declaring_the_whole_grid_is_read_with_its_real_cells_only():
+    # Padded to its declared A1:XFD1048576, this sheet would take some 140 Go.
+    data = _crafted_xlsx(
+        f'<row r="1">{_cell("A1", "Raison sociale")}{_cell("B1", "Ville")}</row>'
+        f'<row r="2">{_cell("A2", "École Jean-Zay")}</row>'
+        f'<row r="1048576">{_cell("B1048576", "Tours")}</row>'
+    )
+    assert len(data) < 2_000
+    table = imports.read_table("clients.xlsx", data)
+    assert table.headers == ["Raison sociale", "Ville"]
+    assert table.rows == [["École Jean-Zay", ""], ["", "Tours"]]
+
+
+def test_a_sheet_with_a_filled_cell_past_the_column_limit_is_refused_naming_its_line():
+    data = _crafted_xlsx(f'{NAME_HEADER}<row r="7">{_cell("XFD7", "x")}</row>')
+    with pytest.raises(FormErrors) as refused:
+        imports.read_table("clients.xlsx", data)
+    assert refused.value.errors["file"].startswith("Ligne 7 : plus de 100 colonnes")
+
+
+def test_an_empty_formatted_cell_far_right_adds_no_column():
+    data = _crafted_xlsx(
+        f'<row r="1">{_cell("A1", "Nom")}<c r="XFD1" s="0"/></row>'
+        f'<row r="2">{_cell("A2", "x")}</row>'
+    )
+    assert imports.read_table("clients.xlsx", data).headers == ["Nom"]
+
+
+def test_reading_a_sheet_stops_at_the_row_limit(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    rows = "".join(f'<row r="{n}">{_cell(f"A{n}", f"l{n}")}</row>' for n in range(1, 5))
+    # After the limit, a broken sheet: had it been read, the file would be « illisible ».
+    data = _crafted_xlsx(rows + "<!--" + "x" * 200_000 + "--><row><c></row>")
+    with pytest.raises(FormErrors) as refused:
+        imports.read_table("clients.xlsx", data)
+    assert refused.value.errors["file"] == "2 lignes au plus par import."
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked():
+    data = _crafted_xlsx(
+        f'{NAME_HEADER}<row r="2">{_cell("A2", "x")}</row>',
+        extra={"xl/media/padding.bin": bytes(imports.MAX_XLSX_UNZIPPED_BYTES)},
+    )
+    assert len(data) < 100_000
+    with pytest.raises(FormErrors) as refused:
+        imports.read_table("clients.xlsx", data)
+    assert "trop volumineux une fois décompressé" in refused.value.errors["file"]
+
+
+def test_a_sheet_of_a_million_tags_is_refused_before_it_is_parsed():
+    data = _crafted_xlsx(NAME_HEADER + "<row/>" * imports.MAX_XLSX_TAGS)
+    with pytest.raises(FormErrors) as refused:
+        imports.read_table("clients.xlsx", data)
+    assert "trop volumineux une fois décompressé" in refused.value.errors["file"]
+
+
+def test_a_malformed_sheet_is_refused_as_unreadable():
+    data = _crafted_xlsx(f'{NAME_HEADER}<row r="2"><c r="A2" t="s"><v>9</v></c></row>')
+    with pytest.raises(FormErrors) as refused:
+        imports.read_table("clients.xlsx", data)
+    assert refused.value.errors["file"] == "Classeur Excel illisible."
+
+
+# --- Reading .csv: encodings, delimiters, and a refusal naming the line -------------------
+
+CLIENTS_CSV = "Raison sociale;Ville\nComité d'entreprise;Orléans\n"
+CLIENTS_ROWS = [["Comité d'entreprise", "Orléans"]]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        codecs.BOM_UTF8 + CLIENTS_CSV.encode(),
+        CLIENTS_CSV.encode(),
+        CLIENTS_CSV.encode("cp1252"),
+        codecs.BOM_UTF16_LE + CLIENTS_CSV.encode("utf-16-le"),
+        codecs.BOM_UTF16_BE + CLIENTS_CSV.encode("utf-16-be"),
+        CLIENTS_CSV.replace("\n", "\r\n").encode("cp1252"),
+        CLIENTS_CSV.replace("\n", "\r").encode("cp1252"),
+    ],
+    ids=["utf-8 bom", "utf-8", "cp1252", "utf-16 le", "utf-16 be", "crlf", "old mac cr"],
+)
+def test_a_csv_is_read_in_each_encoding_excel_or_an_editor_writes(data):
+    table = imports.read_table("clients.csv", data)
+    assert table.headers == ["Raison sociale", "Ville"]
+    assert table.rows == CLIENTS_ROWS
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_a_csv_is_read_with_semicolons_commas_or_tabs(delimiter):
+    text = f"Nom{delimiter}Ville\nA{delimiter}Tours\nB{delimiter}Blois\n"
+    assert imports.read_table("c.csv", text.encode()).rows == [["A", "Tours"], ["B", "Blois"]]
+
+
+def test_a_byte_neither_utf8_nor_windows_1252_is_refused_naming_its_line():
+    data = "Nom;Ville\nÉcole;Orléans\nA;Tours\n".encode("cp1252") + b"B;Bl\x81ois\n"
+    with pytest.raises(FormErrors) as refused:
+        imports.read_table("c.csv", data)
+    assert refused.value.errors["file"].startswith("Ligne 4 : caractère illisible")
+
+
+def test_a_stray_byte_in_a_utf8_file_is_refused_naming_its_line():
+    data = "Nom;Ville\nÁlvaro;Orléans\n".encode() + b"A;Tours\n" + b"B;Bl\xe9ois\n"
+    with pytest.raises(FormErrors) as refused:
+        imports.read_table("c.csv", data)
+    assert refused.value.errors["file"].startswith("Ligne 4 : caractère illisible")
+
+
+def test_a_nul_character_is_refused_naming_its_line():
+    with pytest.raises(FormErrors) as refused:
+        imports.read_table("c.csv", b"Nom;Ville\nA;Tours\nB;Bl\x00ois\n")
+    assert refused.value.errors["file"].startswith("Ligne 3 : caractère nul refusé")
+
+
+def test_a_utf16_file_without_its_bom_is_refused_rather_than_read_as_garbage():
+    with pytest.raises(FormErrors) as refused:
+        imports.read_table("c.csv", CLIENTS_CSV.encode("utf-16-le"))
+    assert "caractère nul refusé" in refused.value.errors["file"]
+
+
+@pytest.mark.parametrize("length", [imports.MAX_CELL_CHARS + 1, 200_000])
+def test_a_cell_too_long_is_refused_naming_its_line(length):
+    data = ("Nom;Notes\nA;court\nB;" + "x" * length + "\n").encode()
+    with pytest.raises(FormErrors) as refused:
+        imports.read_table("c.csv", data)
+    assert refused.value.errors["file"] == (
+        "Ligne 3 : cellule trop longue (plus de 32\u202f767 caractères)."
+    )
+
+
+def test_control_characters_are_removed_from_cells_and_line_breaks_kept():
+    data = b'Nom;Notes\nA\x07B\x1b;"ligne 1\nligne 2\x0b"\n'
+    assert imports.read_table("c.csv", data).rows == [["AB", "ligne 1\nligne 2"]]
+
+
+def test_cells_past_the_header_are_kept_under_a_numbered_column():
+    table = imports.read_table("c.csv", b"Nom;Ville\nA;Tours;en plus\n")
+    assert table.headers == ["Nom", "Ville", "Colonne 3"]
+    assert table.rows == [["A", "Tours", "en plus"]]
+
+
+def test_a_csv_with_a_line_too_wide_is_refused_naming_it():
+    data = ("Nom\nA\n" + ";".join(["x"] * (imports.MAX_COLUMNS + 1)) + "\n").encode()
+    with pytest.raises(FormErrors) as refused:
+        imports.read_table("c.csv", data)
+    assert refused.value.errors["file"].startswith("Ligne 3 : plus de 100 colonnes")
+
+
+def test_a_file_with_too_much_text_altogether_is_refused_naming_the_line(monkeypatch):
+    # A workbook can repeat one 32 767-character shared string in every cell of 5 000 lines.
+    monkeypatch.setattr(imports, "MAX_TEXT_CHARS", 20)
+    with pytest.raises(FormErrors) as refused:
+        imports.read_table("c.csv", b"Nom;Ville\nAnne;Tours\nBernard;Blois\n")
+    assert refused.value.errors["file"].startswith("Ligne 3 : trop de texte")
+
+
+def test_a_single_column_csv_leaves_the_standard_csv_dialect_alone():
+    assert imports.read_table("c.csv", b"Nom\nA\nB\n").rows == [["A"], ["B"]]
+    assert csv.excel.delimiter == ","
 
 
 def test_columns_are_guessed_from_labels_and_usual_names():
