@@ -24,6 +24,14 @@ def _stash_path(token: str):
     return get_settings().data_dir / "imports" / f"{token}.json"
 
 
+def _read_and_stash(file_name: str, data: bytes, token: str) -> imports.Table:
+    table = imports.read_table(file_name, data)
+    path = _stash_path(token)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"headers": table.headers, "rows": table.rows}))
+    return table
+
+
 class ImportMixin(rx.State, mixin=True):
     """One import page per module: its targets are the importable lists of that module."""
 
@@ -100,15 +108,13 @@ class ImportMixin(rx.State, mixin=True):
             return
         upload = uploads[0]
         data = await upload.read(imports.MAX_BYTES + 1)
+        token = secrets.token_urlsafe(16)
         try:
-            table = imports.read_table(upload.filename or "", data)
+            # Reading a big workbook takes seconds: off the event loop, which serves everyone.
+            table = await asyncio.to_thread(_read_and_stash, upload.filename or "", data, token)
         except FormErrors as problem:
             self.file_error = problem.errors.get("file", "Fichier refusé.")
             return
-        token = secrets.token_urlsafe(16)
-        path = _stash_path(token)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"headers": table.headers, "rows": table.rows}))
         self._token = token
         self.file_name = upload.filename or ""
         self.file_error = ""
