@@ -190,31 +190,31 @@ def _refund_dialog() -> rx.Component:
 
 def _invoice_cells(row) -> list[rx.Component]:
     state = DossierInvoicesState
-    draft = row["status"] == "brouillon"
+    draft = row.status == "brouillon"
     return [
         rx.table.cell(
             rx.cond(
-                row["document_id"] != "",
+                row.document_id != "",
                 rx.link(
                     rx.icon("file-text", size=14),
-                    row["number"],
-                    href=routes.DOCUMENT_API + "/" + row["document_id"],
+                    row.number,
+                    href=routes.DOCUMENT_API + "/" + row.document_id,
                     is_external=True,
                 ),
-                rx.text(row["number"]),
+                rx.text(row.number),
             )
         ),
-        rx.table.cell(row["kind_label"]),
-        rx.table.cell(row["issued_on"]),
-        rx.table.cell(row["due_on"]),
-        rx.table.cell(row["total"], text_align="right"),
-        rx.table.cell(row["remaining"], text_align="right"),
+        rx.table.cell(row.kind_label),
+        rx.table.cell(row.issued_on),
+        rx.table.cell(row.due_on),
+        rx.table.cell(row.total, text_align="right"),
+        rx.table.cell(row.remaining, text_align="right"),
         rx.table.cell(
             rx.vstack(
-                rx.badge(row["status_label"], color_scheme=rx.cond(draft, "gray", "green")),
+                rx.badge(row.status_label, color_scheme=rx.cond(draft, "gray", "green")),
                 rx.cond(
-                    row["chorus_label"] != "",
-                    rx.badge("Chorus Pro : " + row["chorus_label"], color_scheme="blue"),
+                    row.chorus_label != "",
+                    rx.badge("Chorus Pro : " + row.chorus_label, color_scheme="blue"),
                 ),
                 spacing="1",
             )
@@ -226,8 +226,8 @@ def _invoice_cells(row) -> list[rx.Component]:
                     rx.button(
                         "Émettre",
                         size="1",
-                        on_click=state.issue(row["id"]),
-                        id="issue-" + row["id"],
+                        on_click=state.issue(row.id),
+                        id="issue-" + row.id,
                     ),
                 ),
                 rx.cond(
@@ -237,7 +237,7 @@ def _invoice_cells(row) -> list[rx.Component]:
                         size="1",
                         variant="ghost",
                         color_scheme="red",
-                        on_click=state.delete_draft(row["id"]),
+                        on_click=state.delete_draft(row.id),
                     ),
                 ),
                 rx.cond(
@@ -246,45 +246,45 @@ def _invoice_cells(row) -> list[rx.Component]:
                         "Envoyer…",
                         size="1",
                         variant="soft",
-                        on_click=DossierDocumentsState.open_invoice_send(row["id"]),
-                        id="send-invoice-" + row["id"],
+                        on_click=DossierDocumentsState.open_invoice_send(row.id),
+                        id="send-invoice-" + row.id,
                     ),
                 ),
                 rx.cond(
-                    (row["public"] == "1")
-                    & ((row["chorus_status"] == "") | (row["chorus_status"] == "echec_depot"))
+                    (row.public == "1")
+                    & ((row.chorus_status == "") | (row.chorus_status == "echec_depot"))
                     & state.can_deposit,
                     rx.button(
                         "Chorus Pro",
                         size="1",
                         variant="soft",
                         color_scheme="blue",
-                        loading=ChorusInvoiceState.working == row["id"],
-                        on_click=ChorusInvoiceState.send(row["id"]),
-                        id="chorus-send-" + row["id"],
+                        loading=ChorusInvoiceState.working == row.id,
+                        on_click=ChorusInvoiceState.send(row.id),
+                        id="chorus-send-" + row.id,
                     ),
                 ),
                 rx.cond(
-                    (row["public"] == "1")
-                    & (row["chorus_status"] != "")
-                    & (row["chorus_status"] != "echec_depot"),
+                    (row.public == "1")
+                    & (row.chorus_status != "")
+                    & (row.chorus_status != "echec_depot"),
                     rx.button(
                         rx.icon("refresh-cw", size=12),
                         size="1",
                         variant="ghost",
                         title="Actualiser le statut Chorus Pro",
-                        loading=ChorusInvoiceState.working == row["id"],
-                        on_click=ChorusInvoiceState.poll(row["id"]),
+                        loading=ChorusInvoiceState.working == row.id,
+                        on_click=ChorusInvoiceState.poll(row.id),
                     ),
                 ),
                 rx.cond(
-                    ~draft & state.can_create & (row["kind"] != "avoir"),
+                    ~draft & state.can_create & (row.kind != "avoir"),
                     rx.button(
                         "Avoir…",
                         size="1",
                         variant="soft",
-                        on_click=state.open_dialog("avoir", row["id"]),
-                        id="credit-" + row["id"],
+                        on_click=state.open_dialog("avoir", row.id),
+                        id="credit-" + row.id,
                     ),
                 ),
                 spacing="2",

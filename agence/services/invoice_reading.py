@@ -3,6 +3,7 @@ all invoices (paged in SQL, limited to the actor's clients like the dossiers' li
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -53,40 +54,69 @@ def creditable(session: Session, invoice: Invoice) -> Decimal:
 # --- A dossier's invoices --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DossierInvoiceRow:
+    """An invoice as the dossier's « Factures » tab shows it, as French text. Typed, so that
+    the page reading a field that does not exist fails when Reflex builds it."""
+
+    id: str
+    number: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    issued_on: str
+    due_on: str
+    total_excl_vat: str
+    total_vat: str
+    total: str
+    deposits_deducted: str
+    amount_due: str
+    corrects: str
+    """The number of the invoice a credit note corrects."""
+    document_id: str
+    public: str
+    """« 1 » for a public buyer's issued invoice (Chorus Pro: its service code was frozen)."""
+    chorus_status: str
+    chorus_label: str
+    is_draft: str
+    remaining: str
+    """What is left to pay on an issued deposit or final invoice (payments and credit notes
+    taken off); empty otherwise."""
+    payable: str
+    """« 1 » when a payment can still settle it."""
+
+
 def _row(
     invoice: Invoice, numbers: dict[int, str], balances: dict[int, InvoiceBalance]
-) -> dict[str, str]:
-    """An invoice as the pages show it. `remaining` is what is left to pay on an issued
-    deposit or final invoice (its amount due less payments and credit notes on it);
-    `payable` marks one a payment can still settle."""
+) -> DossierInvoiceRow:
     balance = balances.get(invoice.id or 0)
     payable = invoice.status == ISSUED and invoice.kind != "avoir" and balance is not None
-    return {
-        "id": str(invoice.id),
-        "number": invoice.number or DRAFT_LABEL,
-        "kind": invoice.kind,
-        "kind_label": KIND_LABELS.get(invoice.kind, invoice.kind),
-        "status": invoice.status,
-        "status_label": STATUS_LABELS.get(invoice.status, invoice.status),
-        "issued_on": formats.day(invoice.issued_on),
-        "due_on": formats.day(invoice.due_on),
-        "total_excl_vat": formats.money(invoice.total_excl_vat),
-        "total_vat": formats.money(invoice.total_vat),
-        "total": formats.money(invoice.total_incl_vat),
-        "deposits_deducted": formats.money(invoice.deposits_deducted),
-        "amount_due": formats.money(invoice.amount_due),
-        "corrects": numbers.get(invoice.corrects_id or 0, ""),
-        "document_id": str(invoice.document_id or ""),
-        # Chorus Pro: a public buyer's issued invoice (its service code was frozen at issue).
-        "public": "1" if invoice.status == ISSUED and invoice.buyer_reference else "",
-        "chorus_status": invoice.chorus_status,
-        "chorus_label": (
+    return DossierInvoiceRow(
+        id=str(invoice.id),
+        number=invoice.number or DRAFT_LABEL,
+        kind=invoice.kind,
+        kind_label=KIND_LABELS.get(invoice.kind, invoice.kind),
+        status=invoice.status,
+        status_label=STATUS_LABELS.get(invoice.status, invoice.status),
+        issued_on=formats.day(invoice.issued_on),
+        due_on=formats.day(invoice.due_on),
+        total_excl_vat=formats.money(invoice.total_excl_vat),
+        total_vat=formats.money(invoice.total_vat),
+        total=formats.money(invoice.total_incl_vat),
+        deposits_deducted=formats.money(invoice.deposits_deducted),
+        amount_due=formats.money(invoice.amount_due),
+        corrects=numbers.get(invoice.corrects_id or 0, ""),
+        document_id=str(invoice.document_id or ""),
+        public="1" if invoice.status == ISSUED and invoice.buyer_reference else "",
+        chorus_status=invoice.chorus_status,
+        chorus_label=(
             CHORUS_STATUS_LABELS.get(invoice.chorus_status, "") if invoice.chorus_status else ""
         ),
-        "is_draft": "1" if invoice.status == DRAFT else "",
-        "remaining": formats.money(balance.remaining) if payable and balance else "",
-        "payable": "1" if payable and balance and balance.remaining > 0 else "",
-    }
+        is_draft="1" if invoice.status == DRAFT else "",
+        remaining=formats.money(balance.remaining) if payable and balance else "",
+        payable="1" if payable and balance and balance.remaining > 0 else "",
+    )
 
 
 def _balances(session: Session, invoices: list[Invoice]) -> dict[int, InvoiceBalance]:
@@ -94,7 +124,7 @@ def _balances(session: Session, invoices: list[Invoice]) -> dict[int, InvoiceBal
     return invoice_balances(session, issued)
 
 
-def invoices_of_booking(session: Session, actor: Actor, booking_id: int) -> list[dict[str, str]]:
+def invoices_of_booking(session: Session, actor: Actor, booking_id: int) -> list[DossierInvoiceRow]:
     """The dossier's invoices in the order they were made, formatted for its page."""
     actor.require(Module.INVOICING, Action.SEE)
     booking = get_booking(session, actor, booking_id)
@@ -132,7 +162,7 @@ def invoice_detail(session: Session, actor: Actor, invoice_id: int) -> dict[str,
     ).all()
     client = session.get(Client, invoice.client_id)
     return {
-        **_row(invoice, numbers, _balances(session, [invoice])),
+        **asdict(_row(invoice, numbers, _balances(session, [invoice]))),
         "booking_id": str(booking.id),
         "reference": booking.reference,
         "title": booking.title,

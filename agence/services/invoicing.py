@@ -45,6 +45,7 @@ from agence.services.invoice_documents import (
 )
 from agence.services.invoice_reading import (
     INVOICES_LIST,
+    DossierInvoiceRow,
     booking_of_invoice,
     creditable,
     invoice_detail,
@@ -57,6 +58,7 @@ from agence.services.records import RecordNotFound
 
 __all__ = [
     "DRAFT",
+    "DossierInvoiceRow",
     "INVOICES_LIST",
     "ISSUED",
     "KIND_LABELS",

@@ -32,7 +32,7 @@ class DossierInvoicesState(AppState):
     """« Factures »: the dossier's invoices, drafts made, issued, corrected by a credit note;
     « Règlements »: what was paid against them and what remains."""
 
-    invoices: list[dict[str, str]] = []
+    invoices: list[invoicing.DossierInvoiceRow] = []
     balance: dict[str, str] = {}
     payment_rows: list[payments.DossierPaymentRow] = []
     open_invoices: list[list[str]] = []
@@ -67,9 +67,9 @@ class DossierInvoicesState(AppState):
             else:
                 self.balance, self.payment_rows = {}, []
         self.open_invoices = [
-            [row["id"], f"{row['number']} – reste {row['remaining']}"]
+            [row.id, f"{row.number} – reste {row.remaining}"]
             for row in self.invoices
-            if row.get("payable") == "1"
+            if row.payable == "1"
         ]
 
     @rx.event
@@ -133,7 +133,7 @@ class DossierInvoicesState(AppState):
             return
         self.errors, self.dialog, self.credit_of = {}, name, str(invoice_id)
         self.credit_label = next(
-            (row["number"] for row in self.invoices if row["id"] == str(invoice_id)), ""
+            (row.number for row in self.invoices if row.id == str(invoice_id)), ""
         )
 
     @rx.event

@@ -6,6 +6,7 @@ dossier, roundings, numbering, rights, and issuing as one transaction."""
 from __future__ import annotations
 
 import io
+from dataclasses import asdict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -718,7 +719,7 @@ def test_the_dossier_page_lists_its_invoices_formatted(admin, dossier):
     issue(admin, deposit(admin, dossier, percent="30"))
     final(admin, dossier)
     rows = [
-        {key: plain(value) for key, value in row.items()}
+        {key: plain(value) for key, value in asdict(row).items()}
         for row in run(invoicing.invoices_of_booking, admin, dossier.id)
     ]
     assert [(r["number"], r["kind_label"], r["status_label"]) for r in rows] == [

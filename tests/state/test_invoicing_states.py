@@ -73,11 +73,11 @@ def test_deposit_payment_final_and_credit_note_from_the_dossier_tabs(browser, de
     browser.run(DossierInvoicesState, "create_deposit", {"percent": "150"})
     assert state.errors and state.dialog == "acompte"  # refused next to its field
     browser.run(DossierInvoicesState, "create_deposit", {"percent": "30"})
-    assert state.dialog == "" and state.invoices[0]["number"] == "Brouillon"
-    browser.run(DossierInvoicesState, "issue", state.invoices[0]["id"])
+    assert state.dialog == "" and state.invoices[0].number == "Brouillon"
+    browser.run(DossierInvoicesState, "issue", state.invoices[0].id)
     deposit = state.invoices[0]
-    assert deposit["number"].startswith("FA-VDL-") and deposit["document_id"]
-    assert deposit["total"] == "696,00\u00a0€"
+    assert deposit.number.startswith("FA-VDL-") and deposit.document_id
+    assert deposit.total == "696,00\u00a0€"
     method = demo.exec(select(PaymentMethod.id)).first()
     browser.run(DossierInvoicesState, "open_dialog", "reglement")
     browser.run(
@@ -87,30 +87,30 @@ def test_deposit_payment_final_and_credit_note_from_the_dossier_tabs(browser, de
             "received_on": date.today().isoformat(),
             "amount": "500",
             "payment_method_id": str(method),
-            "invoice_id": deposit["id"],
+            "invoice_id": deposit.id,
         },
     )
     assert state.errors == {}
-    assert state.payment_rows and state.invoices[0]["remaining"] == "196,00\u00a0€"
+    assert state.payment_rows and state.invoices[0].remaining == "196,00\u00a0€"
     browser.run(DossierInvoicesState, "create_final")
     final = state.invoices[-1]
-    browser.run(DossierInvoicesState, "issue", final["id"])
+    browser.run(DossierInvoicesState, "issue", final.id)
     final = state.invoices[-1]
-    assert final["status"] == "emise" and final["deposits_deducted"] == "696,00\u00a0€"
-    browser.run(DossierInvoicesState, "open_dialog", "avoir", final["id"])
+    assert final.status == "emise" and final.deposits_deducted == "696,00\u00a0€"
+    browser.run(DossierInvoicesState, "open_dialog", "avoir", final.id)
     browser.run(DossierInvoicesState, "create_credit_note", {"amount": "100", "reason": "Geste"})
     credit = state.invoices[-1]
-    browser.run(DossierInvoicesState, "issue", credit["id"])
-    assert state.invoices[-1]["kind"] == "avoir" and state.invoices[-1]["status"] == "emise"
+    browser.run(DossierInvoicesState, "issue", credit.id)
+    assert state.invoices[-1].kind == "avoir" and state.invoices[-1].status == "emise"
     # A crafted event cannot remove an issued invoice.
-    browser.run(DossierInvoicesState, "delete_draft", final["id"])
+    browser.run(DossierInvoicesState, "delete_draft", final.id)
     assert _count(demo, Invoice) == 3
     # The issued invoice's e-mail opens with its stored PDF.
     browser.run(DossierDocumentsState, "load_maker")
-    browser.run(DossierDocumentsState, "open_invoice_send", final["id"])
+    browser.run(DossierDocumentsState, "open_invoice_send", final.id)
     documents = browser.state(DossierDocumentsState)
-    assert documents.send_open and final["number"] in documents.subject
-    assert documents.file_name == f"{final['number']}.pdf"
+    assert documents.send_open and final.number in documents.subject
+    assert documents.file_name == f"{final.number}.pdf"
 
 
 def test_the_payments_tab_rows_carry_the_bank_reference_and_the_invoice_settled(
@@ -123,7 +123,7 @@ def test_the_payments_tab_rows_carry_the_bank_reference_and_the_invoice_settled(
     browser.run(DossierInvoicesState, "load_invoices")
     state = browser.state(DossierInvoicesState)
     browser.run(DossierInvoicesState, "create_deposit", {"percent": "30"})
-    browser.run(DossierInvoicesState, "issue", state.invoices[0]["id"])
+    browser.run(DossierInvoicesState, "issue", state.invoices[0].id)
     deposit = state.invoices[0]
     method = demo.exec(select(PaymentMethod.id)).first()
     browser.run(
@@ -135,17 +135,17 @@ def test_the_payments_tab_rows_carry_the_bank_reference_and_the_invoice_settled(
             "payment_method_id": str(method),
             "bank_reference": "VIR 2027-042",
             "payer": "Collège Jean Moulin",
-            "invoice_id": deposit["id"],
+            "invoice_id": deposit.id,
         },
     )
     assert state.errors == {}
     [row] = state.payment_rows
     assert (row.reference, row.invoice, row.amount) == (
         "VIR 2027-042",
-        deposit["number"],
+        deposit.number,
         "500,00\u00a0€",
     )
-    assert row.payer == "Collège Jean Moulin" and row.invoice_id == deposit["id"]
+    assert row.payer == "Collège Jean Moulin" and row.invoice_id == deposit.id
 
 
 def test_the_dossier_tabs_build_reading_only_fields_their_rows_have():
@@ -162,7 +162,7 @@ def test_the_lists_open_the_dossier_of_their_row(browser, demo, confirmed):
     browser.run(DossierInvoicesState, "load_invoices")
     browser.run(DossierInvoicesState, "create_deposit", {"amount": "500"})
     state = browser.state(DossierInvoicesState)
-    browser.run(DossierInvoicesState, "issue", state.invoices[0]["id"])
+    browser.run(DossierInvoicesState, "issue", state.invoices[0].id)
     for list_state, route in (
         (InvoicesListState, routes.INVOICES),
         (UnpaidListState, routes.UNPAID),
@@ -201,7 +201,7 @@ def test_issuing_needs_valider_and_drafting_needs_creer(browser, demo, confirmed
     _open(browser, confirmed.id)
     browser.run(DossierInvoicesState, "load_invoices")
     browser.run(DossierInvoicesState, "create_deposit", {"percent": "30"})
-    draft_id = browser.state(DossierInvoicesState).invoices[0]["id"]
+    draft_id = browser.state(DossierInvoicesState).invoices[0].id
 
     browser.sign_in(make_user(demo, _without(Module.INVOICING, Action.VALIDATE)))
     browser.run(DossierInvoicesState, "load_invoices")
@@ -302,9 +302,7 @@ def test_the_accountants_export_is_a_zip_of_the_period_and_needs_the_export_righ
     _open(browser, confirmed.id)
     browser.run(DossierInvoicesState, "load_invoices")
     browser.run(DossierInvoicesState, "create_deposit", {"percent": "30"})
-    browser.run(
-        DossierInvoicesState, "issue", browser.state(DossierInvoicesState).invoices[0]["id"]
-    )
+    browser.run(DossierInvoicesState, "issue", browser.state(DossierInvoicesState).invoices[0].id)
     browser.visit(routes.INVOICES)
     browser.run(InvoicesListState, "load_list")
     browser.run(InvoicesListState, "export_period", {"since": "", "until": ""})
@@ -325,7 +323,7 @@ def test_an_overpayment_becomes_credit_applied_to_the_final_invoice_then_refunde
     browser.run(DossierInvoicesState, "load_invoices")
     state = browser.state(DossierInvoicesState)
     browser.run(DossierInvoicesState, "create_deposit", {"percent": "30"})
-    browser.run(DossierInvoicesState, "issue", state.invoices[0]["id"])
+    browser.run(DossierInvoicesState, "issue", state.invoices[0].id)
     method = str(demo.exec(select(PaymentMethod.id)).first())
     today = date.today().isoformat()
     browser.run(
@@ -335,15 +333,15 @@ def test_an_overpayment_becomes_credit_applied_to_the_final_invoice_then_refunde
             "received_on": today,
             "amount": "900",
             "payment_method_id": method,
-            "invoice_id": state.invoices[0]["id"],
+            "invoice_id": state.invoices[0].id,
         },
     )
     assert state.has_credit and state.balance["client_credit"] == "204,00\u00a0€"
     browser.run(DossierInvoicesState, "create_final")
-    browser.run(DossierInvoicesState, "issue", state.invoices[-1]["id"])
-    browser.run(DossierInvoicesState, "apply_credit", {"invoice_id": state.invoices[-1]["id"]})
+    browser.run(DossierInvoicesState, "issue", state.invoices[-1].id)
+    browser.run(DossierInvoicesState, "apply_credit", {"invoice_id": state.invoices[-1].id})
     assert state.errors == {} and not state.has_credit
-    assert state.invoices[-1]["remaining"] == "1\u202f420,00\u00a0€"
+    assert state.invoices[-1].remaining == "1\u202f420,00\u00a0€"
     browser.run(
         DossierInvoicesState,
         "refund",
