@@ -6,9 +6,16 @@ The agency's staff write these texts, so they are treated as untrusted code: Jin
 immutable sandbox with only our filters, no globals and strict undefined names, and `check`
 refuses before saving anything the catalogue does not describe — an unknown placeholder, a
 forbidden filter or construct, an attribute walk such as `client.__class__` — with the line and
-a French reason the editor can show. Only the checked tree is compiled, and the sandbox still
-refuses at render time what the static check would have missed; a rendering is also bounded in
-loop turns and printed size, so a template can neither escape nor stall a worker.
+a French reason the editor can show, then renders it once on the sample values. Only the checked
+tree is compiled, and the sandbox still refuses at render time what the static check would have
+missed.
+
+A rendering is bounded so that a template can neither fill memory nor stall a worker: every
+operator that can grow a value is watched (`~`, `+`, `*` on texts and lists, numbers kept below
+15 digits, no `%` formatting of a text, no `**`), loop turns are counted, the printed text is
+streamed and capped, and a deadline is checked between the operations, the loop turns and the
+printed pieces. One operation being small, checking the deadline between them is enough: no
+thread, no signal.
 
 Values keep their types in the context (dates stay `date`, amounts stay `Decimal`) so that the
 filters format them in the template's language; printed without a filter, a date shows as
@@ -18,7 +25,8 @@ dd/mm/yyyy, an amount in euros and a missing value as nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +39,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.filters import FILTERS as JINJA_FILTERS
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.tests import TESTS as JINJA_TESTS
+from jinja2.visitor import NodeTransformer
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -352,11 +361,20 @@ TEST_NAMES = ("defined", "none", "number", "string", "even", "odd", "divisibleby
 LOOP_ATTRIBUTES = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length"})
 
 MAX_OUTPUT = 20_000
-"""Longest text one repetition, replacement or join may build (the longest column)."""
+"""Longest text (or list, once printed) one operator or filter may build: `~`, `+`, `*`,
+|replace, |join (the longest column)."""
 MAX_ITERATIONS = 1_000
 """Loop turns in one rendering, all loops together: nested loops cannot spin for minutes."""
-MAX_RENDERED = 1_000_000
-"""Characters the placeholders of one rendering may print: a template cannot fill memory."""
+MAX_RENDERED = 50_000
+"""Characters one part may print, captured blocks included: a template cannot fill memory, nor
+a PDF with pages of nothing."""
+MAX_NUMBER = 10**15
+"""Numbers an operator may produce stay below this (15 digits): `n * n` cannot grow without end."""
+MAX_SECONDS = 1.0
+"""Time the parts of one document may take to render, all together."""
+PREVIEW_CHARS = 25_000
+"""Characters of one part the editor's preview sends to the browser."""
+TRUNCATED = "\n… aperçu tronqué"
 
 # --- Problems --------------------------------------------------------------------------------
 
@@ -387,8 +405,16 @@ class _Limit(SecurityError):
     """A rendering that would take too much time or memory (its French reason)."""
 
 
+_TOO_LONG = f"texte assemblé trop long ({MAX_OUTPUT} caractères au plus)"
+_TOO_BIG = "nombre trop grand (15 chiffres au plus)"
+_TOO_MUCH_OUTPUT = f"texte produit trop long ({MAX_RENDERED} caractères au plus)"
+_TOO_SLOW = "rendu trop long (plus d'une seconde) : simplifiez le modèle"
+_TOO_DEEP = "texte trop imbriqué : simplifiez les blocs, les parenthèses ou les filtres enchaînés"
+
+
 @dataclass
 class _Budget:
+    deadline: float
     iterations: int = MAX_ITERATIONS
     output: int = MAX_RENDERED
 
@@ -396,20 +422,123 @@ class _Budget:
 _BUDGET: ContextVar[_Budget | None] = ContextVar("template_budget", default=None)
 _LOOP_FILTER = "_loop_budget"
 """Wraps every loop's iterable (the checker rewrites the tree); users cannot name it."""
+_CONCAT_FILTER = "_concat"
+"""Replaces every `~` (Jinja's own join is not watched by the sandbox)."""
+_CONTAINER_FILTER = "_container"
+"""Wraps every list, tuple and dict the template writes, to measure it."""
+
+
+def _tick() -> _Budget | None:
+    """The current rendering's budget, after checking its deadline (None outside a rendering:
+    compiling folds constants through the same filters)."""
+    budget = _BUDGET.get()
+    if budget is not None and time.monotonic() > budget.deadline:
+        raise _Limit(_TOO_SLOW)
+    return budget
+
+
+class _List(list):
+    """A list the template built, carrying its printed size (see `_measured`)."""
+
+    __slots__ = ("size",)
+
+
+class _Tuple(tuple):
+    """A tuple the template built, carrying its printed size (see `_measured`)."""
+
+    size: int
+
+
+class _Dict(dict):
+    """A dict the template built, carrying its printed size (see `_measured`)."""
+
+    __slots__ = ("size",)
+
+
+_MEASURED = {list: _List, tuple: _Tuple, dict: _Dict}
+
+
+def _size(value: Any) -> int:
+    """About how many characters a value prints: exact for a text, the sum of its items for a
+    list, tuple or dict (read from it when the template built it, so that a list of lists is
+    not unfolded again); refused past MAX_OUTPUT."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, _List | _Tuple | _Dict):
+        return value.size
+    if isinstance(value, list | tuple | dict):
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        total = 2
+        for item in items:
+            total += _size(item) + 2
+            if total > MAX_OUTPUT:
+                raise _Limit(f"liste trop grande ({MAX_OUTPUT} caractères au plus)")
+        return total
+    if isinstance(value, int):
+        return value.bit_length() // 3 + 2
+    return 30
+
+
+def _measured(value: Any) -> Any:
+    """A list, tuple or dict the template built (a literal, a `+`): refused when it would print
+    past MAX_OUTPUT, else kept with its size."""
+    _tick()
+    size = _size(value)
+    kind = _MEASURED.get(type(value))
+    if kind is None:
+        return value
+    measured = kind(value)
+    measured.size = size
+    return measured
+
+
+def _concat(values: list[Any]) -> str:
+    """`a ~ b ~ c`, refused past MAX_OUTPUT before anything is built."""
+    _tick()
+    if sum(_size(value) for value in values) > MAX_OUTPUT:
+        raise _Limit(_TOO_LONG)
+    text = "".join(value if isinstance(value, str) else str(value) for value in values)
+    if len(text) > MAX_OUTPUT:
+        raise _Limit(_TOO_LONG)
+    return text
+
+
+def _bounded_join(pieces: Any) -> str:
+    """Joins a captured block (`{% set x %}…{% endset %}`, `{% filter %}`): a loop repeating a
+    long text is refused before the join builds it."""
+    pieces = list(pieces)
+    if sum(map(len, pieces)) > MAX_RENDERED:
+        raise _Limit(_TOO_MUCH_OUTPUT)
+    return "".join(pieces)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 # --- The sandbox -----------------------------------------------------------------------------
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with `*` and `**` watched so that a template cannot build a
-    giant string or number (`'x' * 10**9`, `9**9**9`)."""
+    """Jinja's immutable sandbox, with every arithmetic operator watched so that a template
+    cannot build a giant text, list or number (`'x' * 10**9`, `{% set n = n * n %}` repeated,
+    `'%030000000d' % 1`). Intercepted operators are also never folded while compiling."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _tick()
         if operator == "**":
             raise _Limit("opérateur ** non autorisé")
+        if operator == "%" and not _is_number(left):
+            raise _Limit("le formatage de texte avec % n'est pas autorisé")
+        if (
+            operator == "+"
+            and isinstance(left, str)
+            and isinstance(right, str)
+            and len(left) + len(right) > MAX_OUTPUT
+        ):
+            raise _Limit(_TOO_LONG)
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
                 if isinstance(sequence, list | tuple) and isinstance(count, int):
@@ -420,7 +549,12 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                     and len(sequence) * count > MAX_OUTPUT
                 ):
                     raise _Limit(f"texte répété trop long ({MAX_OUTPUT} caractères au plus)")
-        return super().call_binop(context, operator, left, right)
+        result = super().call_binop(context, operator, left, right)
+        if _is_number(result) and abs(result) >= MAX_NUMBER:
+            raise _Limit(_TOO_BIG)
+        if isinstance(result, list | tuple):
+            return _measured(result)
+        return result
 
 
 def _date_filter(value: Any) -> str:
@@ -432,9 +566,9 @@ def _date_filter(value: Any) -> str:
 
 
 def _loop_budget(iterable: Any) -> Any:
-    """The loop's items, counted against the rendering's budget."""
-    budget = _BUDGET.get()
+    """The loop's items, counted against the rendering's budget (and its deadline)."""
     for item in iterable:
+        budget = _tick()
         if budget is not None:
             budget.iterations -= 1
             if budget.iterations < 0:
@@ -492,7 +626,10 @@ def environment(language: str = "fr") -> ImmutableSandboxedEnvironment:
     env.filters.update(_language_filters(language))
     env.filters.update(replace=_replace_filter, join=_join_filter)
     env.filters[_LOOP_FILTER] = _loop_budget
+    env.filters[_CONCAT_FILTER] = _concat
+    env.filters[_CONTAINER_FILTER] = _measured
     env.tests = {name: JINJA_TESTS[name] for name in TEST_NAMES}
+    env.concat = _bounded_join  # type: ignore[method-assign]
     return env
 
 
@@ -506,11 +643,11 @@ def _finalizer(language: str):
             text = locale.money(value, language)
         else:
             text = str(value)
-        budget = _BUDGET.get()
+        budget = _tick()
         if budget is not None:
             budget.output -= len(text)
             if budget.output < 0:
-                raise _Limit(f"texte produit trop long ({MAX_RENDERED} caractères au plus)")
+                raise _Limit(_TOO_MUCH_OUTPUT)
         return text
 
     return finalize
@@ -755,6 +892,17 @@ class _Checker:
             raise self.refuse(node, "appel de fonction ou de méthode non autorisé")
         elif isinstance(node, nodes.Pow):
             raise self.refuse(node, "opérateur ** non autorisé")
+        elif isinstance(node, nodes.Mod) and (
+            isinstance(node.left, nodes.Concat)
+            or (isinstance(node.left, nodes.Const) and isinstance(node.left.value, str))
+        ):
+            raise self.refuse(node, "le formatage de texte avec % n'est pas autorisé")
+        elif (
+            isinstance(node, nodes.Const)
+            and _is_number(node.value)
+            and not abs(node.value) < MAX_NUMBER
+        ):
+            raise self.refuse(node, _TOO_BIG)
         elif isinstance(node, _PLAIN_EXPRESSIONS):
             for child in node.iter_child_nodes():
                 self.expression(child, scope)
@@ -825,15 +973,38 @@ class _Checker:
         raise self.refuse(node, f"variable inconnue « {dotted} »")
 
 
+class _Measures(NodeTransformer):
+    """Rewrites, after the check, what Jinja would build unwatched: every `~` goes through
+    `_concat` and every list, tuple or dict the template writes through `_container`."""
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        operands = nodes.List(node.nodes, lineno=node.lineno)
+        return nodes.Filter(operands, _CONCAT_FILTER, [], [], None, None, lineno=node.lineno)
+
+    def _measure(self, node: nodes.Expr) -> nodes.Node:
+        self.generic_visit(node)
+        if getattr(node, "ctx", "load") != "load":
+            return node
+        return nodes.Filter(node, _CONTAINER_FILTER, [], [], None, None, lineno=node.lineno)
+
+    visit_List = visit_Tuple = visit_Dict = _measure
+
+
 def _checked_tree(text: str) -> tuple[nodes.Template, dict[str, int]]:
-    """The parsed text, walked by the checker (which counts its loops' turns), and the
-    placeholders it uses with their first line."""
+    """The parsed text, walked by the checker (which counts its loops' turns) and rewritten so
+    that its texts and lists are measured, and the placeholders it uses with their first line."""
     try:
         tree = environment().parse(text)
+        checker = _Checker()
+        checker.body(tree.body, set())
+        _Measures().visit(tree)
     except TemplateSyntaxError as exc:
         raise _syntax_problem(exc, text) from None
-    checker = _Checker()
-    checker.body(tree.body, set())
+    except RecursionError:
+        raise TemplateProblem(_TOO_DEEP) from None
+    except ValueError:  # an integer of thousands of digits, refused by Python itself
+        raise TemplateProblem(_TOO_BIG) from None
     return tree, checker.used
 
 
@@ -851,12 +1022,25 @@ def _compiled(text: str, language: str) -> Template:
         return environment(language).from_string(tree)
     except TemplateSyntaxError as exc:
         raise _syntax_problem(exc, text) from None
+    except (RecursionError, SyntaxError):  # Python's own nesting limits
+        raise TemplateProblem(_TOO_DEEP) from None
 
 
-def check(text: str, kind: DocumentKind | None = None) -> None:
+def check(text: str, kind: DocumentKind | None = None, language: str = "fr") -> None:
     """Refuses, with the line and a French reason, a text that would not render safely:
     syntax error, unknown placeholder, forbidden filter or construct, attribute walk. With a
-    kind, also a placeholder that kind cannot fill (a price on a supplier's voucher)."""
+    kind, also a placeholder that kind cannot fill (a price on a supplier's voucher). Then
+    renders it once on the sample values, so that a text breaking a limit of time or size
+    (or failing on plausible values) is refused before it is saved."""
+    _check(text, kind, language, time.monotonic() + MAX_SECONDS)
+
+
+def _check(text: str, kind: DocumentKind | None, language: str, deadline: float) -> None:
+    _check_statically(text, kind)
+    _render(text, sample_context(language, kind), language, deadline)
+
+
+def _check_statically(text: str, kind: DocumentKind | None) -> None:
     _compiled(text, "fr")
     if kind is None:
         return
@@ -885,9 +1069,11 @@ def _error_line(exc: BaseException) -> int | None:
     return line
 
 
-def _runtime_reason(exc: Exception) -> str:
+def _runtime_reason(exc: BaseException) -> str:
     if isinstance(exc, _Limit):
         return str(exc)
+    if isinstance(exc, RecursionError):
+        return _TOO_DEEP
     if isinstance(exc, SecurityError):
         return "opération interdite par le bac à sable"
     if isinstance(exc, UndefinedError):
@@ -912,10 +1098,28 @@ def _checked_language(language: str) -> str:
 
 def render(text: str, context: Mapping[str, Any], language: str) -> str:
     """The text with its placeholders filled; raises TemplateProblem (line, French reason)."""
+    return _render(text, context, language, time.monotonic() + MAX_SECONDS)
+
+
+def _streamed(chunks: Iterator[str]) -> str:
+    """The rendering, piece by piece: stopped as soon as it prints too much or too long."""
+    pieces: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_RENDERED:
+            raise _Limit(_TOO_MUCH_OUTPUT)
+        _tick()
+        pieces.append(chunk)
+    return "".join(pieces)
+
+
+def _render(text: str, context: Mapping[str, Any], language: str, deadline: float) -> str:
     template = _compiled(text, _checked_language(language))
-    budget = _BUDGET.set(_Budget())
+    budget = _BUDGET.set(_Budget(deadline))
+    chunks = template.generate(dict(context))
     try:
-        return template.render(dict(context))
+        return _streamed(chunks)
     except (
         SecurityError,
         UndefinedError,
@@ -923,20 +1127,24 @@ def render(text: str, context: Mapping[str, Any], language: str) -> str:
         TypeError,
         ValueError,
         ArithmeticError,
+        RecursionError,
     ) as exc:
         raise TemplateProblem(_runtime_reason(exc), _error_line(exc)) from None
     finally:
+        chunks.close()
         _BUDGET.reset(budget)
 
 
 def render_texts(
     texts: Mapping[str, str], context: Mapping[str, Any], language: str
 ) -> dict[str, str]:
-    """Every part rendered; the first failing part raises, its name in `.part`."""
+    """Every part rendered, within one deadline for them all; the first failing part raises,
+    its name in `.part`."""
+    deadline = time.monotonic() + MAX_SECONDS
     rendered: dict[str, str] = {}
     for part, text in texts.items():
         try:
-            rendered[part] = render(text, context, language)
+            rendered[part] = _render(text, context, language, deadline)
         except TemplateProblem as problem:
             raise TemplateProblem(problem.reason, problem.line, part) from None
     return rendered
@@ -960,15 +1168,21 @@ def preview(
     kind: DocumentKind | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """The editor's live preview: each part rendered, or its error « Ligne N : … »; never
-    raises, so that one broken part does not hide the others."""
+    raises, so that one broken part does not hide the others. What goes to the browser is
+    bounded: a part past PREVIEW_CHARS is cut, with a note saying so."""
+    deadline = time.monotonic() + MAX_SECONDS
     rendered: dict[str, str] = {}
     errors: dict[str, str] = {}
     for part, text in texts.items():
         try:
-            check(text, kind)
-            rendered[part] = render(text, context, language)
+            _check_statically(text, kind)
+            shown = _render(text, context, language, deadline)
         except TemplateProblem as problem:
             errors[part] = problem.message
+            continue
+        if len(shown) > PREVIEW_CHARS:
+            shown = shown[:PREVIEW_CHARS] + TRUNCATED
+        rendered[part] = shown
     return rendered, errors
 
 
@@ -1264,8 +1478,13 @@ def clean_texts(kind: DocumentKind, values: Mapping[str, Any]) -> dict[str, str]
     return texts
 
 
-def validation_errors(kind: DocumentKind, texts: Mapping[str, str]) -> dict[str, str]:
-    """Every failing part at once, so that the editor shows all of them."""
+def validation_errors(
+    kind: DocumentKind, texts: Mapping[str, str], language: str = "fr"
+) -> dict[str, str]:
+    """Every failing part at once, so that the editor shows all of them; each part is also
+    rendered once on the sample values of its kind and language (`check`), all of them
+    within one deadline."""
+    deadline = time.monotonic() + MAX_SECONDS
     errors: dict[str, str] = {}
     for part, text in texts.items():
         limit = PART_LIMITS[part]
@@ -1280,7 +1499,7 @@ def validation_errors(kind: DocumentKind, texts: Mapping[str, str]) -> dict[str,
                 errors[part] = "L'objet de l'e-mail tient sur une seule ligne."
                 continue
         try:
-            check(text, kind)
+            _check(text, kind, language, deadline)
         except TemplateProblem as problem:
             errors[part] = problem.message
     return errors
@@ -1297,7 +1516,7 @@ def save_template(
     actor.require(Module.PARAMETERS, Action.EDIT)
     document_kind, language = _kind_and_language(kind, language)
     texts = clean_texts(document_kind, values)
-    if errors := validation_errors(document_kind, texts):
+    if errors := validation_errors(document_kind, texts, language):
         raise FormErrors(errors)
 
     row = _stored(session, document_kind, language)

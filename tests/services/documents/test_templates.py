@@ -36,6 +36,7 @@ from agence.services.documents.templates import (
     PARTS_BY_KIND,
     PLACEHOLDER_GROUPS,
     PLACEHOLDERS,
+    PREVIEW_CHARS,
     TemplateProblem,
     available_names,
     check,
@@ -614,38 +615,124 @@ def test_the_sandbox_refuses_at_render_time_what_the_check_would_have_refused(te
         environment("fr").from_string(text).render(sample_context("fr"))
 
 
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        (
-            "{% for a in client.nom * 100 %}{% for b in client.nom * 100 %}.{% endfor %}"
-            "{% endfor %}",
-            "trop de tours de boucle (1000 au plus)",
-        ),
-        ("{{ client.nom * 100000 }}", "texte répété trop long (20000 caractères au plus)"),
-        ("{% for x in [1] * 3 %}{% endfor %}", "une liste ne se répète pas"),
-        (
-            "{% set s = client.nom * 900 %}{{ [s, s, s, s, s, s, s, s, s, s]|join(' ') }}",
-            "texte joint trop long (20000 caractères au plus)",
-        ),
-        (
-            "{{ client.nom|replace('', dossier.reference * 100) }}",
-            "remplacement trop long (20000 caractères au plus)",
-        ),
-    ],
-)
-def test_a_template_cannot_spin_or_fill_memory(text, reason):
-    check(text)
+TOO_LONG = "texte assemblé trop long (20000 caractères au plus)"
+TOO_BIG = "nombre trop grand (15 chiffres au plus)"
+TOO_MUCH = "texte produit trop long (50000 caractères au plus)"
+TOO_DEEP = "texte trop imbriqué : simplifiez les blocs, les parenthèses ou les filtres enchaînés"
+FORMATTING = "le formatage de texte avec % n'est pas autorisé"
+
+LIMITS = [
+    (
+        "{% for a in client.nom * 100 %}{% for b in client.nom * 100 %}.{% endfor %}{% endfor %}",
+        "trop de tours de boucle (1000 au plus)",
+    ),
+    ("{{ client.nom * 100000 }}", "texte répété trop long (20000 caractères au plus)"),
+    ("{% for x in [1] * 3 %}{% endfor %}", "une liste ne se répète pas"),
+    (
+        "{{ client.nom|join(dossier.reference * 1000) }}",
+        "texte joint trop long (20000 caractères au plus)",
+    ),
+    (
+        "{{ client.nom|replace('', dossier.reference * 100) }}",
+        "remplacement trop long (20000 caractères au plus)",
+    ),
+    # The attacks of the issue, at their size: a 30 MB preview, a 4 s freeze, 671 MB held.
+    ("{{ '%0030000000d' % 1 }}", FORMATTING),
+    ("{% set f = '%0030000000d' %}{{ f % 1 }}", FORMATTING),
+    ("{% set n = 10 %}" + "{% set n = n * n %}" * 23 + "{{ n }}", TOO_BIG),
+    ("{% set a = '0123456789' %}" + "{% set a = a ~ a %}" * 26 + "{{ a }}", TOO_LONG),
+    # The same growths by other operators and containers.
+    ("{% set a = '0123456789' %}" + "{% set a = a + a %}" * 26 + "{{ a }}", TOO_LONG),
+    ("{% set n = 1 %}" + "{% set n = n + n %}" * 60 + "{{ n }}", TOO_BIG),
+    ("{% set n = -999999999999999 %}{{ n - 1 }}", TOO_BIG),
+    (
+        "{% set a = [1] %}" + "{% set a = [a, a] %}" * 26 + "{{ a }}",
+        "liste trop grande (20000 caractères au plus)",
+    ),
+    (
+        "{% set a = ['0123456789'] %}" + "{% set a = a + a %}" * 26 + "{{ a|length }}",
+        "liste trop grande (20000 caractères au plus)",
+    ),
+    (
+        "{% set a %}0123456789{% endset %}"
+        + "{% set a %}{{ a }}{{ a }}{% endset %}" * 26
+        + "{{ a|length }}",
+        TOO_MUCH,
+    ),
+    ("{% for c in client.nom * 40 %}" + "x" * 2000 + "{% endfor %}", TOO_MUCH),
+    (
+        "{% set a %}{% for c in client.nom * 40 %}" + "x" * 2000 + "{% endfor %}{% endset %}",
+        TOO_MUCH,
+    ),
+    ("{% for i in client.nom * 40 %}{{ agence.nom * 500 }}{% endfor %}", TOO_MUCH),
+    # What Python itself refuses is said in French rather than crashing the editor.
+    ("{{ 1" + "0" * 5000 + " }}", TOO_BIG),
+    ("{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", TOO_DEEP),
+    ("{{ client.nom" + "|upper" * 3000 + " }}", TOO_DEEP),
+    ("{% if 1 %}" * 200 + "x" + "{% endif %}" * 200, TOO_DEEP),
+    ("{% for i in 'ab' %}" * 30 + "x" + "{% endfor %}" * 30, TOO_DEEP),
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), LIMITS)
+def test_a_template_that_would_spin_or_fill_memory_is_refused_at_check(text, reason):
+    assert problem_of(text).reason == reason
+
+
+@pytest.mark.parametrize(("text", "reason"), LIMITS)
+def test_a_template_that_would_spin_or_fill_memory_is_refused_at_render_time(text, reason):
     with pytest.raises(TemplateProblem) as failure:
         render(text, sample_context("fr"), "fr")
     assert failure.value.reason == reason
 
 
-def test_the_printed_output_of_one_rendering_is_bounded():
-    loop = "{% for i in client.nom * 40 %}{{ agence.nom * 500 }}{% endfor %}"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ 99999999999999999 }}",
+        "{{ montant * 1.0e300 }}",
+        "{{ 'a %s b' % client.nom }}",
+        "{{ ('%' ~ '30000000d') % 1 }}",
+    ],
+)
+def test_huge_numbers_and_text_formatting_are_refused_before_rendering(text):
+    problem_of(text)
+
+
+def test_arithmetic_concatenation_and_lists_still_work_within_the_limits():
+    context = sample_context("fr")
+    assert render("{{ dossier.nb_payants % 5 }}/{{ 7 // 2 }}/{{ 1 - 3 }}", context, "fr") == (
+        "2/3/-2"
+    )
+    assert render("{{ montant * 2 }}", context, "fr") == locale.money(Decimal("5214.00"), "fr")
+    assert render("{{ 'Réf. ' ~ dossier.reference ~ ' v' ~ 2 }}", context, "fr") == (
+        "Réf. VDL-2026-0142 v2"
+    )
+    assert render("{{ client.nom + ' !' }}", context, "fr") == "Collège Anatole-France !"
+    assert render("{{ [1, 'a'] + [(2, 3)] }} {{ {'k': 1} }}", context, "fr") == (
+        "[1, 'a', (2, 3)] {'k': 1}"
+    )
+    text = "{% for a, b in [(1, 'x'), (2, 'y')] %}{{ a }}{{ b }}{% endfor %}"
+    assert render(text, context, "fr") == "1x2y"
+    assert render("{{ ('x' * 20000)|length }}", context, "fr") == "20000"
+
+
+def test_a_rendering_stops_at_its_deadline(monkeypatch):
+    monkeypatch.setattr("agence.services.documents.templates.MAX_SECONDS", -1)
     with pytest.raises(TemplateProblem) as failure:
-        render(loop, sample_context("fr"), "fr")
-    assert failure.value.reason == "texte produit trop long (1000000 caractères au plus)"
+        render("{% for c in client.nom %}{{ c }}{% endfor %}", sample_context("fr"), "fr")
+    assert failure.value.reason == "rendu trop long (plus d'une seconde) : simplifiez le modèle"
+    with pytest.raises(TemplateProblem):
+        check("{{ client.nom }}")
+
+
+def test_the_preview_sends_a_bounded_text_and_says_it_was_cut():
+    long_part = "{% for i in 'ab' %}{{ agence.nom * 1000 }}{% endfor %}"
+    rendered, errors = preview({"terms": long_part}, sample_context("fr"), "fr")
+    assert errors == {}
+    assert len(render(long_part, sample_context("fr"), "fr")) == 36_000
+    assert len(rendered["terms"]) == PREVIEW_CHARS + len("\n… aperçu tronqué")
+    assert rendered["terms"].endswith("\n… aperçu tronqué")
 
 
 def test_a_kind_refuses_the_placeholders_it_cannot_fill():
@@ -841,3 +928,31 @@ def test_only_the_invoice_email_offers_the_invoice_placeholders():
     )
     amount = locale.money(Decimal("782.10"), "fr")
     assert rendered == f"FA-VDL-2026-000123 – {amount} avant le 01/10/2026"
+
+
+# --- Limits at save and on a stored template ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "reason"), LIMITS)
+def test_saving_renders_the_template_once_and_refuses_one_that_breaks_a_limit(admin, text, reason):
+    errors = refused(admin, edited(terms=text))
+    assert list(errors) == ["terms"]
+    assert errors["terms"].endswith(reason)
+    assert count(DocumentTemplate) == 0
+
+
+def test_a_stored_template_breaking_a_limit_fails_cleanly_when_the_e_mail_is_prepared(session):
+    from agence.services.documents import issuing
+    from tests.factories import demo_admin, demo_dossier
+
+    commercial = demo_admin(session)
+    dossier = demo_dossier(commercial, "2027-05-12")
+    attack = "{% set n = 10 %}\n" + "{% set n = n * n %}" * 23 + "{{ n }}"
+    with session_scope() as s:  # written before saving checked anything
+        s.add(DocumentTemplate(kind="devis", language="fr", **{**edited(), "email_body": attack}))
+    request = issuing.DocumentRequest(DocumentKind.QUOTE, "fr")
+    with session_scope() as s, pytest.raises(FormErrors) as failure:
+        issuing.email_draft(s, commercial, dossier.id, request)
+    assert failure.value.errors == {
+        "kind": "Modèle « Devis / programme » : Ligne 2 : nombre trop grand (15 chiffres au plus)"
+    }
