@@ -80,17 +80,17 @@ class DossierInvoicesState(AppState):
         self.visible = actor.can(Module.INVOICING, Action.SEE)
         if not self.visible:
             return
-        raw = self._page_param(routes.RECORD_PARAM)
-        if not raw.isdigit() or len(raw) > 11:
+        record_id = self._record_id_param()
+        if record_id is None:
             return
         try:
             with session_scope() as session:
-                bookings.get_booking(session, actor, int(raw))
+                bookings.get_booking(session, actor, record_id)
                 self.methods = [list(choice) for choice in payments.method_choices(session)]
         except RecordNotFound:
             return
         self.payment_defaults = payments.payment_defaults()
-        self._booking_id = int(raw)
+        self._booking_id = record_id
         self.can_create = actor.can(Module.INVOICING, Action.CREATE)
         self.can_issue = actor.can(Module.INVOICING, Action.VALIDATE)
         self.can_pay = actor.can(Module.PAYMENTS, Action.CREATE)
@@ -380,15 +380,15 @@ class SupplierInvoicesState(AppState):
     def load_supplier_invoices(self):
         actor = self._require(Module.BOOKINGS, Action.SEE)
         self._booking_id, self.rows, self.comparison, self.dialog_open = None, [], [], False
-        raw = self._page_param(routes.RECORD_PARAM)
-        if not raw.isdigit() or len(raw) > 11:
+        record_id = self._record_id_param()
+        if record_id is None:
             return
         try:
             with session_scope() as session:
-                bookings.get_booking(session, actor, int(raw))
+                bookings.get_booking(session, actor, record_id)
         except RecordNotFound:
             return
-        self._booking_id = int(raw)
+        self._booking_id = record_id
         self.can_edit = actor.can(Module.BOOKINGS, Action.EDIT)
         self._reload(actor)
 
