@@ -3,14 +3,13 @@ conditions, a site's brochure). A document needs the rights of the file it belon
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from agence.models import PartyDocument
 from agence.models.base import utcnow
-from agence.services import audit
+from agence.services import audit, files
 from agence.services.audit import AuditAction
 from agence.services.bookings import BOOKINGS
 from agence.services.clients import CLIENTS
@@ -96,7 +95,7 @@ def store_document(
     """Checks and keeps a file in the private folder; the row records who and when."""
     actor.require(module_of(parent_field), Action.EDIT)
     parent = _parent(session, actor, parent_field, parent_id)
-    name = Path(file_name).name[:200] or "document"
+    name = files.clean_file_name(file_name)
     extension = Path(name).suffix.lower()
     if extension not in ALLOWED:
         raise FormErrors(
@@ -109,12 +108,7 @@ def store_document(
     mime, magic = ALLOWED[extension]
     if magic is not None and not data.startswith(magic):
         raise FormErrors({"document": "Le contenu du fichier ne correspond pas à son extension."})
-    digest = hashlib.sha256(data).hexdigest()
-    stored = f"documents/{digest}{extension}"
-    path = get_settings().files_dir / stored
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_bytes(data)
+    stored, digest = files.keep_private_bytes(data, extension)
     document = PartyDocument(
         title=(title.strip() or Path(name).stem)[:200],
         file_name=name,

@@ -1,4 +1,5 @@
-"""Private files (site logos) and signed, short-lived download links for generated files.
+"""Private files (site logos, documents' bytes), the names uploaded files are kept under, and
+signed, short-lived download links for generated files.
 
 Private files live under the data folder, never in Reflex's public upload folder; the HTTP
 routes of agence/api serve them only after checking the session and the right.
@@ -11,8 +12,10 @@ import hashlib
 import hmac
 import io
 import json
+import os
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +34,46 @@ LOGO_MAX_BYTES = 1_000_000
 LOGO_FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}
 LOGO_MAX_PIXELS = 4000
 DOWNLOAD_TTL_SECONDS = 300
+FILE_NAME_LENGTH = 200
+# Control, format (bidirectional overrides and isolates, zero-width marks), private-use,
+# surrogate, unassigned, line and paragraph separator characters: invisible in a name.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+
+
+# --- Uploaded files ------------------------------------------------------------------------------
+
+
+def clean_file_name(name: str, default: str = "document") -> str:
+    """The name an uploaded file is kept and shown under, whatever the browser sent: its last
+    path part, without invisible characters (a right-to-left override, U+202E, put before
+    « fdp.exe » shows « exe.pdf »: the program would pass for a PDF), spaces collapsed, no
+    leading or trailing dot, cut to 200 characters keeping its extension; `default` when
+    nothing is left."""
+    text = unicodedata.normalize("NFC", name or "")
+    text = "".join(c for c in text if unicodedata.category(c) not in _HIDDEN_CATEGORIES)
+    text = text.replace("\\", "/").rsplit("/", 1)[-1]
+    text = " ".join(text.split()).strip(". ")
+    if len(text) > FILE_NAME_LENGTH:
+        stem, suffix = os.path.splitext(text)
+        if len(suffix) > 20:
+            stem, suffix = text, ""
+        text = stem[: FILE_NAME_LENGTH - len(suffix)].rstrip(". ") + suffix
+    return text or default
+
+
+def keep_private_bytes(data: bytes, extension: str) -> tuple[str, str]:
+    """Writes a document's bytes once in the private folder, named by their SHA-256 (so stored
+    bytes are never overwritten by others), through a temporary file so that a half-written
+    file never takes the name. Returns (stored name relative to the files folder, digest)."""
+    digest = hashlib.sha256(data).hexdigest()
+    stored = f"documents/{digest}{extension}"
+    path = get_settings().files_dir / stored
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        temporary = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    return stored, digest
 
 
 def _check_logo(data: bytes) -> tuple[str, str]:

@@ -9,8 +9,6 @@ became of the dossier or the client file.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -27,7 +25,7 @@ from agence.models import (
     PaymentMethod,
     PaymentTerm,
 )
-from agence.services import audit, formats
+from agence.services import audit, files, formats
 from agence.services.audit import AuditAction
 from agence.services.documents import builder
 from agence.services.documents.content import (
@@ -41,7 +39,6 @@ from agence.services.documents.content import (
 from agence.services.invoice_lines import DEDUCTION, MARGIN, ZERO
 from agence.services.payment_terms import TermRule, term_due_dates
 from agence.services.permissions import Actor
-from agence.settings import get_settings
 
 DRAFT, ISSUED = "brouillon", "emise"
 KIND_LABELS: dict[str, str] = {
@@ -264,14 +261,7 @@ def keep_pdf(
 ) -> PartyDocument:
     """Keeps the issued PDF's exact bytes (by their SHA-256, as `issuing.keep_document` does)
     as a document of the dossier, titled with the invoice's number."""
-    digest = hashlib.sha256(data).hexdigest()
-    stored = f"documents/{digest}.pdf"
-    path = get_settings().files_dir / stored
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        temporary = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-        temporary.write_bytes(data)
-        temporary.replace(path)
+    stored, digest = files.keep_private_bytes(data, ".pdf")
     number = invoice.number or ""
     document = PartyDocument(
         booking_id=booking.id,

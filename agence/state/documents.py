@@ -8,7 +8,7 @@ import reflex as rx
 from agence import routes
 from agence.db import session_scope
 from agence.models import PartyDocument
-from agence.services import attachments, records
+from agence.services import attachments, files, records
 from agence.services.forms import FormErrors
 from agence.services.permissions import Action, Module
 from agence.services.records import RecordNotFound
@@ -59,18 +59,14 @@ class DocumentsMixin(ListMixin, mixin=True):
         stored = 0
         for upload in uploads[:10]:
             data = await upload.read(attachments.MAX_BYTES + 1)
+            name = files.clean_file_name(upload.filename or "")
             try:
                 with session_scope() as session:
                     attachments.store_document(
-                        session,
-                        actor,
-                        self._parent_field(),
-                        self._parent_id,
-                        upload.filename or "document",
-                        data,
+                        session, actor, self._parent_field(), self._parent_id, name, data
                     )
             except FormErrors as problem:
-                self.document_error = f"{upload.filename} : {problem.errors.get('document', '')}"
+                self.document_error = f"{name} : {problem.errors.get('document', '')}"
                 break
             except RecordNotFound:
                 return

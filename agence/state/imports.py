@@ -10,7 +10,7 @@ import reflex as rx
 
 from agence import routes
 from agence.db import session_scope
-from agence.services import bookings, imports
+from agence.services import bookings, files, imports
 from agence.services.forms import FormErrors
 from agence.services.permissions import Action, Module
 from agence.services.records import RecordNotFound
@@ -108,15 +108,16 @@ class ImportMixin(rx.State, mixin=True):
             return
         upload = uploads[0]
         data = await upload.read(imports.MAX_BYTES + 1)
+        name = files.clean_file_name(upload.filename or "", default="")
         token = secrets.token_urlsafe(16)
         try:
             # Reading a big workbook takes seconds: off the event loop, which serves everyone.
-            table = await asyncio.to_thread(_read_and_stash, upload.filename or "", data, token)
+            table = await asyncio.to_thread(_read_and_stash, name, data, token)
         except FormErrors as problem:
             self.file_error = problem.errors.get("file", "Fichier refusé.")
             return
         self._token = token
-        self.file_name = upload.filename or ""
+        self.file_name = name
         self.file_error = ""
         self.headers = table.headers
         self.preview = table.rows[:PREVIEW_ROWS]

@@ -413,7 +413,7 @@ class SupplierInvoicesState(AppState):
         if len(data) > attachments.MAX_BYTES:
             self.errors = {"document": "Fichier trop lourd : 10 Mo au plus."}
             return
-        self._pdf, self.pdf_name = data, (upload.filename or "facture.pdf")[:200]
+        self._pdf, self.pdf_name = data, files.clean_file_name(upload.filename or "", "facture.pdf")
         self.errors = {k: v for k, v in self.errors.items() if k != "document"}
 
     @rx.event

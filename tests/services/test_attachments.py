@@ -171,6 +171,20 @@ def test_only_the_file_name_is_kept_not_its_folders(admin, client_id):
     assert document.stored_name.startswith("documents/")
 
 
+def test_a_right_to_left_override_cannot_disguise_the_extension_of_a_kept_file(admin, client_id):
+    """With the override, « contrat‮fdp.docx » shows as « contratxcod.pdf »: a Word file
+    passing for a PDF in the list, the e-mails and the downloads."""
+    data = b"PK\x03\x04" + uuid.uuid4().bytes
+    document = store(admin, client_id, "contrat\u202efdp.docx", data)
+    assert document.file_name == "contratfdp.docx"
+    assert document.title == "contratfdp"
+
+
+def test_invisible_characters_are_taken_out_of_a_kept_file_name(admin, client_id):
+    document = store(admin, client_id, "contrat\u200e sign\u00e9\u2067.pdf\u2069", pdf())
+    assert (document.file_name, document.title) == ("contrat signé.pdf", "contrat signé")
+
+
 @pytest.mark.parametrize("file_name", ["script.exe", "page.html", "contrat", "archive.pdf.zip"])
 def test_an_unknown_extension_is_refused(admin, client_id, file_name):
     assert store_refused(admin, client_id, file_name, pdf()) == {

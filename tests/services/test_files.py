@@ -284,3 +284,37 @@ def test_a_new_export_path_is_a_fresh_file_name_in_the_exports_folder():
     assert first.parent == get_settings().exports_dir == second.parent
     assert first != second and first.suffix == ".xlsx"
     assert first.parent.is_dir()
+
+
+# --- Names of uploaded files ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("facture\u202efdp.exe", "facturefdp.exe"),  # RIGHT-TO-LEFT OVERRIDE: shows « exe.pdf »
+        ("photo\u2067gpj.exe\u2069", "photogpj.exe"),  # isolates
+        ("rapport\u200b\u200e.pdf\u200f", "rapport.pdf"),  # zero-width space, LRM, RLM
+        ("\ufeffdevis.pdf", "devis.pdf"),  # byte order mark
+        ("liste\x00\x1b[31m.pdf\x7f", "liste[31m.pdf"),  # NUL, escape, DEL
+        ("rooming\u2028list.pdf", "roominglist.pdf"),  # line separator
+        ("a\u00a0\u3000 b.pdf", "a b.pdf"),  # odd spaces become one
+        ("C:\\Users\\moi\\contrat.pdf", "contrat.pdf"),
+        ("../../etc/contrat.pdf", "contrat.pdf"),
+        ("  .cache.pdf.  ", "cache.pdf"),
+        ("Fe\u0302te.pdf", "F\u00eate.pdf"),  # decomposed accents, as macOS sends them
+    ],
+)
+def test_an_uploaded_file_name_loses_folders_and_invisible_characters(sent, kept):
+    assert files.clean_file_name(sent) == kept
+
+
+@pytest.mark.parametrize("sent", ["", "\u202e", " . ", "dossier/", None])
+def test_a_file_name_with_nothing_left_gets_the_default_name(sent):
+    assert files.clean_file_name(sent) == "document"
+    assert files.clean_file_name(sent, default="facture.pdf") == "facture.pdf"
+
+
+def test_a_long_file_name_is_cut_to_200_characters_keeping_its_extension():
+    kept = files.clean_file_name("x" * 300 + ".pdf")
+    assert len(kept) == 200 and kept.endswith("x.pdf")

@@ -9,7 +9,6 @@ then talks to the SMTP server outside any transaction.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date
@@ -26,7 +25,7 @@ from agence.models import (
     Supplier,
     User,
 )
-from agence.services import audit, correspondence, mailer
+from agence.services import audit, correspondence, files, mailer
 from agence.services.audit import AuditAction
 from agence.services.bookings import get_booking
 from agence.services.documents import builder, render, templates
@@ -43,7 +42,6 @@ from agence.services.permissions import Action, Actor, Module
 from agence.services.records import RecordNotFound
 from agence.services.supplier_side import STATUSES
 from agence.services.text import slugify
-from agence.settings import get_settings
 
 MAX_ATTACHMENTS = 6
 
@@ -319,14 +317,7 @@ def keep_document(
     """Keeps the exact bytes (by their SHA-256) as a document of the dossier."""
     actor.require(Module.BOOKINGS, Action.EDIT)
     booking = get_booking(session, actor, booking_id)
-    digest = hashlib.sha256(made.data).hexdigest()
-    stored = f"documents/{digest}.pdf"
-    path = get_settings().files_dir / stored
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        temporary = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-        temporary.write_bytes(made.data)
-        temporary.replace(path)
+    stored, digest = files.keep_private_bytes(made.data, ".pdf")
     document = PartyDocument(
         booking_id=booking.id,
         title=made.title[:200],
