@@ -86,16 +86,39 @@ def documents_section(state: type[DocumentsMixin], spec, upload_id: str) -> rx.C
             dom_id=upload_id,
             download=True,
             row_buttons=lambda row: rx.cond(
-                state.can_create,
-                rx.button(
-                    "Retirer",
-                    size="1",
-                    variant="ghost",
-                    color_scheme="red",
-                    on_click=state.remove_document(row["id"]),
-                ),
+                state.can_create & (row["kept"] == ""),
+                _remove_button(state, row),
             ),
         ),
         spacing="3",
         width="100%",
+    )
+
+
+def _remove_button(state: type[DocumentsMixin], row) -> rx.Component:
+    """« Retirer », after a question; never shown on a document kept as it is (an issued
+    invoice, a document sent by e-mail, a quote or contract given to the client)."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button("Retirer", size="1", variant="ghost", color_scheme="red", type="button"),
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Retirer le document"),
+            rx.alert_dialog.description(
+                "Retirer « ", row["title"], " » ? Il ne figurera plus parmi les documents."
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Annuler", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Retirer",
+                        color_scheme="red",
+                        on_click=state.remove_document(row["id"]),
+                    ),
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="1rem",
+            ),
+        ),
     )

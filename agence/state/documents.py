@@ -87,7 +87,11 @@ class DocumentsMixin(ListMixin, mixin=True):
                 attachments.remove_document(
                     session, actor, self._parent_field(), self._parent_id, int(document_id)
                 )
+        except FormErrors as problem:
+            self._refresh(actor)
+            return rx.toast.error(" ".join(problem.errors.values()))
         except RecordNotFound:
-            pass
+            self._refresh(actor)
+            return rx.toast.error("Ce document n'existe plus.")
         self._refresh(actor)
         return rx.toast.success("Document retiré.")
