@@ -23,6 +23,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlmodel import Session
 
 from agence.models import AgencySite
+from agence.services import identifiers
 from agence.services.audit import AuditAction
 from agence.services.forms import FormErrors
 from agence.services.permissions import Action, Actor, Module
@@ -180,18 +181,36 @@ def download_token(path: Path, user_id: int, download_name: str) -> str:
     return base64.urlsafe_b64encode(payload).decode() + "." + _sign(payload)
 
 
+MAX_TOKEN_LENGTH = 2000
+
+
 def read_download_token(token: str) -> DownloadTicket | None:
     """The ticket of a valid, unexpired link, else None."""
     encoded, _, signature = token.partition(".")
+    if len(token) > MAX_TOKEN_LENGTH:
+        return None
     try:
         payload = base64.urlsafe_b64decode(encoded.encode())
         if not hmac.compare_digest(_sign(payload).encode(), signature.encode()):
             return None
         data = json.loads(payload)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, UnicodeError):
         return None
-    if data["e"] < time.time() or "/" in data["f"] or "\\" in data["f"]:
+    # Signed by us, yet read as untrusted: a wrong shape is an invalid link, never an error.
+    if not isinstance(data, dict):
+        return None
+    file_name, user_id, download_name, expires = (data.get(k) for k in ("f", "u", "n", "e"))
+    if (
+        not isinstance(file_name, str)
+        or not isinstance(download_name, str)
+        or not isinstance(expires, int | float)
+        or isinstance(expires, bool)
+        or not isinstance(user_id, int)
+        or identifiers.record_id(user_id) is None
+    ):
+        return None
+    if expires < time.time() or "/" in file_name or "\\" in file_name or not file_name:
         return None
     return DownloadTicket(
-        file_name=data["f"], user_id=data["u"], download_name=data["n"], expires=data["e"]
+        file_name=file_name, user_id=user_id, download_name=download_name, expires=expires
     )

@@ -26,7 +26,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from sqlmodel import Session, select
 
 from agence.models import ParticipantCategory, Product, User
-from agence.services import audit, formats
+from agence.services import audit, formats, identifiers
 from agence.services.audit import AuditAction
 from agence.services.clients import CLIENT_TYPES, CLIENTS, LANGUAGES, STATUSES
 from agence.services.forms import REQUIRED, FieldSpec, FormErrors
@@ -601,7 +601,7 @@ def _row_data(
     problems: list[tuple[str, str]] = []
     labels = {name: spec.label for name, spec in field_specs(target).items()}
     for index, name in mapping.items():
-        if name == IGNORE or not index.isdigit() or int(index) >= len(row):
+        if name == IGNORE or not index.isascii() or not index.isdigit() or int(index) >= len(row):
             continue
         value = _translate(target, name, row[int(index)])
         if name in lookups and value:
@@ -670,9 +670,9 @@ def process(
         line_parent = parent_id if target.fixed_parent else None
         if target.parent_field and not problems:
             raw_parent = str(data.get(target.parent_field) or "")
-            if not raw_parent.isdigit():
+            line_parent = identifiers.record_id(raw_parent)
+            if line_parent is None:
                 problems.append((labels[target.parent_field], REQUIRED))
-            line_parent = int(raw_parent) if raw_parent.isdigit() else None
         for label, message in problems:
             report.errors.append(LineError(line, label, message))
         if not problems:

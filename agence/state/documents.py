@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agence import routes
 from agence.db import session_scope
 from agence.models import PartyDocument
-from agence.services import attachments, files, records
+from agence.services import attachments, files, identifiers, records
 from agence.services.forms import FormErrors
 from agence.services.permissions import Action, Module
 from agence.services.records import RecordNotFound
@@ -34,17 +33,17 @@ class DocumentsMixin(ListMixin, mixin=True):
         actor = self._require(self._list_module(), Action.SEE)
         self._parent_id = None
         self.rows, self.total, self.document_error = [], 0, ""
-        raw = self._page_param(routes.RECORD_PARAM)
-        if not raw.isdigit() or len(raw) > 11:
+        record_id = self._record_id_param()
+        if record_id is None:
             return
         try:
             with session_scope() as session:
                 records.get_record(
-                    session, attachments.PARENTS[self._parent_field()], int(raw), actor
+                    session, attachments.PARENTS[self._parent_field()], record_id, actor
                 )
         except RecordNotFound:
             return
-        self._parent_id = int(raw)
+        self._parent_id = record_id
         self.can_create = actor.can(self._list_module(), Action.EDIT)
         self.can_export = actor.can(self._list_module(), Action.EXPORT)
         spec = self._list_spec()
@@ -80,12 +79,13 @@ class DocumentsMixin(ListMixin, mixin=True):
     @rx.event
     def remove_document(self, document_id: str):
         actor = self._require(self._list_module(), Action.EDIT)
-        if self._parent_id is None or not str(document_id).isdigit():
+        wanted = identifiers.record_id(str(document_id))
+        if self._parent_id is None or wanted is None:
             return
         try:
             with session_scope() as session:
                 attachments.remove_document(
-                    session, actor, self._parent_field(), self._parent_id, int(document_id)
+                    session, actor, self._parent_field(), self._parent_id, wanted
                 )
         except FormErrors as problem:
             self._refresh(actor)

@@ -30,9 +30,7 @@ class Attempt(auth.SignInResult):
     """The session token the browser got for the ticket (its HttpOnly cookie)."""
 
 
-def attempt(
-    email: str, password: str, minutes: float = 0, *, ip_address: str = ""
-) -> Attempt:
+def attempt(email: str, password: str, minutes: float = 0, *, ip_address: str = "") -> Attempt:
     """One sign-in attempt, `minutes` after T0, in its own transaction; a success's ticket is
     exchanged at once, as the browser does."""
     now = T0 + timedelta(minutes=minutes)

@@ -13,7 +13,6 @@ from reflex.istate.data import RouterData
 
 from agence.models import User
 from agence.settings import SESSION_COOKIE
-from agence.state.base import AppState
 from tests.factories import sign_in
 
 

@@ -25,7 +25,7 @@ from agence.models import (
     Supplier,
     User,
 )
-from agence.services import audit, correspondence, files, mailer
+from agence.services import audit, correspondence, files, identifiers, mailer
 from agence.services.audit import AuditAction
 from agence.services.bookings import get_booking
 from agence.services.documents import builder, render, templates
@@ -86,11 +86,11 @@ def parse_request(values: dict[str, Any]) -> DocumentRequest:
     if language not in LANGUAGES:
         errors["language"] = "Langue non disponible pour les documents."
     supplier_raw = str(values.get("supplier_id") or "")
-    supplier_id = int(supplier_raw) if supplier_raw.isdigit() else None
+    supplier_id = identifiers.record_id(supplier_raw)
     if kind in SUPPLIER_KINDS and supplier_id is None:
         errors["supplier_id"] = "Choisissez le fournisseur."
     version_raw = str(values.get("version") or "")
-    version = int(version_raw) if version_raw.isdigit() else None
+    version = identifiers.record_id(version_raw)
     if errors:
         raise FormErrors(errors)
     return DocumentRequest(
