@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import NoInspectionAvailable
 from sqlmodel import Session, create_engine
 
 from agence.services.identifiers import record_id
@@ -20,9 +22,19 @@ class AgenceSession(Session):
     range, not a number) finds nothing instead of raising from the driver."""
 
     def get(self, entity, ident, *args, **kwargs):  # type: ignore[override]
-        if isinstance(ident, int | str) and record_id(ident) is None:
+        if _has_integer_key(entity) and record_id(ident) is None:
             return None
         return super().get(entity, ident, *args, **kwargs)
+
+
+@cache
+def _has_integer_key(entity: type) -> bool:
+    """A table keyed by one integer column (string keys such as a numbering series pass)."""
+    try:
+        keys = sa_inspect(entity).primary_key
+        return len(keys) == 1 and keys[0].type.python_type is int
+    except (NoInspectionAvailable, NotImplementedError):
+        return False
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -103,3 +103,12 @@ def test_a_well_formed_download_link_still_reads(db, tmp_path):
     ticket = files.read_download_token(token)
     assert ticket is not None and ticket.user_id == 3 and ticket.file_name == "liste.xlsx"
     assert json.loads(base64.urlsafe_b64decode(token.partition(".")[0]))["u"] == 3
+
+
+def test_a_lookup_by_a_text_key_is_not_mistaken_for_an_id(db):
+    from agence.models import LoginThrottle
+
+    with session_scope() as session:
+        session.add(LoginThrottle(email="ip:203.0.113.9", recent_failures=[]))
+    with session_scope() as session:
+        assert session.get(LoginThrottle, "ip:203.0.113.9") is not None
