@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 
 from playwright.sync_api import expect
 
@@ -65,3 +66,29 @@ def test_the_session_cookie_is_out_of_reach_of_page_scripts(page):
     assert cookie["sameSite"] == "Strict"
     page.reload()
     expect(page.locator("#current-user")).to_have_text("Claire Martin")
+
+
+def _raw_post(base_url: str, path: str, headers: dict[str, str], body: bytes) -> str:
+    """The status line of a request written by hand (a declared length no client would send)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    request = f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{head}\r\n".encode() + body
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        return connection.recv(4096).decode(errors="replace").split("\r\n")[0]
+
+
+def test_the_served_upload_endpoint_refuses_before_reading(page, app_server):
+    """Against the real server: no session, no upload; a signed-in one declaring 300 MiB, 413
+    at once (nothing of the body is awaited)."""
+    anonymous = _raw_post(app_server, "/_upload", {"Content-Length": "4"}, b"xxxx")
+    assert " 401 " in anonymous
+    sign_in_ok(page)
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "agence_session"]
+    oversized = _raw_post(
+        app_server,
+        "/_upload",
+        {"Cookie": f"agence_session={cookie['value']}", "Content-Length": str(300 * 2**20)},
+        b"x",
+    )
+    assert " 413 " in oversized
