@@ -45,7 +45,7 @@ def _db(args: argparse.Namespace) -> int:
 
 def _seed(args: argparse.Namespace) -> int:
     from agence.db import session_scope
-    from agence.services import seed
+    from agence.services.demo import seed
 
     with session_scope() as session:
         if args.demo:
@@ -69,8 +69,8 @@ def _seed_demo_invoices() -> int:
     """The demo agency's invoices, in a transaction of their own once the agency is there
     (they do nothing on a database that has invoices or is not the demo's)."""
     from agence.db import session_scope
-    from agence.services.demo_invoices import seed_demo_invoices
-    from agence.services.forms import FormErrors
+    from agence.services.common.forms import FormErrors
+    from agence.services.demo.invoices import seed_demo_invoices
 
     try:
         with session_scope() as session:
@@ -85,7 +85,7 @@ def _seed_demo_invoices() -> int:
 
 def _user_create(args: argparse.Namespace) -> int:
     from agence.db import session_scope
-    from agence.services import seed
+    from agence.services.demo import seed
 
     if not args.admin:
         print(
@@ -108,8 +108,8 @@ def _user_create(args: argparse.Namespace) -> int:
 
 
 def _costing_price(args: argparse.Namespace) -> int:
-    from agence.services import costing_json
-    from agence.services.pricing import PricingError
+    from agence.services.catalogue import costing_json
+    from agence.services.catalogue.pricing import PricingError
 
     try:
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
@@ -145,8 +145,9 @@ def _export_actor(session, email: str | None):
     from sqlmodel import col, select
 
     from agence.models import Profile, User
-    from agence.services import auth, seed
-    from agence.services.auth import normalize_email
+    from agence.services.admin import auth
+    from agence.services.admin.auth import normalize_email
+    from agence.services.demo import seed
 
     statement = select(User.id).where(User.active).order_by(col(User.id))
     if email:
@@ -167,9 +168,10 @@ def _export_invoices(args: argparse.Namespace) -> int:
     empty, nothing issued in the period), 1 when the export failed (rights, a kept file
     missing or changed)."""
     from agence.db import session_scope
-    from agence.services import formats, invoice_export
-    from agence.services.forms import FormErrors
-    from agence.services.permissions import AccessProblem
+    from agence.services.billing import export as invoice_export
+    from agence.services.common import formats
+    from agence.services.common.forms import FormErrors
+    from agence.services.common.permissions import AccessProblem
 
     try:
         since = _parse_day(args.since, "--from")
@@ -193,7 +195,7 @@ def _export_invoices(args: argparse.Namespace) -> int:
 
 
 def _message(exc: Exception) -> str:
-    from agence.services.forms import FormErrors
+    from agence.services.common.forms import FormErrors
 
     return " ".join(exc.errors.values()) if isinstance(exc, FormErrors) else str(exc)
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import NoInspectionAvailable
 from sqlmodel import Session, create_engine
 
-from agence.services.identifiers import record_id
+from agence.services.common.identifiers import record_id
 from agence.settings import get_settings
 
 

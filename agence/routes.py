@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from agence.services.permissions import Action, Actor, Module, Right
+from agence.services.common.permissions import Action, Actor, Module, Right
 
 LOGIN = "/connexion"
 CHANGE_PASSWORD = "/mot-de-passe"

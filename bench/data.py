@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from agence.models import AgencySite, Profile, User
 from agence.models.base import utcnow
-from agence.services import passwords
+from agence.services.admin import passwords
 
 FIRST_NAMES = (
     "Camille",
@@ -143,7 +143,7 @@ def add_clients(session: Session, count: int, seed: int = 11) -> None:
     from decimal import Decimal
 
     from agence.models import Client
-    from agence.services.text import normalize_text
+    from agence.services.common.text import normalize_text
 
     rng = random.Random(seed)
     reps = session.exec(select(User.id).where(User.is_sales_rep)).all() or [None]
@@ -268,7 +268,7 @@ def add_products_with_rates(
     """Adds `count` products of the demo suppliers, each with five adult tariffs a year
     (`_tariffs_of_a_year`), and returns their ids."""
     from agence.models import ParticipantCategory, Product, ProductType, Rate, Supplier
-    from agence.services.text import normalize_text
+    from agence.services.common.text import normalize_text
 
     rng = random.Random(seed)
     types = dict(session.exec(select(ProductType.code, ProductType.id)).all())
@@ -420,8 +420,8 @@ def add_bookings(
     from datetime import time as clock
 
     from agence.models import AgencySite, Booking, BookingCounter, BookingType, Client
-    from agence.services.bookings import reference_of
-    from agence.services.text import normalize_text
+    from agence.services.bookings.bookings import reference_of
+    from agence.services.common.text import normalize_text
 
     rng = random.Random(seed)
     sites = session.exec(select(AgencySite.id, AgencySite.code).order_by(AgencySite.id)).all()

@@ -24,10 +24,11 @@ def documents_benchmarks(actor, timed) -> dict[str, object]:
 
     from agence.db import session_scope
     from agence.models import Client
-    from agence.services import bookings, correspondence, mail_settings
-    from agence.services.documents import builder, issuing, render
+    from agence.services.bookings import bookings
+    from agence.services.bookings.lifecycle import Status
+    from agence.services.documents import builder, correspondence, issuing, render
     from agence.services.documents.content import DocumentKind
-    from agence.services.lifecycle import Status
+    from agence.services.settings import mail_settings
     from tests.smtp_server import running_smtp
 
     with session_scope() as session:

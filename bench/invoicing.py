@@ -344,7 +344,7 @@ def add_issued_invoices(session, count: int, today: date, seed: int = 29) -> dic
 def _timing(parts: dict[str, list[float]]):
     """Times, per call, what issuing delegates: the number, the PDF with its Factur-X XML,
     keeping the file (the rest is computing the figures and the database)."""
-    from agence.services import facturx, invoicing, numbering
+    from agence.services.billing import facturx, invoicing, numbering
 
     originals = (numbering.take_number, facturx.invoice_pdf, invoicing.keep_pdf)
 
@@ -372,7 +372,7 @@ def _demo_clients(session) -> list[tuple[int, bool]]:
     from sqlmodel import col, select
 
     from agence.models import Client
-    from agence.services.demo_parties import CLIENTS, PEOPLE
+    from agence.services.demo.parties import CLIENTS, PEOPLE
 
     names = [row[0] for row in CLIENTS if row[2] == "client"]
     names += [f"{last} {first}" for last, first, *_ in PEOPLE]
@@ -390,8 +390,9 @@ def _prepare_drafts(actor, count: int, today: date) -> list[int]:
     dossier of a demo client from the catalogue, confirmed, one transaction each; a public
     client's invoices carry their engagement number."""
     from agence.db import session_scope
-    from agence.services import bookings, invoicing
-    from agence.services.lifecycle import Status
+    from agence.services.billing import invoicing
+    from agence.services.bookings import bookings
+    from agence.services.bookings.lifecycle import Status
 
     with session_scope() as session:
         clients = _demo_clients(session)
@@ -438,7 +439,7 @@ def _issue_all(actor, drafts: list[int], today: date) -> dict[str, object]:
 
     from agence.db import session_scope
     from agence.models import Invoice, PartyDocument
-    from agence.services import invoicing
+    from agence.services.billing import invoicing
 
     parts: dict[str, list[float]] = {"numbering": [], "pdf_and_factur_x": [], "storing": []}
     durations = []
@@ -508,8 +509,9 @@ def _unpaid_list_benchmarks(admin, today: date) -> dict[str, object]:
 
     from agence.db import session_scope
     from agence.models import Invoice
-    from agence.services import listing, payments
-    from agence.services.listing import ListQuery
+    from agence.services.billing import payments
+    from agence.services.common import listing
+    from agence.services.common.listing import ListQuery
 
     start = time.perf_counter()
     with session_scope() as session:
@@ -554,7 +556,7 @@ def _unpaid_list_benchmarks(admin, today: date) -> dict[str, object]:
 
 
 def invoicing_benchmarks(admin) -> dict[str, object]:
-    from agence.services import formats
+    from agence.services.common import formats
 
     today = formats.today()
     start = time.perf_counter()

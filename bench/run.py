@@ -62,9 +62,9 @@ def _client_benchmarks(actor) -> dict[str, object]:
     """The client list on 100 000 clients (query + count), and its Excel export (time and
     peak memory, measured in a child process so that the figure is the export's own)."""
     from agence.db import session_scope
-    from agence.services import listing
-    from agence.services.clients import CLIENTS_LIST
-    from agence.services.listing import ListQuery
+    from agence.services.common import listing
+    from agence.services.common.listing import ListQuery
+    from agence.services.parties.clients import CLIENTS_LIST
     from bench.data import add_clients
 
     with session_scope() as session:
@@ -104,10 +104,11 @@ def _client_benchmarks(actor) -> dict[str, object]:
 def _export_in_child(database_url: str, data_dir: str, user_id: int) -> dict[str, object]:
     os.environ["AGENCE_DATABASE_URL"], os.environ["AGENCE_DATA_DIR"] = database_url, data_dir
     from agence.db import session_scope
-    from agence.services import auth, exports
-    from agence.services.clients import CLIENTS_LIST
-    from agence.services.listing import ListQuery
-    from agence.services.permissions import Module
+    from agence.services.admin import auth
+    from agence.services.common import exports
+    from agence.services.common.listing import ListQuery
+    from agence.services.common.permissions import Module
+    from agence.services.parties.clients import CLIENTS_LIST
 
     with session_scope() as session:
         actor = auth.load_actor(session, user_id)
@@ -133,7 +134,15 @@ def _pricing_benchmark() -> dict[str, object]:
     recomputes at each change."""
     from decimal import Decimal
 
-    from agence.services.pricing import Basis, Consumer, Costing, FreeRule, Line, Regime, price_grid
+    from agence.services.catalogue.pricing import (
+        Basis,
+        Consumer,
+        Costing,
+        FreeRule,
+        Line,
+        Regime,
+        price_grid,
+    )
 
     everyone = frozenset(Consumer)
     lines = []
@@ -188,7 +197,7 @@ def _rate_lookup_benchmark() -> dict[str, object]:
 
     from agence.db import session_scope
     from agence.models.catalogue import Rate
-    from agence.services.rates import find_rate
+    from agence.services.catalogue.rates import find_rate
     from bench.data import add_products_with_rates
 
     with session_scope() as session:
@@ -261,9 +270,12 @@ def _booking_benchmarks(admin) -> dict[str, object]:
 
     from agence.db import session_scope
     from agence.models import Booking, Client, StockReservation, User
-    from agence.services import auth, follow_up, listing, planning
-    from agence.services.bookings import BOOKINGS_LIST
-    from agence.services.listing import ListQuery
+    from agence.services.admin import auth
+    from agence.services.bookings import board as follow_up
+    from agence.services.bookings import planning
+    from agence.services.bookings.bookings import BOOKINGS_LIST
+    from agence.services.common import listing
+    from agence.services.common.listing import ListQuery
     from bench.data import add_booking_costings, add_bookings, add_clients, add_planned_product
 
     with session_scope() as session:
@@ -392,10 +404,12 @@ def main() -> int:
 
     from agence.cli import upgrade_database
     from agence.db import engine_for, session_scope
-    from agence.services import auth, exports, listing, seed
-    from agence.services.listing import ListQuery
-    from agence.services.permissions import Module
-    from agence.services.users import USERS as USER_RESOURCE
+    from agence.services.admin import auth
+    from agence.services.admin.users import USERS as USER_RESOURCE
+    from agence.services.common import exports, listing
+    from agence.services.common.listing import ListQuery
+    from agence.services.common.permissions import Module
+    from agence.services.demo import seed
     from bench.data import add_users
     from bench.documents import documents_benchmarks
     from bench.invoicing import invoicing_benchmarks

@@ -8,11 +8,12 @@ pytest. `running_chorus(...)` starts one on a free port and stops it afterwards:
         flow = client.deposit(pdf, "FA-1.pdf")
         assert server.deposits[0].pdf == pdf
 
-What it checks, answering as the real services do where the sources say so (see the docstring
-of agence.services.chorus): the token request (client credentials in the form body or in HTTP
-Basic, `grant_type=client_credentials`, `scope` with `openid`); on every API call a bearer token
-it issued, not expired, and `cpro-account` = base64("login:password"); on a deposit
-`syntaxeFlux` = IN_DP_E2_CII_FACTURX, a file name, and `fichierFlux` strict base64 of a PDF.
+What it checks, answering as the real services do where the sources say so (see the
+docstring of agence.services.billing.chorus): the token request (client credentials in the form
+body or in HTTP Basic, `grant_type=client_credentials`, `scope` with `openid`); on every API
+call a bearer token it issued, not expired, and `cpro-account` = base64("login:password"); on a
+deposit `syntaxeFlux` = IN_DP_E2_CII_FACTURX, a file name, and `fichierFlux` strict base64 of a
+PDF.
 A wrong request is answered 400/401 and noted in `problems` (a test expects it empty).
 
 Behaviours a test sets (attributes may change while it runs):
@@ -48,13 +49,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from agence.services.chorus import (
+from agence.services.billing.chorus import (
     DEPOSIT_PATH,
     FLOW_REPORT_PATH,
     SUPPLIER_SEARCH_PATH,
     SYNTAX_FACTURX,
 )
-from agence.services.chorus_settings import ChorusAccess
+from agence.services.billing.chorus_settings import ChorusAccess
 
 HOST = "127.0.0.1"
 TOKEN_PATH = "/api/oauth/token"

@@ -23,12 +23,13 @@ from agence.models import (
     User,
     VatRate,
 )
-from agence.services import auth, bookings, passwords
-from agence.services.bookings import create_booking
-from agence.services.permissions import ALL_RIGHTS, Actor, Right
-from agence.services.profiles import set_rights
-from agence.services.seed import seed_demo, seed_reference_data
-from agence.services.text import normalize_text
+from agence.services.admin import auth, passwords
+from agence.services.admin.profiles import set_rights
+from agence.services.bookings import bookings
+from agence.services.bookings.bookings import create_booking
+from agence.services.common.permissions import ALL_RIGHTS, Actor, Right
+from agence.services.common.text import normalize_text
+from agence.services.demo.seed import seed_demo, seed_reference_data
 
 PASSWORD = "Motdepasse123"
 _counter = itertools.count(1)

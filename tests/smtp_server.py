@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from agence.services.mailer import MailAccount
+from agence.services.documents.mailer import MailAccount
 
 HOST = "127.0.0.1"
 REFUSED_DATA = "554 5.7.1 Message refusé"

@@ -16,9 +16,11 @@ from starlette.routing import Route
 from agence import routes
 from agence.api.session import close_session, open_session
 from agence.db import get_engine, session_scope
-from agence.services import attachments, auth, files
-from agence.services.permissions import AccessDenied, AccessProblem, Action, Actor, Module
-from agence.services.records import RecordNotFound
+from agence.services.admin import auth
+from agence.services.common import files
+from agence.services.common.permissions import AccessDenied, AccessProblem, Action, Actor, Module
+from agence.services.common.records import RecordNotFound
+from agence.services.documents import attachments
 from agence.settings import SESSION_COOKIE, get_settings
 
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}

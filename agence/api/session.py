@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from agence.db import session_scope
-from agence.services import auth
+from agence.services.admin import auth
 from agence.settings import SESSION_COOKIE, get_settings
 
 MAX_FORM_BYTES = 1024

@@ -16,8 +16,8 @@ from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse
 
 from agence.db import session_scope
-from agence.services import auth
-from agence.services.permissions import NotSignedIn
+from agence.services.admin import auth
+from agence.services.common.permissions import NotSignedIn
 from agence.settings import get_settings
 
 Scope = MutableMapping[str, Any]

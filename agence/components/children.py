@@ -9,8 +9,8 @@ import reflex as rx
 
 from agence.components.data_table import data_table
 from agence.components.forms import confirm_button, fields_grid, form_error
-from agence.services.forms import FieldSpec
-from agence.services.listing import ListSpec
+from agence.services.common.forms import FieldSpec
+from agence.services.common.listing import ListSpec
 
 
 def child_dialog(state, specs: Sequence[FieldSpec], entity: str, dom_id: str) -> rx.Component:

@@ -8,9 +8,9 @@ import reflex as rx
 from agence import routes
 from agence.components.data_table import data_table
 from agence.components.forms import field_error
-from agence.services import correspondence
+from agence.services.documents import correspondence
 from agence.services.documents.content import LANGUAGES
-from agence.state.correspondence import DossierDocumentsState, MessagesMixin
+from agence.state.documents.correspondence import DossierDocumentsState, MessagesMixin
 
 
 def _select(name: str, label: str, options, value, dom_id: str) -> rx.Component:

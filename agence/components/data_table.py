@@ -10,7 +10,7 @@ import reflex as rx
 
 from agence import routes
 from agence.components.layout import page_title
-from agence.services.listing import (
+from agence.services.common.listing import (
     PAGE_SIZES,
     Column,
     DateFilter,

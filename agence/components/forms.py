@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import reflex as rx
 
 from agence.components.layout import not_found_block, page_title
-from agence.services.forms import FieldSpec
+from agence.services.common.forms import FieldSpec
 
 INPUT_MODES = {
     "int": "numeric",

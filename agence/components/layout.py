@@ -14,7 +14,7 @@ import reflex as rx
 
 from agence import routes
 from agence.routes import NavEntry
-from agence.state.base import AppState
+from agence.state.common.base import AppState
 
 APP_NAME = "Agence"
 SIDEBAR_WIDTH = "15rem"

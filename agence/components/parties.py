@@ -7,7 +7,7 @@ import reflex as rx
 from agence import routes
 from agence.components.children import child_section
 from agence.components.data_table import data_table
-from agence.state.documents import DocumentsMixin
+from agence.state.documents.documents import DocumentsMixin
 
 
 def contact_and_address_tabs(contacts_state, contacts, addresses_state, addresses):

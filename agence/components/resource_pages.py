@@ -11,8 +11,8 @@ from agence import routes
 from agence.components.data_table import list_page
 from agence.components.forms import record_form
 from agence.components.layout import app_page
-from agence.services.forms import FieldSpec
-from agence.services.records import Resource
+from agence.services.common.forms import FieldSpec
+from agence.services.common.records import Resource
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,10 @@
 """Every page; importing this package registers them."""
 
-from agence.pages import (  # noqa: F401
-    admin,
-    auth,
-    bookings,
-    catalogue,
-    clients,
-    correspondence,
-    costing,
-    crm,
-    home,
-    imports,
-    invoicing,
-    parameters,
-    suppliers,
-)
+from agence.pages.admin import admin, auth  # noqa: F401
+from agence.pages.billing import invoicing  # noqa: F401
+from agence.pages.bookings import bookings  # noqa: F401
+from agence.pages.catalogue import catalogue, costing  # noqa: F401
+from agence.pages.common import home  # noqa: F401
+from agence.pages.documents import correspondence  # noqa: F401
+from agence.pages.parties import clients, crm, imports, suppliers  # noqa: F401
+from agence.pages.settings import parameters  # noqa: F401

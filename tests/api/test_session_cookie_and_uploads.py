@@ -12,8 +12,8 @@ from agence import routes
 from agence.api.routes import api_app
 from agence.api.upload_guard import guard_uploads
 from agence.db import session_scope
-from agence.services import auth
-from agence.services.permissions import NotSignedIn
+from agence.services.admin import auth
+from agence.services.common.permissions import NotSignedIn
 from agence.settings import SESSION_COOKIE
 from tests.factories import PASSWORD, make_user, sign_in
 

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from agence.services.seed import DEMO_PASSWORD
+from agence.services.demo.seed import DEMO_PASSWORD
 
 ADMIN = "admin@escapades-loire.fr"
 

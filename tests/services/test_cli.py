@@ -9,7 +9,8 @@ from sqlmodel import select
 from agence.cli import main
 from agence.db import get_engine, session_scope
 from agence.models import AgencySite, Profile, User
-from agence.services import auth, seed
+from agence.services.admin import auth
+from agence.services.demo import seed
 
 ADMIN_PASSWORD = "Premier2026admin"
 

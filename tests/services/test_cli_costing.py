@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from agence.cli import main
-from agence.services import costing_json
-from agence.services.pricing import PricingError
+from agence.services.catalogue import costing_json
+from agence.services.catalogue.pricing import PricingError
 
 WORKED_EXAMPLE = Path(__file__).parent / "data" / "costing_worked_example.json"
 

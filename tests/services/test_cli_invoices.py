@@ -14,7 +14,7 @@ from sqlmodel import select
 from agence.cli import main
 from agence.db import session_scope
 from agence.models import Invoice, PartyDocument
-from agence.services import formats
+from agence.services.common import formats
 from agence.settings import get_settings
 
 

@@ -1,5 +1,5 @@
 from agence.db import session_scope
-from agence.services import auth
+from agence.services.admin import auth
 from tests.factories import make_user, sign_in
 
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from agence import routes
 from agence.models import AgencySite, AuditEntry, PaymentMethod, PaymentTerm, Profile, User, VatRate
-from agence.services.permissions import (
+from agence.services.common.permissions import (
     ALL_RIGHTS,
     AccessDenied,
     Action,
@@ -20,15 +20,15 @@ from agence.services.permissions import (
     PasswordChangeRequired,
     Right,
 )
-from agence.state.admin import (
+from agence.state.admin.admin import (
     AuditListState,
     ProfileFormState,
     ProfilesListState,
     UserFormState,
     UsersListState,
 )
-from agence.state.home import HomeState
-from agence.state.parameters import (
+from agence.state.common.home import HomeState
+from agence.state.settings.parameters import (
     PaymentMethodFormState,
     PaymentMethodsListState,
     PaymentTermFormState,

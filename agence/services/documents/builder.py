@@ -28,8 +28,10 @@ from agence.models import (
     User,
 )
 from agence.models.parties import Address
-from agence.services import costings, formats, pricing
-from agence.services.booking_programme import map_url
+from agence.services.bookings.programme import map_url
+from agence.services.catalogue import costings, pricing
+from agence.services.common import formats
+from agence.services.common.forms import FormErrors
 from agence.services.documents.content import (
     Addressee,
     Branding,
@@ -46,8 +48,7 @@ from agence.services.documents.content import (
     SupplierService,
 )
 from agence.services.documents.locale import money
-from agence.services.forms import FormErrors
-from agence.services.payment_terms import TermRule, term_due_dates
+from agence.services.settings.payment_terms import TermRule, term_due_dates
 from agence.settings import get_settings
 
 QUOTE_VALIDITY_DAYS = 30

@@ -25,10 +25,15 @@ from agence.models import (
     Supplier,
     User,
 )
-from agence.services import audit, correspondence, files, identifiers, mailer
-from agence.services.audit import AuditAction
-from agence.services.bookings import get_booking
-from agence.services.documents import builder, render, templates
+from agence.services.bookings.bookings import get_booking
+from agence.services.bookings.supplier_side import STATUSES
+from agence.services.common import audit, files, identifiers
+from agence.services.common.audit import AuditAction
+from agence.services.common.forms import FormErrors
+from agence.services.common.permissions import Action, Actor, Module
+from agence.services.common.records import RecordNotFound
+from agence.services.common.text import slugify
+from agence.services.documents import builder, correspondence, mailer, render, templates
 from agence.services.documents.content import (
     KIND_LABELS,
     LANGUAGES,
@@ -37,11 +42,6 @@ from agence.services.documents.content import (
     DocumentKind,
     SupplierDocument,
 )
-from agence.services.forms import FormErrors
-from agence.services.permissions import Action, Actor, Module
-from agence.services.records import RecordNotFound
-from agence.services.supplier_side import STATUSES
-from agence.services.text import slugify
 
 MAX_ATTACHMENTS = 6
 

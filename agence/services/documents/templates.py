@@ -45,8 +45,10 @@ from sqlmodel import Session, select
 
 from agence.models.base import utcnow
 from agence.models.correspondence import DocumentTemplate
-from agence.services import audit
-from agence.services.audit import AuditAction
+from agence.services.common import audit
+from agence.services.common.audit import AuditAction
+from agence.services.common.forms import FormErrors
+from agence.services.common.permissions import Action, Actor, Module
 from agence.services.documents import locale
 from agence.services.documents.content import (
     KIND_LABELS,
@@ -62,8 +64,6 @@ from agence.services.documents.content import (
     SupplierDocument,
 )
 from agence.services.documents.default_texts import DEFAULT_TEXTS
-from agence.services.forms import FormErrors
-from agence.services.permissions import Action, Actor, Module
 
 # --- Parts -----------------------------------------------------------------------------------
 

@@ -21,14 +21,14 @@ from agence.models import (
     PartyDocument,
     SupplierExchange,
 )
-from agence.services import correspondence, mail_settings
-from agence.services.bookings import change_status, start_amendment
-from agence.services.costings import costing_values
-from agence.services.documents import builder, issuing
+from agence.services.bookings.bookings import change_status, start_amendment
+from agence.services.bookings.lifecycle import Status
+from agence.services.catalogue.costings import costing_values
+from agence.services.common.forms import FormErrors
+from agence.services.common.permissions import AccessDenied, Action, Module, Right
+from agence.services.documents import builder, correspondence, issuing
 from agence.services.documents.content import DocumentKind
-from agence.services.forms import FormErrors
-from agence.services.lifecycle import Status
-from agence.services.permissions import AccessDenied, Action, Module, Right
+from agence.services.settings import mail_settings
 from agence.settings import get_settings
 from tests.factories import demo_admin, demo_dossier, make_actor
 from tests.smtp_server import running_smtp
@@ -81,7 +81,7 @@ def amend_without_lunch(actor, booking: Booking) -> Booking:
             if line["label"] == "Autocar":
                 line["quantity"] = "2"
             kept.append(line)
-        from agence.services import bookings
+        from agence.services.bookings import bookings
 
         bookings.save_costing_of(s, actor, booking.id, booking.costing_id, header, kept)
         return s.get(Booking, booking.id)
@@ -306,7 +306,7 @@ def test_seeing_a_dossier_allows_printing_but_not_keeping_or_sending(session, ad
 
 
 def test_a_rep_limited_to_his_clients_cannot_print_another_reps_dossier(session, admin, dossier):
-    from agence.services.records import RecordNotFound
+    from agence.services.common.records import RecordNotFound
 
     rep = make_actor(
         session,

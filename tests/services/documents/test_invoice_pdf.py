@@ -15,7 +15,7 @@ from functools import cache
 import pytest
 from pypdf import PdfReader
 
-from agence.services import facturx
+from agence.services.billing import facturx
 from agence.services.documents.invoice_pdf import (
     breakdown_from_lines,
     render_invoice,

@@ -14,6 +14,8 @@ from sqlmodel import select
 
 from agence.db import session_scope
 from agence.models import AuditEntry, DocumentTemplate
+from agence.services.common.forms import FormErrors
+from agence.services.common.permissions import AccessDenied, Action, Actor, Module, Right
 from agence.services.documents import locale
 from agence.services.documents.content import (
     LANGUAGES,
@@ -55,8 +57,6 @@ from agence.services.documents.templates import (
     sample_context,
     save_template,
 )
-from agence.services.forms import FormErrors
-from agence.services.permissions import AccessDenied, Action, Actor, Module, Right
 from tests.factories import actor_for, make_user
 
 KINDS = list(DocumentKind)

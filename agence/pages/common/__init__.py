@@ -1,0 +1,1 @@
+"""Pages every user reaches: home, page not found."""

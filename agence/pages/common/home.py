@@ -1,0 +1,80 @@
+"""Home page, access-denied page, unknown URLs."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from agence import routes
+from agence.components.layout import app_page, not_found_block, page_title
+from agence.state.common.base import AppState
+from agence.state.common.home import DeniedState, HomeState
+
+
+def _shortcut(item) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.vstack(
+                rx.text(item["section"], size="1", color=rx.color("gray", 10)),
+                rx.heading(item["label"], size="4"),
+                rx.text(item["description"], size="2", color=rx.color("gray", 11)),
+                spacing="1",
+            ),
+            width="100%",
+            height="100%",
+            _hover={"border_color": rx.color("accent", 8)},
+        ),
+        href=item["route"],
+        underline="none",
+        color="inherit",
+    )
+
+
+@app_page(routes.HOME, "Accueil", HomeState.open_home)
+def home() -> rx.Component:
+    return rx.vstack(
+        page_title("Bonjour " + AppState.user_name, subtitle="Votre espace de travail"),
+        rx.hstack(
+            rx.badge(AppState.profile_name, size="2"),
+            rx.cond(
+                AppState.site_name != "",
+                rx.badge(AppState.site_name, size="2", color_scheme="gray"),
+            ),
+            spacing="2",
+            wrap="wrap",
+        ),
+        rx.grid(
+            rx.foreach(HomeState.shortcuts, _shortcut),
+            columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+            spacing="4",
+            width="100%",
+            id="shortcuts",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+@app_page(routes.ACCESS_DENIED, "Accès refusé", DeniedState.open_denied)
+def access_denied() -> rx.Component:
+    return rx.callout(
+        rx.vstack(
+            rx.text("Accès refusé", weight="bold", size="4"),
+            rx.text(
+                "Votre profil ne donne pas accès à cette page ou à cette action. "
+                "Demandez le droit nécessaire à votre administrateur."
+            ),
+            rx.link("Retour à l'accueil", href=routes.HOME),
+            spacing="2",
+        ),
+        icon="shield-x",
+        color_scheme="red",
+        id="access-denied",
+    )
+
+
+def page_not_found() -> rx.Component:
+    return rx.center(
+        rx.box(not_found_block("Cette page n'existe pas."), max_width="30rem"),
+        min_height="60vh",
+        padding="1rem",
+    )

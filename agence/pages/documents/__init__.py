@@ -1,0 +1,1 @@
+"""Correspondence and template pages."""

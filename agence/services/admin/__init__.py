@@ -1,0 +1,3 @@
+"""Administration: sign-in and sessions, passwords, users, profiles and their rights, the audit
+log.
+"""

@@ -1,0 +1,3 @@
+"""Invoicing and money: invoices (drafts, issuing, numbering), Factur-X, payments, unpaid,
+outstanding, Chorus Pro.
+"""

@@ -1,0 +1,270 @@
+"""Reading invoices: a dossier's invoices for its page, one invoice in detail, and the list of
+all invoices (paged in SQL, limited to the actor's clients like the dossiers' list)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from agence.models import AgencySite, Booking, Client, Invoice, InvoiceLine
+from agence.services.billing.chorus import CHORUS_STATUS_LABELS
+from agence.services.billing.invoice_documents import DRAFT, ISSUED, KIND_LABELS, STATUS_LABELS
+from agence.services.billing.lines import MARGIN, ZERO
+from agence.services.billing.outstanding import InvoiceBalance, invoice_balances
+from agence.services.bookings.bookings import get_booking
+from agence.services.common import formats
+from agence.services.common.listing import ChoiceFilter, Column, DateFilter, ListSpec
+from agence.services.common.permissions import Action, Actor, Module
+from agence.services.common.records import RecordNotFound
+from agence.services.parties.clients import visible_clients
+
+DRAFT_LABEL = "Brouillon"
+
+
+# --- Shared queries ---------------------------------------------------------------------------
+
+
+def issued_invoices(session: Session, *conditions: Any) -> list[Invoice]:
+    """Issued invoices matching `conditions`, in the order they were issued."""
+    return list(
+        session.exec(
+            select(Invoice)
+            .where(Invoice.status == ISSUED, *conditions)
+            .order_by(col(Invoice.issued_on), col(Invoice.sequence), col(Invoice.id))
+        ).all()
+    )
+
+
+def credit_notes_of(session: Session, invoice_id: int) -> list[Invoice]:
+    """The issued credit notes correcting an invoice."""
+    return issued_invoices(session, Invoice.kind == "avoir", Invoice.corrects_id == invoice_id)
+
+
+def creditable(session: Session, invoice: Invoice) -> Decimal:
+    """What remains of an issued invoice's price once its credit notes are taken off (their
+    amounts are negative)."""
+    credits = credit_notes_of(session, invoice.id or 0)
+    return invoice.total_incl_vat + sum((c.total_incl_vat for c in credits), ZERO)
+
+
+# --- A dossier's invoices --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierInvoiceRow:
+    """An invoice as the dossier's « Factures » tab shows it, as French text. Typed, so that
+    the page reading a field that does not exist fails when Reflex builds it."""
+
+    id: str
+    number: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    issued_on: str
+    due_on: str
+    total_excl_vat: str
+    total_vat: str
+    total: str
+    deposits_deducted: str
+    amount_due: str
+    corrects: str
+    """The number of the invoice a credit note corrects."""
+    document_id: str
+    public: str
+    """« 1 » for a public buyer's issued invoice (Chorus Pro: its service code was frozen)."""
+    chorus_status: str
+    chorus_label: str
+    is_draft: str
+    remaining: str
+    """What is left to pay on an issued deposit or final invoice (payments and credit notes
+    taken off); empty otherwise."""
+    payable: str
+    """« 1 » when a payment can still settle it."""
+
+
+def _row(
+    invoice: Invoice, numbers: dict[int, str], balances: dict[int, InvoiceBalance]
+) -> DossierInvoiceRow:
+    balance = balances.get(invoice.id or 0)
+    payable = invoice.status == ISSUED and invoice.kind != "avoir" and balance is not None
+    return DossierInvoiceRow(
+        id=str(invoice.id),
+        number=invoice.number or DRAFT_LABEL,
+        kind=invoice.kind,
+        kind_label=KIND_LABELS.get(invoice.kind, invoice.kind),
+        status=invoice.status,
+        status_label=STATUS_LABELS.get(invoice.status, invoice.status),
+        issued_on=formats.day(invoice.issued_on),
+        due_on=formats.day(invoice.due_on),
+        total_excl_vat=formats.money(invoice.total_excl_vat),
+        total_vat=formats.money(invoice.total_vat),
+        total=formats.money(invoice.total_incl_vat),
+        deposits_deducted=formats.money(invoice.deposits_deducted),
+        amount_due=formats.money(invoice.amount_due),
+        corrects=numbers.get(invoice.corrects_id or 0, ""),
+        document_id=str(invoice.document_id or ""),
+        public="1" if invoice.status == ISSUED and invoice.buyer_reference else "",
+        chorus_status=invoice.chorus_status,
+        chorus_label=(
+            CHORUS_STATUS_LABELS.get(invoice.chorus_status, "") if invoice.chorus_status else ""
+        ),
+        is_draft="1" if invoice.status == DRAFT else "",
+        remaining=formats.money(balance.remaining) if payable and balance else "",
+        payable="1" if payable and balance and balance.remaining > 0 else "",
+    )
+
+
+def _balances(session: Session, invoices: list[Invoice]) -> dict[int, InvoiceBalance]:
+    issued = [i.id or 0 for i in invoices if i.status == ISSUED and i.kind != "avoir"]
+    return invoice_balances(session, issued)
+
+
+def invoices_of_booking(session: Session, actor: Actor, booking_id: int) -> list[DossierInvoiceRow]:
+    """The dossier's invoices in the order they were made, formatted for its page."""
+    actor.require(Module.INVOICING, Action.SEE)
+    booking = get_booking(session, actor, booking_id)
+    invoices = session.exec(
+        select(Invoice).where(Invoice.booking_id == booking.id).order_by(col(Invoice.id))
+    ).all()
+    numbers = {invoice.id or 0: invoice.number or DRAFT_LABEL for invoice in invoices}
+    balances = _balances(session, list(invoices))
+    return [_row(invoice, numbers, balances) for invoice in invoices]
+
+
+def booking_of_invoice(session: Session, actor: Actor, invoice_id: int) -> int | None:
+    """The dossier of an invoice within the actor's reach (a row of the list opens it)."""
+    actor.require(Module.INVOICING, Action.SEE)
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None:
+        return None
+    return get_booking(session, actor, invoice.booking_id).id
+
+
+def invoice_detail(session: Session, actor: Actor, invoice_id: int) -> dict[str, Any]:
+    """One invoice for its page: the header as in the list, the client as invoiced, the lines,
+    the deposits it deducts, what remains creditable, and the margin kept for the accounts."""
+    actor.require(Module.INVOICING, Action.SEE)
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise RecordNotFound("facture", invoice_id)
+    booking = get_booking(session, actor, invoice.booking_id)
+    corrected = session.get(Invoice, invoice.corrects_id) if invoice.corrects_id else None
+    numbers = {corrected.id or 0: corrected.number or DRAFT_LABEL} if corrected else {}
+    lines = session.exec(
+        select(InvoiceLine)
+        .where(InvoiceLine.invoice_id == invoice.id)
+        .order_by(col(InvoiceLine.position), col(InvoiceLine.id))
+    ).all()
+    client = session.get(Client, invoice.client_id)
+    return {
+        **asdict(_row(invoice, numbers, _balances(session, [invoice]))),
+        "booking_id": str(booking.id),
+        "reference": booking.reference,
+        "title": booking.title,
+        "client": invoice.client_name or (client.name if client else ""),
+        "client_address": invoice.client_address,
+        "client_siren": invoice.client_siren,
+        "client_vat_number": invoice.client_vat_number,
+        "buyer_reference": invoice.buyer_reference,
+        "engagement_number": invoice.engagement_number,
+        "payment_terms": invoice.payment_terms,
+        "deposit_percent": formats.percent(invoice.deposit_percent),
+        "notes": invoice.notes,
+        "margin_base": formats.money(invoice.margin_base),
+        "margin_vat": formats.money(invoice.margin_vat),
+        "margin_estimated": "1" if invoice.margin_estimated else "",
+        "creditable": formats.money(creditable(session, invoice))
+        if invoice.status == ISSUED and invoice.kind != "avoir"
+        else "",
+        "lines": [
+            {
+                "label": line.label,
+                "quantity": formats.number(line.quantity),
+                "unit_price": formats.money(line.unit_price),
+                "regime": line.regime,
+                "vat_rate": "" if line.regime == MARGIN else formats.percent(line.vat_rate),
+                "total_excl_vat": formats.money(line.total_excl_vat),
+                "total_vat": formats.money(line.total_vat),
+                "total": formats.money(line.total_incl_vat),
+                "deducted_invoice_id": str(line.deducted_invoice_id or ""),
+            }
+            for line in lines
+        ],
+    }
+
+
+# --- The list of all invoices ---------------------------------------------------------------
+
+
+def _invoices_query():
+    return (
+        select(
+            Invoice.id.label("id"),  # type: ignore[union-attr]
+            func.coalesce(Invoice.number, DRAFT_LABEL).label("number"),
+            Invoice.kind.label("kind"),
+            Client.name.label("client"),
+            Booking.reference.label("reference"),
+            Invoice.issued_on.label("issued_on"),
+            Invoice.due_on.label("due_on"),
+            Invoice.total_incl_vat.label("total_incl_vat"),
+            Invoice.amount_due.label("amount_due"),
+            Invoice.status.label("status"),
+            Invoice.booking_id.label("booking_id"),
+            Invoice.document_id.label("document_id"),
+        )
+        .join(Client, Client.id == Invoice.client_id)  # type: ignore[arg-type]
+        .join(Booking, Booking.id == Invoice.booking_id)  # type: ignore[arg-type]
+    )
+
+
+def _scope(statement, actor: Actor):
+    """A rep limited to his clients sees their invoices only (as with the dossiers)."""
+    if not actor.own_clients_only:
+        return statement
+    return statement.where(col(Invoice.client_id).in_(visible_clients(select(Client.id), actor)))
+
+
+def _site_options(session: Session) -> list[tuple[str, str]]:
+    return [
+        (str(i), name)
+        for i, name in session.exec(
+            select(AgencySite.id, AgencySite.name).order_by(AgencySite.name)
+        )
+    ]
+
+
+INVOICES_LIST = ListSpec(
+    name="Factures",
+    query=_invoices_query,
+    columns=(
+        Column("number", "Numéro", Invoice.number, width=22),
+        Column("kind", "Type", Invoice.kind, width=18, labels=KIND_LABELS),
+        Column("client", "Client", Client.name, width=30),
+        Column("reference", "Dossier", Booking.reference, width=16, phone=False),
+        Column("issued_on", "Date", Invoice.issued_on, kind="date", width=12),
+        Column("due_on", "Échéance", Invoice.due_on, kind="date", width=12, phone=False),
+        Column("total_incl_vat", "Montant TTC", Invoice.total_incl_vat, kind="money", width=14),
+        Column(
+            "amount_due", "Net à payer", Invoice.amount_due, kind="money", width=14, phone=False
+        ),
+        Column("status", "Statut", Invoice.status, width=12, labels=STATUS_LABELS),
+    ),
+    search=(Invoice.number, Booking.reference, Client.name),
+    normalized_search=(Booking.search_text,),
+    filters=(
+        ChoiceFilter("kind", "Type", Invoice.kind, tuple(KIND_LABELS.items())),
+        ChoiceFilter("status", "Statut", Invoice.status, tuple(STATUS_LABELS.items())),
+        ChoiceFilter("site", "Site", Invoice.site_id, options_query=_site_options, value_type=int),
+        DateFilter("issued_since", "Émise à partir du", Invoice.issued_on, is_datetime=False),
+        DateFilter("issued_until", "Émise jusqu'au", Invoice.issued_on, "until", is_datetime=False),
+    ),
+    default_sort="issued_on",
+    default_desc=True,
+    tie_breaker=Invoice.id,
+    scope=_scope,
+)

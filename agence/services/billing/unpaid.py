@@ -1,0 +1,161 @@
+"""Unpaid invoices: every issued deposit or final invoice with something still due, how late it
+is, for the dunning to act on.
+
+The remaining amount is computed in SQL, over every invoice at once: what payments settled and
+what credit notes took off are two grouped subqueries joined to the invoices (one pass over the
+allocations and the credit notes), so the list filters, sorts and pages over hundreds of
+thousands of invoices without a stored « paid » flag that could drift from the allocations.
+The figures are those of services/billing/outstanding.py, which reads a few invoices at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from agence.models import AgencySite, Booking, Client, Invoice, PaymentAllocation
+from agence.services.billing.outstanding import (
+    CREDIT_NOTE,
+    DEPOSIT,
+    FINAL,
+    HALF_CENT,
+    ISSUED,
+    PAYABLE,
+    cents,
+)
+from agence.services.common import formats
+from agence.services.common.listing import (
+    ChoiceFilter,
+    Column,
+    DateFilter,
+    ListSpec,
+    TextFilter,
+)
+from agence.services.parties.clients import visible_clients
+
+KIND_LABELS: dict[str, str] = {DEPOSIT: "Acompte", FINAL: "Facture", CREDIT_NOTE: "Avoir"}
+
+_note = aliased(Invoice, name="note")
+PAID = (
+    select(
+        PaymentAllocation.invoice_id.label("invoice_id"),  # type: ignore[attr-defined]
+        func.sum(PaymentAllocation.amount).label("amount"),
+    )
+    .group_by(PaymentAllocation.invoice_id)
+    .subquery("paid")
+)
+CREDITED = (
+    select(
+        _note.corrects_id.label("invoice_id"),  # type: ignore[union-attr]
+        func.sum(func.abs(_note.total_incl_vat)).label("amount"),
+    )
+    .where(_note.kind == CREDIT_NOTE, _note.status == ISSUED, col(_note.corrects_id).isnot(None))
+    .group_by(_note.corrects_id)
+    .subquery("credited")
+)
+REMAINING = (
+    Invoice.amount_due - func.coalesce(PAID.c.amount, 0) - func.coalesce(CREDITED.c.amount, 0)
+)
+"""What is still due on the `Invoice` row of a query joined with `with_balances`."""
+
+
+def with_balances(statement: Any) -> Any:
+    """The statement over `Invoice` joined with what was paid and credited on each invoice."""
+    return statement.outerjoin(PAID, PAID.c.invoice_id == Invoice.id).outerjoin(
+        CREDITED, CREDITED.c.invoice_id == Invoice.id
+    )
+
+
+def _unpaid_query():
+    return with_balances(
+        select(
+            Invoice.id.label("id"),  # type: ignore[union-attr]
+            Invoice.number.label("number"),
+            Invoice.kind.label("kind"),
+            Client.name.label("client"),
+            Invoice.client_id.label("client_id"),
+            Booking.reference.label("reference"),
+            Invoice.booking_id.label("booking_id"),
+            Invoice.issued_on.label("issued_on"),
+            Invoice.due_on.label("due_on"),
+            Invoice.total_incl_vat.label("total"),
+            Invoice.amount_due.label("amount_due"),
+            REMAINING.label("remaining"),
+        )
+        .join(Client, Client.id == Invoice.client_id)  # type: ignore[arg-type]
+        .join(Booking, Booking.id == Invoice.booking_id)  # type: ignore[arg-type]
+    ).where(Invoice.status == ISSUED, col(Invoice.kind).in_(PAYABLE), REMAINING > HALF_CENT)
+
+
+def days_late(due_on: date | None, today: date) -> int | None:
+    """Days past the due date (penalties run from the day after it), None when not late."""
+    if due_on is None or due_on >= today:
+        return None
+    return (today - due_on).days
+
+
+def _decorate(session: Session, rows: list[dict[str, Any]]) -> None:
+    today = formats.today()
+    for row in rows:
+        row["remaining"] = cents(row["remaining"])
+        row["days_late"] = days_late(row["due_on"], today)
+        row["late"] = row["days_late"] is not None
+
+
+def _late_only(_value: str) -> Any:
+    return Invoice.due_on < formats.today()
+
+
+def _site_options(session: Session) -> list[tuple[str, str]]:
+    return [
+        (str(site_id), name)
+        for site_id, name in session.exec(
+            select(AgencySite.id, AgencySite.name).order_by(AgencySite.name)
+        )
+    ]
+
+
+UNPAID_LIST = ListSpec(
+    name="Factures impayées",
+    query=_unpaid_query,
+    columns=(
+        Column("number", "Numéro", Invoice.number, width=22),
+        Column("kind", "Type", Invoice.kind, width=10, labels=KIND_LABELS, phone=False),
+        Column("client", "Client", Client.name, width=30),
+        Column("reference", "Dossier", Booking.reference, width=16, phone=False),
+        Column("issued_on", "Émise le", Invoice.issued_on, kind="date", width=12, phone=False),
+        Column("due_on", "Échéance", Invoice.due_on, kind="date", width=12),
+        Column("total", "Total TTC", Invoice.total_incl_vat, kind="money", width=14, phone=False),
+        Column(
+            "amount_due", "Net à payer", Invoice.amount_due, kind="money", width=14, phone=False
+        ),
+        Column("remaining", "Reste dû", REMAINING, kind="money", width=14),
+        Column(
+            "days_late",
+            "Jours de retard",
+            None,
+            kind="int",
+            width=10,
+            sortable=False,
+            flag="late",
+        ),
+    ),
+    search=(Invoice.number, Booking.reference),
+    normalized_search=(Client.search_name,),
+    filters=(
+        ChoiceFilter("late", "Retard", None, (("1", "En retard seulement"),), match=_late_only),
+        TextFilter("client", "Client", Client.name),
+        ChoiceFilter("site", "Site", Invoice.site_id, options_query=_site_options, value_type=int),
+        DateFilter("due_before", "Échéance au plus tard le", Invoice.due_on, "until", False),
+    ),
+    default_sort="due_on",
+    tie_breaker=Invoice.id,
+    scope=visible_clients,
+    decorate=_decorate,
+)
+"""Sorted by due date, oldest first: the latest invoices lead. « Jours de retard » is the
+due date seen from today (sort by the due date instead)."""

@@ -1,0 +1,3 @@
+"""Dossiers: lifecycle, programme, supplier side, participants, guides, availability, planning,
+board, surveys.
+"""

@@ -1,0 +1,220 @@
+"""The planning views (tablet-friendly): a product's days and slots with the places taken
+and left and the dossiers holding them, or a guide's days with his assignments and days off."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from agence.models import (
+    Booking,
+    BookingProgrammeItem,
+    Client,
+    Guide,
+    GuideAssignment,
+    GuideUnavailability,
+    Product,
+    ProductCapacity,
+    StockReservation,
+)
+from agence.services.bookings.availability import slot_text
+from agence.services.bookings.bookings import scope
+from agence.services.common import formats
+from agence.services.common.permissions import Action, Actor, Module
+
+
+def _empty_cell(slot: str) -> dict[str, str]:
+    return {"slot": slot, "capacity": "", "taken": "", "left": "", "state": "none", "holders": ""}
+
+
+def _state(left: int, capacity: int) -> str:
+    if left <= 0:
+        return "full"
+    return "low" if left * 4 < capacity else "ok"
+
+
+def _off_text(off: dict[date, str], day: date) -> str:
+    if day not in off:
+        return ""
+    return "Indisponible" + (f" : {off[day]}" if off[day] else "")
+
+
+def shift(anchor: date, view: str, step: int) -> date:
+    """The next (step > 0) or previous week, or the first day of the next or previous month."""
+    if view == "mois":
+        month = anchor.month - 1 + (1 if step > 0 else -1)
+        return date(anchor.year + month // 12, month % 12 + 1, 1)
+    return anchor + timedelta(days=7 if step > 0 else -7)
+
+
+def period(start: date, view: str) -> tuple[date, date]:
+    """The week (Monday to Sunday) or the month that contains `start`."""
+    if view == "mois":
+        first = start.replace(day=1)
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        return first, last
+    monday = start - timedelta(days=start.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+WEEKDAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+
+
+def product_planning(
+    session: Session, actor: Actor, product_id: int, first: date, last: date
+) -> dict[str, Any]:
+    """Per day and slot of the period: places, taken (confirmed / optioned), left, and the
+    dossiers that hold them (within the actor's reach)."""
+    actor.require(Module.BOOKINGS, Action.SEE)
+    capacities = list(
+        session.exec(
+            select(ProductCapacity)
+            .where(
+                ProductCapacity.product_id == product_id,
+                ProductCapacity.valid_from <= last,
+                ProductCapacity.valid_to >= first,
+            )
+            .order_by(col(ProductCapacity.start_time))
+        ).all()
+    )
+    reservations: dict[tuple[int, date], list[tuple[StockReservation, str, str]]] = {}
+    rows = session.exec(
+        scope(
+            select(StockReservation, Booking.reference, Client.name)
+            .join(Booking, Booking.id == StockReservation.booking_id)  # type: ignore[arg-type]
+            .join(Client, Client.id == Booking.client_id)  # type: ignore[arg-type]
+            .where(
+                StockReservation.product_id == product_id,
+                StockReservation.day >= first,
+                StockReservation.day <= last,
+            ),
+            actor,
+        )
+    ).all()
+    for reservation, reference, client in rows:
+        reservations.setdefault((reservation.capacity_id, reservation.day), []).append(
+            (reservation, reference, client)
+        )
+    used_by = {
+        (capacity_id, day): int(total)
+        for capacity_id, day, total in session.exec(
+            select(
+                StockReservation.capacity_id,
+                StockReservation.day,
+                func.sum(StockReservation.quantity),
+            )
+            .where(
+                StockReservation.product_id == product_id,
+                StockReservation.day >= first,
+                StockReservation.day <= last,
+            )
+            .group_by(StockReservation.capacity_id, StockReservation.day)
+        ).all()
+    }
+    slots = sorted({slot_text(c.start_time) for c in capacities})
+    days = []
+    day = first
+    while day <= last:
+        cells = []
+        for slot in slots:
+            capacity = next(
+                (
+                    c
+                    for c in capacities
+                    if slot_text(c.start_time) == slot and c.valid_from <= day <= c.valid_to
+                ),
+                None,
+            )
+            if capacity is None:
+                cells.append(_empty_cell(slot))
+                continue
+            used = used_by.get((capacity.id or 0, day), 0)
+            held = reservations.get((capacity.id or 0, day), [])
+            left = capacity.capacity - used
+            cells.append(
+                {
+                    "slot": slot,
+                    "capacity": str(capacity.capacity),
+                    "taken": str(used),
+                    "left": str(left),
+                    "state": _state(left, capacity.capacity),
+                    "holders": ", ".join(
+                        f"{reference} ({r.quantity}{' opt.' if r.status == 'option' else ''})"
+                        for r, reference, _client in held
+                    ),
+                }
+            )
+        days.append({"day": formats.day(day), "weekday": WEEKDAYS[day.weekday()], "cells": cells})
+        day += timedelta(days=1)
+    return {"slots": slots, "days": days}
+
+
+def guide_planning(
+    session: Session, actor: Actor, guide_id: int, first: date, last: date
+) -> list[dict[str, str]]:
+    """The guide's days of the period: his assignments (within reach) or his day off."""
+    actor.require(Module.BOOKINGS, Action.SEE)
+    guide = session.get(Guide, guide_id)
+    if guide is None:
+        return []
+    busy: dict[date, list[str]] = {}
+    for assignment, reference, title in session.exec(
+        scope(
+            select(GuideAssignment, Booking.reference, BookingProgrammeItem.title)
+            .join(Booking, Booking.id == GuideAssignment.booking_id)  # type: ignore[arg-type]
+            .join(
+                BookingProgrammeItem,
+                BookingProgrammeItem.id == GuideAssignment.programme_item_id,  # type: ignore[arg-type]
+            )
+            .where(
+                GuideAssignment.guide_id == guide_id,
+                GuideAssignment.day >= first,
+                GuideAssignment.day <= last,
+            )
+            .order_by(col(GuideAssignment.day), col(GuideAssignment.start_time)),
+            actor,
+        )
+    ):
+        when = formats.clock(assignment.start_time) + " " if assignment.start_time else ""
+        busy.setdefault(assignment.day, []).append(f"{when}{title} ({reference})")
+    off = dict(
+        session.exec(
+            select(GuideUnavailability.day, GuideUnavailability.reason).where(
+                GuideUnavailability.guide_id == guide_id,
+                GuideUnavailability.day >= first,
+                GuideUnavailability.day <= last,
+            )
+        ).all()
+    )
+    days = []
+    day = first
+    while day <= last:
+        days.append(
+            {
+                "day": formats.day(day),
+                "weekday": WEEKDAYS[day.weekday()],
+                "items": " ; ".join(busy.get(day, [])),
+                "off": _off_text(off, day),
+            }
+        )
+        day += timedelta(days=1)
+    return days
+
+
+def managed_products(session: Session) -> list[tuple[str, str]]:
+    """The products with a capacity, for the planning's product picker."""
+    return [
+        (str(i), name)
+        for i, name in session.exec(
+            select(Product.id, Product.name)
+            .where(
+                col(Product.id).in_(select(ProductCapacity.product_id)),
+                Product.deleted_at.is_(None),  # type: ignore[union-attr]
+            )
+            .order_by(Product.name)
+        )
+    ]

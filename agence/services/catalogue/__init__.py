@@ -1,0 +1,3 @@
+"""The services catalogue: products and their rates, client prices, VAT, costings, catalogue
+dossiers.
+"""

@@ -1,0 +1,1 @@
+"""The seed: reference data and the demonstration agency (outside the business areas)."""

@@ -1,0 +1,459 @@
+"""The demo agency's clients, prospects and suppliers (realistic Loire-valley group business)."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from agence.models import (
+    Address,
+    Client,
+    ClientCategory,
+    ClientCategoryLink,
+    Contact,
+    Supplier,
+    User,
+    VisitReport,
+)
+from agence.services.common import formats
+from agence.services.common.text import department_of, normalize_text
+from agence.services.parties.clients import next_account_code, refresh_location, set_tags
+from agence.services.parties.suppliers import next_account_code as next_supplier_code
+from agence.services.parties.suppliers import refresh_supplier_location
+
+# (name, type, status, city, postcode, street, category, tags, revenue, credit limit)
+CLIENTS = (
+    (
+        "École élémentaire Jules-Ferry",
+        "scolaire",
+        "client",
+        "Tours",
+        "37000",
+        "4 rue de la Victoire",
+        "Écoles primaires",
+        "printemps, sorties de fin d'année",
+        8_450,
+        None,
+    ),
+    (
+        "Collège Anatole-France",
+        "scolaire",
+        "client",
+        "Blois",
+        "41000",
+        "12 avenue du Maréchal",
+        "Collèges et lycées",
+        "séjours pédagogiques",
+        14_200,
+        None,
+    ),
+    (
+        "Lycée Descartes",
+        "scolaire",
+        "prospect",
+        "Tours",
+        "37000",
+        "10 rue des Minimes",
+        "Collèges et lycées",
+        "",
+        0,
+        None,
+    ),
+    (
+        "CSE Michelin Joué-lès-Tours",
+        "ce",
+        "client",
+        "Joué-lès-Tours",
+        "37300",
+        "Avenue du Général de Gaulle",
+        "CE de grandes entreprises",
+        "fidèle, week-ends",
+        36_900,
+        Decimal("20000"),
+    ),
+    (
+        "CSE SNCF Centre-Val de Loire",
+        "ce",
+        "client",
+        "Orléans",
+        "45000",
+        "1 place Albert-Ier",
+        "CE de grandes entreprises",
+        "fidèle",
+        52_300,
+        Decimal("30000"),
+    ),
+    (
+        "Amicale des retraités de Saumur",
+        "association",
+        "client",
+        "Saumur",
+        "49400",
+        "8 quai Mayaud",
+        "Clubs et associations",
+        "seniors, journées",
+        6_780,
+        Decimal("3000"),
+    ),
+    (
+        "Club Rotary Amboise",
+        "association",
+        "prospect",
+        "Amboise",
+        "37400",
+        "3 rue Nationale",
+        "Clubs et associations",
+        "",
+        0,
+        None,
+    ),
+    (
+        "Voyages Gauthier Autocars",
+        "autocariste",
+        "client",
+        "Vendôme",
+        "41100",
+        "ZA du Bois de l'Oulette",
+        "Autocaristes",
+        "partenaire",
+        28_400,
+        Decimal("15000"),
+    ),
+    (
+        "Cars Rouillé",
+        "autocariste",
+        "prospect",
+        "Chinon",
+        "37500",
+        "Route de Tours",
+        "Autocaristes",
+        "",
+        0,
+        None,
+    ),
+    (
+        "Loire Tours International",
+        "agence",
+        "client",
+        "Paris",
+        "75009",
+        "22 rue Laffitte",
+        "Agences et tour-opérateurs",
+        "anglophones, groupes étrangers",
+        74_150,
+        Decimal("40000"),
+    ),
+    (
+        "Europa Reisen GmbH",
+        "agence",
+        "client",
+        "Paris",
+        "75008",
+        "5 rue de Berri",
+        "Agences et tour-opérateurs",
+        "germanophones",
+        41_800,
+        Decimal("25000"),
+    ),
+    (
+        "Groupe Hospitalier Bretonneau",
+        "entreprise",
+        "prospect",
+        "Tours",
+        "37000",
+        "2 boulevard Tonnellé",
+        "Entreprises",
+        "séminaires",
+        0,
+        None,
+    ),
+    (
+        "Laboratoires Servier Gidy",
+        "entreprise",
+        "client",
+        "Gidy",
+        "45520",
+        "905 route de Saran",
+        "Entreprises",
+        "séminaires, incentive",
+        22_600,
+        Decimal("15000"),
+    ),
+    (
+        "Mairie de Chinon",
+        "collectivite",
+        "client",
+        "Chinon",
+        "37500",
+        "Place du Général-de-Gaulle",
+        "Collectivités",
+        "Chorus Pro",
+        9_300,
+        None,
+    ),
+    (
+        "Conseil départemental d'Indre-et-Loire",
+        "collectivite",
+        "prospect",
+        "Tours",
+        "37000",
+        "Place de la Préfecture",
+        "Collectivités",
+        "Chorus Pro",
+        0,
+        None,
+    ),
+    (
+        "Office de tourisme de Loches",
+        "collectivite",
+        "client",
+        "Loches",
+        "37600",
+        "Place de la Marne",
+        "Collectivités",
+        "",
+        4_850,
+        None,
+    ),
+    (
+        "Association Les Amis du Patrimoine",
+        "association",
+        "inactif",
+        "Langeais",
+        "37130",
+        "Rue Anne-de-Bretagne",
+        "Clubs et associations",
+        "",
+        0,
+        None,
+    ),
+    (
+        "Comité des fêtes de Montlouis",
+        "association",
+        "client",
+        "Montlouis-sur-Loire",
+        "37270",
+        "Place François-Mitterrand",
+        "Clubs et associations",
+        "vendanges",
+        3_120,
+        None,
+    ),
+)
+PEOPLE = (
+    ("DUPONT", "Marie", "Tours", "37000", "15 rue Colbert"),
+    ("LEROY", "Jean-Pierre", "Blois", "41000", "3 rue Denis-Papin"),
+)
+CONTACTS = (
+    ("Mme", "Isabelle", "Moreau", "Directrice"),
+    ("M.", "Olivier", "Girard", "Secrétaire"),
+    ("Mme", "Nathalie", "Roussel", "Présidente"),
+    ("M.", "Stéphane", "Lambert", "Responsable voyages"),
+    ("Mme", "Claire", "Fabre", "Trésorière"),
+    ("M.", "Hervé", "Chevalier", "Gérant"),
+)
+SUPPLIERS = (
+    ("Château royal d'Amboise", "site", "Amboise", "37400", "Montée de l'Émir Abd el Kader", 1, 20),
+    ("Château de Chenonceau", "site", "Chenonceaux", "37150", "Château de Chenonceau", 1, 20),
+    ("Domaine de Chambord", "site", "Chambord", "41250", "Château de Chambord", 1, 25),
+    ("Restaurant L'Orangerie", "restauration", "Chenonceaux", "37150", "Allée du Château", 1, 20),
+    (
+        "Auberge du Bon Laboureur",
+        "restauration",
+        "Chenonceaux",
+        "37150",
+        "6 rue du Dr Bretonneau",
+        0,
+        0,
+    ),
+    (
+        "Hôtel Le Grand Monarque",
+        "hebergement",
+        "Azay-le-Rideau",
+        "37190",
+        "3 place de la République",
+        1,
+        20,
+    ),
+    (
+        "Hôtel Mercure Tours Centre",
+        "hebergement",
+        "Tours",
+        "37000",
+        "29 rue Édouard-Vaillant",
+        1,
+        25,
+    ),
+    ("Autocars Touraine Évasion", "transport", "Tours", "37000", "Rue de la Milletière", 0, 0),
+    ("Guides Conférenciers du Val de Loire", "guide", "Tours", "37000", "Rue Nationale", 0, 0),
+    ("Cave Monmousseau", "activite", "Montrichard", "41400", "71 route de Vierzon", 1, 20),
+    ("Salle des Halles de Tours", "salle", "Tours", "37000", "Place Gaston-Paillhou", 0, 0),
+    ("Bateaux de Loire La Gabare", "activite", "Amboise", "37400", "Quai Charles-Guinot", 1, 20),
+)
+CATEGORIES = (
+    "Écoles primaires",
+    "Collèges et lycées",
+    "CE de grandes entreprises",
+    "Clubs et associations",
+    "Autocaristes",
+    "Agences et tour-opérateurs",
+    "Entreprises",
+    "Collectivités",
+)
+
+
+def _address(owner: dict, street: str, postcode: str, city: str) -> Address:
+    return Address(
+        kind="facturation",
+        is_default=True,
+        line1=street,
+        postcode=postcode,
+        city=city,
+        country="FR",
+        **owner,
+    )
+
+
+def seed_parties(session: Session) -> None:
+    """Adds the demo clients and suppliers once (nothing when clients already exist)."""
+    if session.exec(select(Client.id)).first() is not None:
+        return
+    rng = random.Random(2026)
+    reps = session.exec(select(User).where(User.is_sales_rep, User.active).order_by(User.id)).all()
+    categories = {}
+    for name in CATEGORIES:
+        category = session.exec(select(ClientCategory).where(ClientCategory.name == name)).first()
+        if category is None:
+            category = ClientCategory(name=name)
+            session.add(category)
+            session.flush()
+        categories[name] = category.id
+    today = formats.today()
+    clients: list[Client] = []
+    for name, kind, status, city, postcode, street, category, tags, revenue, limit in CLIENTS:
+        rep = reps[len(clients) % len(reps)] if reps else None
+        client = Client(
+            name=name,
+            search_name=normalize_text(name),
+            client_type=kind,
+            status=status,
+            city=city,
+            postcode=postcode,
+            department=department_of(postcode),
+            account_code=next_account_code(session),
+            sales_rep_id=rep.id if rep else None,
+            email=f"contact@{normalize_text(name).replace(' ', '-')[:30]}.fr",
+            phone=f"02 47 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            revenue=Decimal(revenue),
+            credit_limit=limit,
+            last_visit_on=today - timedelta(days=rng.randint(10, 400))
+            if status != "prospect"
+            else None,
+            chorus_engagement_required=kind == "collectivite",
+        )
+        if status != "inactif" and rng.random() < 0.6:
+            client.next_action_kind = rng.choice(["appel", "visite", "devis", "email"])
+            client.next_action_on = today + timedelta(days=rng.randint(-5, 20))
+            client.next_action_note = "Proposer le programme printemps"
+        session.add(client)
+        session.flush()
+        session.add(_address({"client_id": client.id}, street, postcode, city))
+        session.flush()
+        refresh_location(session, client)
+        session.add(ClientCategoryLink(client_id=client.id or 0, category_id=categories[category]))
+        if tags:
+            set_tags(session, client.id or 0, [t.strip() for t in tags.split(",")])
+        for index in range(rng.randint(1, 2)):
+            civility, first, last, role = CONTACTS[(len(clients) + index) % len(CONTACTS)]
+            session.add(
+                Contact(
+                    client_id=client.id,
+                    civility=civility,
+                    first_name=first,
+                    last_name=last,
+                    role=role,
+                    email=f"{first.lower()}.{last.lower()}@example.fr".replace(" ", ""),
+                    phone=client.phone,
+                    is_main=index == 0,
+                )
+            )
+        clients.append(client)
+    for last, first, city, postcode, street in PEOPLE:
+        rep = reps[0] if reps else None
+        client = Client(
+            name=f"{last} {first}",
+            first_name=first,
+            last_name=last,
+            is_company=False,
+            search_name=normalize_text(f"{last} {first}"),
+            client_type="particulier",
+            status="client",
+            city=city,
+            postcode=postcode,
+            department=department_of(postcode),
+            account_code=next_account_code(session),
+            sales_rep_id=rep.id if rep else None,
+            email=f"{first.lower()}.{last.lower()}@example.fr".replace(" ", ""),
+        )
+        session.add(client)
+        session.flush()
+        session.add(_address({"client_id": client.id}, street, postcode, city))
+        session.flush()
+        refresh_location(session, client)
+    for client in clients[:8]:
+        if client.last_visit_on is None or client.sales_rep_id is None:
+            continue
+        session.add(
+            VisitReport(
+                client_id=client.id,
+                sales_rep_id=client.sales_rep_id,
+                kind="visite",
+                visit_on=client.last_visit_on,
+                subject="Présentation de la brochure groupes",
+                body="Rencontre avec le responsable des voyages. Intéressé par une journée "
+                "châteaux + déjeuner en mai pour 45 personnes.",
+                interest=rng.choice(["moyen", "fort"]),
+                status="valide",
+            )
+        )
+    for name, kind, city, postcode, street, free, per in SUPPLIERS:
+        supplier = Supplier(
+            name=name,
+            search_name=normalize_text(name),
+            supplier_type=kind,
+            city=city,
+            postcode=postcode,
+            department=department_of(postcode),
+            account_code=next_supplier_code(session),
+            default_vat_regime="marge",
+            free_places=free,
+            free_places_per=per,
+            option_deadline_days=30 if kind in ("hebergement", "restauration") else 15,
+            cancellation_schedule=[{"days": 30, "percent": "30"}, {"days": 7, "percent": "100"}]
+            if kind in ("hebergement", "restauration")
+            else [],
+            email=f"groupes@{normalize_text(name).replace(' ', '-')[:30]}.fr",
+            phone=f"02 47 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        )
+        session.add(supplier)
+        session.flush()
+        session.add(_address({"supplier_id": supplier.id}, street, postcode, city))
+        session.flush()
+        refresh_supplier_location(session, supplier)
+        civility, first, last, role = CONTACTS[rng.randint(0, len(CONTACTS) - 1)]
+        session.add(
+            Contact(
+                supplier_id=supplier.id,
+                civility=civility,
+                first_name=first,
+                last_name=last,
+                role="Service groupes",
+                is_main=True,
+                email=supplier.email,
+                phone=supplier.phone,
+            )
+        )
+    session.flush()

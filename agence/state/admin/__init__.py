@@ -1,0 +1,1 @@
+"""States of sign-in and administration."""

@@ -1,0 +1,1 @@
+"""States of invoicing, payments and Chorus Pro."""

@@ -1,0 +1,1 @@
+"""States of the catalogue and costing pages."""

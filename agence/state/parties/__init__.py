@@ -1,0 +1,1 @@
+"""States of the third-party pages: clients, suppliers, CRM, segments, imports."""
