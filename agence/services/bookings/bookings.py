@@ -36,17 +36,19 @@ from agence.models import (
 )
 from agence.models.base import utcnow
 from agence.services.billing import outstanding
-from agence.services.bookings import availability
+from agence.services.bookings import availability, lifecycle
 from agence.services.bookings.lifecycle import (
     AMENDABLE,
     OPEN,
     STATUS_LABELS,
     Status,
     TransitionRefused,
+    audit_booking,
     check,
+    record_event,
 )
 from agence.services.catalogue import costings
-from agence.services.common import audit, formats, identifiers
+from agence.services.common import formats, identifiers
 from agence.services.common.audit import AuditAction
 from agence.services.common.coded_lists import CodedListResource
 from agence.services.common.forms import FieldSpec, FormErrors, parse_form, read_times
@@ -297,19 +299,17 @@ def create_booking(session: Session, actor: Actor, data: dict[str, Any]) -> Book
     )
     if template is not None:
         _copy_programme(session, template, booking)
-    _record_event(session, actor, booking, "", Status.REQUEST, "Création")
+    record_event(session, actor, booking, "", Status.REQUEST, "Création")
     _refresh_price(session, booking)
-    audit.record(
+    audit_booking(
         session,
         actor,
-        AuditAction.CREATE,
-        entity_type="dossier",
-        entity_id=booking.id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes={
+        booking,
+        {
             "client": [None, client.name],
             "modèle": [None, template.name if template else None],
         },
+        AuditAction.CREATE,
     )
     return booking
 
@@ -377,55 +377,27 @@ def _copy_programme(session: Session, template: CatalogueDossier, booking: Booki
 # --- History, status, versions -------------------------------------------------------------
 
 
-def _record_event(
-    session: Session, actor: Actor, booking: Booking, source: str, target: str, comment: str
-) -> None:
-    session.add(
-        BookingEvent(
-            booking_id=booking.id or 0,
-            user_id=actor.user_id,
-            user_label=actor.display_name,
-            from_status=source,
-            to_status=target,
-            comment=comment[:1000],
-        )
-    )
-
-
 def change_status(
     session: Session, actor: Actor, booking_id: int, target: str, comment: str = ""
 ) -> Booking:
     """Moves the dossier one step of its life, if that step is allowed to this user now."""
     booking = get_booking(session, actor, booking_id, for_update=True)
     try:
-        check(actor, booking.status, target, comment)
+        step = check(actor, booking.status, target, comment)
     except TransitionRefused as refused:
         raise FormErrors({"": str(refused)}) from refused
-    if amendment_open(booking) and target != Status.CANCELLED:
+    if amendment_open(booking) and step.target != Status.CANCELLED:
         raise FormErrors({"": "Un avenant est en cours : faites-le valider par le client d'abord."})
-    source = booking.status
-    booking.status = target
     today = formats.today()
-    if target == Status.QUOTE_SENT and booking.quote_sent_on is None:
+    if step.target == Status.QUOTE_SENT and booking.quote_sent_on is None:
         booking.quote_sent_on = today
-    if target == Status.CONFIRMED:
+    if step.target == Status.CONFIRMED:
         booking.confirmed_version = booking.version
-    if target == Status.CANCELLED:
+    if step.target == Status.CANCELLED:
         booking.cancellation_fee = cancellation_fee(session, booking, today)
         availability.give_back_all(session, booking)
         _cancel_supplier_bookings(session, booking)
-    booking.updated_at = utcnow()
-    session.add(booking)
-    _record_event(session, actor, booking, source, target, comment)
-    audit.record(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        entity_type="dossier",
-        entity_id=booking.id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes={"statut": [STATUS_LABELS[source], STATUS_LABELS[target]]},
-    )
+    lifecycle.change_status(session, actor, booking, step.target, note=comment)
     return booking
 
 
@@ -521,7 +493,7 @@ def start_amendment(session: Session, actor: Actor, booking_id: int, reason: str
             session.add(assignment)
     booking.updated_at = utcnow()
     session.add(booking)
-    _record_event(
+    record_event(
         session,
         actor,
         booking,
@@ -529,15 +501,7 @@ def start_amendment(session: Session, actor: Actor, booking_id: int, reason: str
         booking.status,
         f"Avenant n° {booking.version - 1} : {reason.strip()}",
     )
-    audit.record(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        entity_type="dossier",
-        entity_id=booking.id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes={"version": [old_version, booking.version]},
-    )
+    audit_booking(session, actor, booking, {"version": [old_version, booking.version]})
     session.flush()
     return booking
 
@@ -570,7 +534,7 @@ def validate_amendment(session: Session, actor: Actor, booking_id: int) -> Booki
     booking.confirmed_version = booking.version
     booking.updated_at = utcnow()
     session.add(booking)
-    _record_event(
+    record_event(
         session,
         actor,
         booking,
@@ -578,14 +542,8 @@ def validate_amendment(session: Session, actor: Actor, booking_id: int) -> Booki
         booking.status,
         f"Avenant n° {booking.version - 1} validé (version {booking.version})",
     )
-    audit.record(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        entity_type="dossier",
-        entity_id=booking.id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes={"version confirmée": [booking.version - 1, booking.version]},
+    audit_booking(
+        session, actor, booking, {"version confirmée": [booking.version - 1, booking.version]}
     )
     return booking
 

@@ -1,12 +1,20 @@
 """The life of a dossier as one state machine: which status may follow which, and the right
-each step needs. Pure: no database. The UI offers only `allowed_transitions`; `check` refuses
-anything else, whoever calls."""
+each step needs. The table is pure; `change_status` is the one place a step is written, with
+its line in the dossier's history and its audit entry. The UI offers only
+`allowed_transitions`; `check` refuses anything else, whoever calls."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
+from sqlmodel import Session
+
+from agence.models import Booking, BookingEvent
+from agence.models.base import utcnow
+from agence.services.common import audit
+from agence.services.common.audit import AuditAction
 from agence.services.common.permissions import Action, Actor, Module
 
 
@@ -110,3 +118,61 @@ def allowed_transitions(actor: Actor, source: str) -> list[Transition]:
         for step in TRANSITIONS
         if step.source == source and actor.can(Module.BOOKINGS, step.action)
     ]
+
+
+# --- Writing a step --------------------------------------------------------------------------
+
+
+def record_event(
+    session: Session, actor: Actor, booking: Booking, source: str, target: str, note: str
+) -> None:
+    """A line of the dossier's history (« Historique »): who, from which status to which, why."""
+    session.add(
+        BookingEvent(
+            booking_id=booking.id or 0,
+            user_id=actor.user_id,
+            user_label=actor.display_name,
+            from_status=source,
+            to_status=target,
+            comment=note[:1000],
+        )
+    )
+
+
+def audit_booking(
+    session: Session,
+    actor: Actor,
+    booking: Booking,
+    changes: dict[str, Any] | None = None,
+    action: AuditAction = AuditAction.UPDATE,
+) -> None:
+    """The audit entry of a change to a dossier, named by its reference and title."""
+    audit.record(
+        session,
+        actor,
+        action,
+        entity_type="dossier",
+        entity_id=booking.id,
+        entity_label=f"{booking.reference} {booking.title}",
+        changes=changes,
+    )
+
+
+def change_status(
+    session: Session, actor: Actor, booking: Booking, new_status: Status, *, note: str = ""
+) -> Transition:
+    """Moves the dossier one step, if the table allows it from its status, and writes the
+    step's history line and audit entry. Rights are the caller's: a user's step goes through
+    `check` first; a system step (the final invoice issued, the dossier paid) needs none."""
+    step = transition(booking.status, new_status)
+    booking.status = step.target
+    booking.updated_at = utcnow()
+    session.add(booking)
+    record_event(session, actor, booking, step.source, step.target, note)
+    audit_booking(
+        session,
+        actor,
+        booking,
+        {"statut": [STATUS_LABELS[step.source], STATUS_LABELS[step.target]]},
+    )
+    return step
