@@ -718,7 +718,7 @@ def test_arithmetic_concatenation_and_lists_still_work_within_the_limits():
 
 
 def test_a_rendering_stops_at_its_deadline(monkeypatch):
-    monkeypatch.setattr("agence.services.documents.templates.MAX_SECONDS", -1)
+    monkeypatch.setattr("agence.services.documents.templates.rendering.MAX_SECONDS", -1)
     with pytest.raises(TemplateProblem) as failure:
         render("{% for c in client.nom %}{{ c }}{% endfor %}", sample_context("fr"), "fr")
     assert failure.value.reason == "rendu trop long (plus d'une seconde) : simplifiez le modèle"
