@@ -2,7 +2,15 @@
 
 from agence.pages.admin import admin, auth  # noqa: F401
 from agence.pages.billing import invoicing  # noqa: F401
-from agence.pages.bookings import bookings  # noqa: F401
+from agence.pages.bookings import (  # noqa: F401
+    board,
+    dossier,
+    guides,
+    planning,
+    programme,
+    satisfaction,
+    supplier_side,
+)
 from agence.pages.catalogue import catalogue, costing  # noqa: F401
 from agence.pages.common import home  # noqa: F401
 from agence.pages.documents import correspondence  # noqa: F401

@@ -24,6 +24,7 @@ from agence.models import (
     StockReservation,
 )
 from agence.models.base import utcnow
+from agence.services.bookings.vocabulary import TAKING
 from agence.services.catalogue import costings, pricing
 from agence.services.catalogue.products import PRODUCTS
 from agence.services.common import formats
@@ -31,9 +32,6 @@ from agence.services.common.forms import FieldSpec, FormErrors, read_times
 from agence.services.common.listing import Column, ListSpec
 from agence.services.common.permissions import Module
 from agence.services.common.records import PARENT_KEY, Resource
-
-TAKING = ("option", "confirme")
-"""The supplier statuses that take places."""
 
 
 def slot_text(value: time | None) -> str:

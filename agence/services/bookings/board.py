@@ -14,11 +14,13 @@ from sqlmodel import Session, col, select
 from agence.models import Booking, Client, CostingLine, Supplier
 from agence.services.bookings.bookings import scope
 from agence.services.bookings.lifecycle import Status
-from agence.services.bookings.supplier_side import NOT_BOOKED
+from agence.services.bookings.vocabulary import NOT_BOOKED, SupplierStatus
 from agence.services.common import formats
 from agence.services.common.permissions import Action, Actor, Module
 
 ROWS_PER_SECTION = 50
+HORIZONS = (3, 7, 14, 30)
+"""The horizons the board offers, in days."""
 
 
 @dataclass(frozen=True)
@@ -46,16 +48,29 @@ SECTIONS = (
 )
 
 
-def _row(booking: Booking, client_name: str, detail: str, urgent: bool = False) -> dict[str, str]:
-    return {
-        "id": str(booking.id),
-        "reference": booking.reference,
-        "title": booking.title,
-        "client": client_name,
-        "starts_on": formats.day(booking.starts_on),
-        "detail": detail,
-        "urgent": "1" if urgent else "",
-    }
+@dataclass(frozen=True)
+class BoardRow:
+    """A dossier in one of the board's lists, with what makes it due (`detail`)."""
+
+    id: str
+    reference: str
+    title: str
+    client: str
+    starts_on: str
+    detail: str
+    urgent: bool
+
+
+def _row(booking: Booking, client_name: str, detail: str, urgent: bool = False) -> BoardRow:
+    return BoardRow(
+        id=str(booking.id),
+        reference=booking.reference,
+        title=booking.title,
+        client=client_name,
+        starts_on=formats.day(booking.starts_on),
+        detail=detail,
+        urgent=urgent,
+    )
 
 
 def _bookings(session: Session, actor: Actor, *conditions, order) -> list[tuple[Booking, str]]:
@@ -71,12 +86,12 @@ def _bookings(session: Session, actor: Actor, *conditions, order) -> list[tuple[
 
 def board(
     session: Session, actor: Actor, today: date, horizon_days: int = 7, quote_days: int = 10
-) -> dict[str, list[dict[str, str]]]:
+) -> dict[str, list[BoardRow]]:
     """The six lists for `today`: options due within `horizon_days` (overdue ones included),
     quotes sent `quote_days` days ago or more, departures within `horizon_days`."""
     actor.require(Module.BOOKINGS, Action.SEE)
     horizon = today + timedelta(days=horizon_days)
-    result: dict[str, list[dict[str, str]]] = {}
+    result: dict[str, list[BoardRow]] = {}
     result["client_options"] = [
         _row(
             booking,
@@ -108,7 +123,7 @@ def board(
             .where(
                 Booking.deleted_at.is_(None),  # type: ignore[union-attr]
                 Booking.status != Status.CANCELLED,
-                CostingLine.supplier_status == "option",
+                CostingLine.supplier_status == SupplierStatus.OPTION,
                 col(CostingLine.supplier_option_until).is_not(None),
                 col(CostingLine.supplier_option_until) <= horizon,
             )

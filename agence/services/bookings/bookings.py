@@ -7,6 +7,7 @@ price it gives is what the client is quoted (kept on the dossier when the costin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -43,6 +44,7 @@ from agence.services.bookings.lifecycle import (
     STATUS_LABELS,
     Status,
     TransitionRefused,
+    allowed_transitions,
     audit_booking,
     check,
     record_event,
@@ -195,7 +197,17 @@ def creation_choices(session: Session) -> dict[str, tuple[tuple[str, str], ...]]
     }
 
 
-def search_clients(session: Session, actor: Actor, text: str, limit: int = 8) -> list[dict]:
+@dataclass(frozen=True)
+class ClientHit:
+    """A client found while creating a dossier; `rep` is its sales rep's id."""
+
+    id: str
+    name: str
+    city: str
+    rep: str
+
+
+def search_clients(session: Session, actor: Actor, text: str, limit: int = 8) -> list[ClientHit]:
     """Clients within the actor's reach whose name starts a word with the typed text."""
     terms = normalize_text(text).split()
     statement = select(Client.id, Client.name, Client.city, Client.sales_rep_id)
@@ -203,7 +215,7 @@ def search_clients(session: Session, actor: Actor, text: str, limit: int = 8) ->
         statement = statement.where(Client.search_text.contains(term))  # type: ignore[attr-defined]
     statement = visible_clients(statement.order_by(Client.name).limit(limit), actor)
     return [
-        {"id": str(i), "name": name, "city": city or "", "rep": str(rep or "")}
+        ClientHit(id=str(i), name=name, city=city or "", rep=str(rep or ""))
         for i, name, city, rep in session.exec(statement)
     ]
 
@@ -850,15 +862,43 @@ BOOKINGS_LIST = ListSpec(
 )
 
 
-def history(session: Session, booking_id: int) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class StepOffer:
+    """A status change the dossier's header offers as a button."""
+
+    target: str
+    label: str
+    needs_comment: bool
+
+
+def offered_steps(actor: Actor, booking: Booking) -> list[StepOffer]:
+    """The steps of its life the dossier offers this actor now."""
     return [
-        {
-            "at": formats.moment(event.at),
-            "user": event.user_label,
-            "from": STATUS_LABELS.get(event.from_status, ""),
-            "to": STATUS_LABELS.get(event.to_status, event.to_status),
-            "comment": event.comment,
-        }
+        StepOffer(target=str(step.target), label=step.label, needs_comment=step.needs_comment)
+        for step in allowed_transitions(actor, booking.status)
+    ]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """A step of the dossier's history: from and to as status labels."""
+
+    at: str
+    user: str
+    source: str
+    target: str
+    comment: str
+
+
+def history(session: Session, booking_id: int) -> list[HistoryRow]:
+    return [
+        HistoryRow(
+            at=formats.moment(event.at),
+            user=event.user_label,
+            source=STATUS_LABELS.get(event.from_status, ""),
+            target=STATUS_LABELS.get(event.to_status, event.to_status),
+            comment=event.comment,
+        )
         for event in session.exec(
             select(BookingEvent)
             .where(BookingEvent.booking_id == booking_id)
@@ -867,14 +907,24 @@ def history(session: Session, booking_id: int) -> list[dict[str, str]]:
     ]
 
 
-def versions(session: Session, booking_id: int) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class VersionRow:
+    """A version of the dossier (the first, then one per amendment)."""
+
+    number: str
+    costing_id: str
+    reason: str
+    at: str
+
+
+def versions(session: Session, booking_id: int) -> list[VersionRow]:
     return [
-        {
-            "number": str(version.number),
-            "costing_id": str(version.costing_id or ""),
-            "reason": version.reason,
-            "at": formats.moment(version.created_at),
-        }
+        VersionRow(
+            number=str(version.number),
+            costing_id=str(version.costing_id or ""),
+            reason=version.reason,
+            at=formats.moment(version.created_at),
+        )
         for version in session.exec(
             select(BookingVersion)
             .where(BookingVersion.booking_id == booking_id)

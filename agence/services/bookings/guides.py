@@ -24,6 +24,8 @@ from agence.models import (
     Supplier,
 )
 from agence.services.bookings.bookings import closed_reason, get_booking, is_editable
+from agence.services.bookings.lifecycle import Status
+from agence.services.bookings.vocabulary import ConflictKind
 from agence.services.common import audit, formats
 from agence.services.common.audit import AuditAction
 from agence.services.common.forms import FieldSpec, FormErrors
@@ -198,7 +200,7 @@ def _overlap(a_start: time | None, a_end: time | None, b_start: time | None, b_e
 
 @dataclass(frozen=True)
 class Conflict:
-    kind: str
+    kind: ConflictKind
     message: str
 
 
@@ -209,7 +211,7 @@ def conflicts(
     found: list[Conflict] = []
     if booking.language not in guide.languages:
         language = LANGUAGES.get(booking.language, booking.language).lower()
-        found.append(Conflict("langue", f"{guide.name} ne guide pas en {language}."))
+        found.append(Conflict(ConflictKind.LANGUAGE, f"{guide.name} ne guide pas en {language}."))
     off = session.exec(
         select(GuideUnavailability.reason).where(
             GuideUnavailability.guide_id == guide.id, GuideUnavailability.day == item.day
@@ -218,7 +220,7 @@ def conflicts(
     if off is not None:
         found.append(
             Conflict(
-                "indisponible",
+                ConflictKind.DAY_OFF,
                 f"{guide.name} est indisponible le {formats.day(item.day)}"
                 + (f" ({off})." if off else "."),
             )
@@ -234,13 +236,13 @@ def conflicts(
             GuideAssignment.guide_id == guide.id,
             GuideAssignment.day == item.day,
             GuideAssignment.programme_item_id != item.id,
-            Booking.status != "annule",
+            Booking.status != Status.CANCELLED,
         )
     ):
         if _overlap(item.start_time, item.end_time, other.start_time, other.end_time):
             found.append(
                 Conflict(
-                    "double",
+                    ConflictKind.DOUBLE_BOOKED,
                     f"{guide.name} est déjà affecté le {formats.day(item.day)} à « {title} » "
                     f"({reference}).",
                 )
@@ -350,8 +352,19 @@ def unassign(session: Session, actor: Actor, booking_id: int, assignment_id: int
     )
 
 
-def assignments_by_item(session: Session, booking: Booking) -> dict[int, list[dict[str, str]]]:
-    found: dict[int, list[dict[str, str]]] = {}
+@dataclass(frozen=True)
+class GuideOnSlot:
+    """A guide assigned to a programme slot; `forced` when a conflict was overridden."""
+
+    id: str
+    """The assignment's id (what « remove » takes)."""
+    name: str
+    forced: bool
+
+
+def assignments_by_item(session: Session, booking: Booking) -> dict[int, list[GuideOnSlot]]:
+    """The dossier's guides by programme slot, by name."""
+    found: dict[int, list[GuideOnSlot]] = {}
     for assignment, name in session.exec(
         select(GuideAssignment, Guide.name)
         .join(Guide, Guide.id == GuideAssignment.guide_id)  # type: ignore[arg-type]
@@ -359,11 +372,7 @@ def assignments_by_item(session: Session, booking: Booking) -> dict[int, list[di
         .order_by(col(Guide.name))
     ):
         found.setdefault(assignment.programme_item_id, []).append(
-            {
-                "id": str(assignment.id),
-                "name": name,
-                "forced": "1" if assignment.forced_reason else "",
-            }
+            GuideOnSlot(id=str(assignment.id), name=name, forced=bool(assignment.forced_reason))
         )
     return found
 

@@ -8,19 +8,13 @@ from sqlmodel import Session, select
 
 from agence.models import Participant, ParticipantCategory
 from agence.services.bookings.bookings import BOOKINGS
+from agence.services.bookings.vocabulary import ROOM_TYPE_LABELS
 from agence.services.common.forms import FieldSpec
 from agence.services.common.listing import ChoiceFilter, Column, ListSpec
 from agence.services.common.permissions import Module
 from agence.services.common.records import PARENT_KEY, Resource
 
-ROOM_TYPES: dict[str, str] = {
-    "single": "Individuelle",
-    "double": "Double (grand lit)",
-    "twin": "Twin (deux lits)",
-    "triple": "Triple",
-    "quadruple": "Quadruple",
-    "autre": "Autre",
-}
+ROOM_TYPES = ROOM_TYPE_LABELS
 MAX_PARTICIPANTS = 2000
 
 

@@ -4,8 +4,8 @@ and left and the dossiers holding them, or a guide's days with his assignments a
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -23,18 +23,55 @@ from agence.models import (
 )
 from agence.services.bookings.availability import slot_text
 from agence.services.bookings.bookings import scope
+from agence.services.bookings.vocabulary import Fill, PlanningView, SupplierStatus
 from agence.services.common import formats
 from agence.services.common.permissions import Action, Actor, Module
 
 
-def _empty_cell(slot: str) -> dict[str, str]:
-    return {"slot": slot, "capacity": "", "taken": "", "left": "", "state": "none", "holders": ""}
+@dataclass(frozen=True)
+class CapacityCell:
+    """A product's slot on one day: its places, taken and left, how full (`state`, a Fill)
+    and the dossiers holding them."""
+
+    slot: str
+    capacity: str = ""
+    taken: str = ""
+    left: str = ""
+    state: str = Fill.NONE
+    holders: str = ""
 
 
-def _state(left: int, capacity: int) -> str:
+@dataclass(frozen=True)
+class PlanningDay:
+    """A day of a product's planning: one cell per slot."""
+
+    day: str
+    weekday: str
+    cells: list[CapacityCell] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProductPlanning:
+    """A product's planning: its slots (the columns) and its days (the rows)."""
+
+    slots: list[str]
+    days: list[PlanningDay]
+
+
+@dataclass(frozen=True)
+class GuideDay:
+    """A day of a guide's planning: his assignments in one text, or why he is off."""
+
+    day: str
+    weekday: str
+    assignments: str
+    off: str
+
+
+def _state(left: int, capacity: int) -> Fill:
     if left <= 0:
-        return "full"
-    return "low" if left * 4 < capacity else "ok"
+        return Fill.FULL
+    return Fill.LOW if left * 4 < capacity else Fill.OK
 
 
 def _off_text(off: dict[date, str], day: date) -> str:
@@ -45,7 +82,7 @@ def _off_text(off: dict[date, str], day: date) -> str:
 
 def shift(anchor: date, view: str, step: int) -> date:
     """The next (step > 0) or previous week, or the first day of the next or previous month."""
-    if view == "mois":
+    if view == PlanningView.MONTH:
         month = anchor.month - 1 + (1 if step > 0 else -1)
         return date(anchor.year + month // 12, month % 12 + 1, 1)
     return anchor + timedelta(days=7 if step > 0 else -7)
@@ -53,7 +90,7 @@ def shift(anchor: date, view: str, step: int) -> date:
 
 def period(start: date, view: str) -> tuple[date, date]:
     """The week (Monday to Sunday) or the month that contains `start`."""
-    if view == "mois":
+    if view == PlanningView.MONTH:
         first = start.replace(day=1)
         last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
         return first, last
@@ -66,7 +103,7 @@ WEEKDAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
 def product_planning(
     session: Session, actor: Actor, product_id: int, first: date, last: date
-) -> dict[str, Any]:
+) -> ProductPlanning:
     """Per day and slot of the period: places, taken (confirmed / optioned), left, and the
     dossiers that hold them (within the actor's reach)."""
     actor.require(Module.BOOKINGS, Action.SEE)
@@ -130,32 +167,33 @@ def product_planning(
                 None,
             )
             if capacity is None:
-                cells.append(_empty_cell(slot))
+                cells.append(CapacityCell(slot=slot))
                 continue
             used = used_by.get((capacity.id or 0, day), 0)
             held = reservations.get((capacity.id or 0, day), [])
             left = capacity.capacity - used
             cells.append(
-                {
-                    "slot": slot,
-                    "capacity": str(capacity.capacity),
-                    "taken": str(used),
-                    "left": str(left),
-                    "state": _state(left, capacity.capacity),
-                    "holders": ", ".join(
-                        f"{reference} ({r.quantity}{' opt.' if r.status == 'option' else ''})"
+                CapacityCell(
+                    slot=slot,
+                    capacity=str(capacity.capacity),
+                    taken=str(used),
+                    left=str(left),
+                    state=_state(left, capacity.capacity),
+                    holders=", ".join(
+                        f"{reference} ({r.quantity}"
+                        f"{' opt.' if r.status == SupplierStatus.OPTION else ''})"
                         for r, reference, _client in held
                     ),
-                }
+                )
             )
-        days.append({"day": formats.day(day), "weekday": WEEKDAYS[day.weekday()], "cells": cells})
+        days.append(PlanningDay(day=formats.day(day), weekday=WEEKDAYS[day.weekday()], cells=cells))
         day += timedelta(days=1)
-    return {"slots": slots, "days": days}
+    return ProductPlanning(slots=slots, days=days)
 
 
 def guide_planning(
     session: Session, actor: Actor, guide_id: int, first: date, last: date
-) -> list[dict[str, str]]:
+) -> list[GuideDay]:
     """The guide's days of the period: his assignments (within reach) or his day off."""
     actor.require(Module.BOOKINGS, Action.SEE)
     guide = session.get(Guide, guide_id)
@@ -194,12 +232,12 @@ def guide_planning(
     day = first
     while day <= last:
         days.append(
-            {
-                "day": formats.day(day),
-                "weekday": WEEKDAYS[day.weekday()],
-                "items": " ; ".join(busy.get(day, [])),
-                "off": _off_text(off, day),
-            }
+            GuideDay(
+                day=formats.day(day),
+                weekday=WEEKDAYS[day.weekday()],
+                assignments=" ; ".join(busy.get(day, [])),
+                off=_off_text(off, day),
+            )
         )
         day += timedelta(days=1)
     return days

@@ -4,6 +4,7 @@ down within their day. Earlier versions stay as they were (amendments copy the p
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote_plus
@@ -13,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from agence.models import Booking, BookingProgrammeItem, GuideAssignment, Product
 from agence.services.bookings.bookings import BOOKINGS, closed_reason, get_booking, is_editable
-from agence.services.bookings.guides import assignments_by_item
+from agence.services.bookings.guides import GuideOnSlot, assignments_by_item
 from agence.services.catalogue.products import product_choices
 from agence.services.common import formats
 from agence.services.common.forms import FieldSpec, FormErrors, read_times
@@ -201,33 +202,56 @@ def current_items(session: Session, booking: Booking) -> list[BookingProgrammeIt
     )
 
 
-def programme_days(session: Session, actor: Actor, booking_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ProgrammeSlot:
+    """A slot of the programme as the page shows it: times, place and map link as text."""
+
+    id: str
+    time: str
+    title: str
+    place: str
+    address: str
+    map: str
+    transfer: bool
+    notes: str
+    guides: list[GuideOnSlot] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProgrammeDay:
+    """One day of the programme and its slots, in order."""
+
+    day: str
+    weekday: str
+    slots: list[ProgrammeSlot] = field(default_factory=list)
+
+
+def programme_days(session: Session, actor: Actor, booking_id: int) -> list[ProgrammeDay]:
     """The programme for the page: one entry per day with its slots, map links included."""
     booking = get_booking(session, actor, booking_id)
     guides = assignments_by_item(session, booking)
-    days: dict[str, dict[str, Any]] = {}
+    days: dict[str, ProgrammeDay] = {}
     for item in current_items(session, booking):
         key = item.day.isoformat()
         entry = days.setdefault(
-            key,
-            {"day": formats.day(item.day), "weekday": _weekday(item.day), "items": []},
+            key, ProgrammeDay(day=formats.day(item.day), weekday=_weekday(item.day))
         )
-        entry["items"].append(
-            {
-                "id": str(item.id),
-                "time": " – ".join(
+        entry.slots.append(
+            ProgrammeSlot(
+                id=str(item.id),
+                time=" – ".join(
                     text
                     for text in (formats.clock(item.start_time), formats.clock(item.end_time))
                     if text
                 ),
-                "title": item.title,
-                "place": item.meeting_place,
-                "address": item.meeting_address,
-                "map": map_url(item),
-                "transfer": "1" if item.is_transfer else "",
-                "notes": item.notes,
-                "guides": guides.get(item.id or 0, []),
-            }
+                title=item.title,
+                place=item.meeting_place,
+                address=item.meeting_address,
+                map=map_url(item),
+                transfer=item.is_transfer,
+                notes=item.notes,
+                guides=guides.get(item.id or 0, []),
+            )
         )
     return list(days.values())
 

@@ -9,7 +9,7 @@ import csv
 import hashlib
 import io
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from agence.models import (
 from agence.models.base import utcnow
 from agence.services.bookings.bookings import get_booking, scope
 from agence.services.bookings.lifecycle import Status
+from agence.services.bookings.vocabulary import Recommendation, SurveyAuthor
 from agence.services.common import audit, files, formats
 from agence.services.common.audit import AuditAction
 from agence.services.common.forms import FieldSpec, FormErrors, parse_form
@@ -76,12 +77,21 @@ def _check_ended(booking: Booking, today: date) -> None:
         raise FormErrors({"": reason})
 
 
-def services_of(session: Session, booking: Booking) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class SurveyService:
+    """A service the group is asked to score; `key` names its field (`score_<key>`)."""
+
+    key: str
+    label: str
+    product_id: str
+
+
+def services_of(session: Session, booking: Booking) -> list[SurveyService]:
     """What the group is asked to score: the services of the dossier's current costing."""
     if booking.costing_id is None:
         return []
     return [
-        {"key": str(index), "label": line.label, "product_id": str(line.product_id or "")}
+        SurveyService(key=str(index), label=line.label, product_id=str(line.product_id or ""))
         for index, line in enumerate(
             session.exec(
                 select(CostingLine)
@@ -132,7 +142,7 @@ class OpenSurvey:
     reference: str
     title: str
     dates: str
-    services: list[dict[str, str]]
+    services: list[SurveyService]
 
 
 def open_survey(session: Session, token: str) -> OpenSurvey:
@@ -159,7 +169,7 @@ def open_survey(session: Session, token: str) -> OpenSurvey:
 
 
 def _parse_answer(
-    data: dict[str, Any], services: list[dict[str, str]]
+    data: dict[str, Any], services: list[SurveyService]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {"scores": []}
@@ -177,13 +187,13 @@ def _parse_answer(
 
     clean["overall"] = score("overall", True)
     for service in services:
-        value = score(f"score_{service['key']}", False)
+        value = score(f"score_{service.key}", False)
         if value is not None:
             clean["scores"].append((service, value))
     recommend = str(data.get("would_recommend", "")).strip()
-    if recommend not in ("oui", "non"):
+    if recommend not in tuple(Recommendation):
         errors["would_recommend"] = "Oui ou non ?"
-    clean["would_recommend"] = recommend == "oui"
+    clean["would_recommend"] = recommend == Recommendation.YES
     comment = str(data.get("comment", "")).strip()
     if len(comment) > 2000:
         errors["comment"] = "2000 caractères au plus."
@@ -202,8 +212,8 @@ def _store(session: Session, survey: SatisfactionSurvey, clean: dict[str, Any]) 
         session.add(
             SatisfactionScore(
                 survey_id=survey.id or 0,
-                product_id=int(service["product_id"]) if service["product_id"] else None,
-                label=service["label"],
+                product_id=int(service.product_id) if service.product_id else None,
+                label=service.label,
                 score=value,
             )
         )
@@ -252,7 +262,42 @@ def record_by_staff(
     return survey
 
 
-def booking_results(session: Session, actor: Actor, booking_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ServiceScore:
+    """A service's average over the dossier's answers."""
+
+    label: str
+    average: str
+    count: str
+
+
+@dataclass(frozen=True)
+class SurveyComment:
+    at: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class WaitingLink:
+    """A link sent and not answered yet."""
+
+    email: str
+    until: str
+
+
+@dataclass(frozen=True)
+class BookingResults:
+    """A dossier's answers as its « Satisfaction » tab shows them (numbers as French text)."""
+
+    answers: str = "0"
+    overall: str = ""
+    recommend: str = ""
+    services: list[ServiceScore] = field(default_factory=list)
+    comments: list[SurveyComment] = field(default_factory=list)
+    waiting: list[WaitingLink] = field(default_factory=list)
+
+
+def booking_results(session: Session, actor: Actor, booking_id: int) -> BookingResults:
     """The dossier's answers: averages, per service, comments; the links still waiting."""
     booking = get_booking(session, actor, booking_id)
     surveys = list(
@@ -270,30 +315,30 @@ def booking_results(session: Session, actor: Actor, booking_id: int) -> dict[str
         )
     ):
         per_service.setdefault(label, []).append(score)
-    return {
-        "answers": str(len(answered)),
-        "overall": _average([s.overall for s in answered if s.overall is not None]),
-        "recommend": (
+    return BookingResults(
+        answers=str(len(answered)),
+        overall=_average([s.overall for s in answered if s.overall is not None]),
+        recommend=(
             f"{sum(1 for s in answered if s.would_recommend)}/{len(answered)}" if answered else ""
         ),
-        "services": [
-            {"label": label, "average": _average(scores), "count": str(len(scores))}
+        services=[
+            ServiceScore(label=label, average=_average(scores), count=str(len(scores)))
             for label, scores in per_service.items()
         ],
-        "comments": [
-            {"at": formats.moment(s.answered_at), "comment": s.comment}
+        comments=[
+            SurveyComment(at=formats.moment(s.answered_at), comment=s.comment)
             for s in answered
             if s.comment and s.answered_at is not None
         ],
-        "waiting": [
-            {
-                "email": s.contact_email,
-                "until": formats.moment(s.expires_at) if s.expires_at else "",
-            }
+        waiting=[
+            WaitingLink(
+                email=s.contact_email,
+                until=formats.moment(s.expires_at) if s.expires_at else "",
+            )
             for s in surveys
             if s.answered_at is None
         ],
-    }
+    )
 
 
 def _average(scores: list[int]) -> str:
@@ -302,7 +347,16 @@ def _average(scores: list[int]) -> str:
     return formats.number(sum(scores) / len(scores), 1) + " / 5"
 
 
-def product_results(session: Session, actor: Actor) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class ProductScore:
+    """A catalogue product's average over the answered surveys."""
+
+    product: str
+    average: str
+    count: str
+
+
+def product_results(session: Session, actor: Actor) -> list[ProductScore]:
     """Average score per catalogue product, over the answered surveys in the actor's reach."""
     actor.require(Module.BOOKINGS, Action.SEE)
     statement = scope(
@@ -315,7 +369,7 @@ def product_results(session: Session, actor: Actor) -> list[dict[str, str]]:
         actor,
     )
     return [
-        {"product": name, "average": formats.number(float(avg), 1) + " / 5", "count": str(count)}
+        ProductScore(product=name, average=formats.number(float(avg), 1) + " / 5", count=str(count))
         for name, avg, count in session.exec(statement)
     ]
 
@@ -371,12 +425,12 @@ def avizi_csv(session: Session, actor: Actor, since: date, until: date) -> str:
                     _cell(score.label) if score else "",
                     score.score if score else "",
                     survey.overall if survey.overall is not None else "",
-                    "oui" if survey.would_recommend else "non",
+                    Recommendation.YES if survey.would_recommend else Recommendation.NO,
                     _cell(survey.comment),
                     formats.local_time(survey.answered_at).isoformat(timespec="seconds")
                     if survey.answered_at
                     else "",
-                    "agence" if survey.entered_by_id else "client",
+                    SurveyAuthor.AGENCY if survey.entered_by_id else SurveyAuthor.CLIENT,
                 )
             )
     return buffer.getvalue()

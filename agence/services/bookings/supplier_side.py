@@ -8,8 +8,8 @@ keeps what was asked and answered."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -17,6 +17,15 @@ from agence.models import Booking, CostingLine, Product, Supplier, SupplierExcha
 from agence.services.bookings import availability
 from agence.services.bookings.bookings import get_booking
 from agence.services.bookings.lifecycle import STATUS_LABELS, Status
+from agence.services.bookings.vocabulary import (
+    EXCHANGE_DIRECTION_LABELS,
+    EXCHANGE_KIND_LABELS,
+    SUPPLIER_NEXT,
+    SUPPLIER_STATUS_COLORS,
+    SUPPLIER_STATUS_LABELS,
+    TAKING,
+    SupplierStatus,
+)
 from agence.services.catalogue import costings, pricing
 from agence.services.common import audit, formats
 from agence.services.common.audit import AuditAction
@@ -24,33 +33,8 @@ from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import RecordNotFound
 
-STATUSES: dict[str, str] = {
-    "a_demander": "À demander",
-    "option": "Option posée",
-    "confirme": "Confirmé",
-    "annule": "Annulé",
-}
-STATUS_COLORS: dict[str, str] = {
-    "a_demander": "gray",
-    "option": "amber",
-    "confirme": "green",
-    "annule": "red",
-}
-NEXT: dict[str, tuple[str, ...]] = {
-    "a_demander": ("option", "confirme", "annule"),
-    "option": ("confirme", "annule", "a_demander"),
-    "confirme": ("annule",),
-    "annule": ("a_demander",),
-}
-"""Which booking status may follow which (an option lapses back to « à demander »)."""
-KINDS: dict[str, str] = {
-    "email": "E-mail",
-    "telephone": "Téléphone",
-    "courrier": "Courrier",
-    "visite": "Rencontre",
-}
-DIRECTIONS: dict[str, str] = {"envoye": "Envoyé", "recu": "Reçu"}
-NOT_BOOKED = ("a_demander", "option")
+STATUSES = SUPPLIER_STATUS_LABELS
+"""The supplier statuses' labels, under the name the documents read them by."""
 HOLDING = (Status.REQUEST, Status.QUOTE_SENT, Status.OPTION, Status.CONFIRMED)
 """The dossier statuses in which a service can be optioned or confirmed with its supplier."""
 
@@ -76,60 +60,101 @@ def default_option_until(session: Session, booking: Booking, line: CostingLine) 
     return booking.starts_on - timedelta(days=days) if days is not None else None
 
 
-def supplier_view(session: Session, actor: Actor, booking_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class SupplierService:
+    """A service of the dossier as the « Fournisseurs » tab shows it: its booking with the
+    supplier, the deadline both as the date input's ISO value and as French text."""
+
+    line_id: str
+    label: str
+    status: str
+    status_label: str
+    color: str
+    reference: str
+    option_until: str
+    option_until_text: str
+
+
+@dataclass(frozen=True)
+class ExchangeRow:
+    """An exchange with a supplier, in French words."""
+
+    at: str
+    user: str
+    kind: str
+    direction: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class SupplierCard:
+    """One supplier of the dossier: its services, the exchanges (newest first) and how many
+    services are still to request."""
+
+    id: str
+    name: str
+    email: str
+    phone: str
+    services: list[SupplierService] = field(default_factory=list)
+    exchanges: list[ExchangeRow] = field(default_factory=list)
+    to_request: str = "0"
+
+
+def supplier_view(session: Session, actor: Actor, booking_id: int) -> list[SupplierCard]:
     """Per supplier: its services in this dossier with their booking, and the exchanges."""
     booking = get_booking(session, actor, booking_id)
-    suppliers: dict[int, dict[str, Any]] = {}
+    names: dict[int, Supplier | None] = {}
+    services: dict[int, list[SupplierService]] = {}
+    exchanges: dict[int, list[ExchangeRow]] = {}
     for line in _lines(session, booking):
         if line.supplier_id is None:
             continue
-        entry = suppliers.get(line.supplier_id)
-        if entry is None:
-            supplier = session.get(Supplier, line.supplier_id)
-            entry = suppliers[line.supplier_id] = {
-                "id": str(line.supplier_id),
-                "name": supplier.name if supplier else "",
-                "email": supplier.email if supplier else "",
-                "phone": supplier.phone if supplier else "",
-                "services": [],
-                "exchanges": [],
-                "to_request": 0,
-            }
-        entry["services"].append(
-            {
-                "line_id": str(line.id),
-                "label": line.label,
-                "status": line.supplier_status,
-                "status_label": STATUSES.get(line.supplier_status, line.supplier_status),
-                "color": STATUS_COLORS.get(line.supplier_status, "gray"),
-                "reference": line.supplier_reference,
-                "option_until": (
+        if line.supplier_id not in names:
+            names[line.supplier_id] = session.get(Supplier, line.supplier_id)
+        services.setdefault(line.supplier_id, []).append(
+            SupplierService(
+                line_id=str(line.id),
+                label=line.label,
+                status=line.supplier_status,
+                status_label=STATUSES.get(line.supplier_status, line.supplier_status),
+                color=SUPPLIER_STATUS_COLORS.get(line.supplier_status, "gray"),
+                reference=line.supplier_reference,
+                option_until=(
                     line.supplier_option_until.isoformat() if line.supplier_option_until else ""
                 ),
-                "option_until_text": formats.day(line.supplier_option_until),
-            }
+                option_until_text=formats.day(line.supplier_option_until),
+            )
         )
-        if line.supplier_status == "a_demander":
-            entry["to_request"] += 1
     for exchange in session.exec(
         select(SupplierExchange)
         .where(SupplierExchange.booking_id == booking.id)
         .order_by(col(SupplierExchange.at).desc(), col(SupplierExchange.id).desc())
     ):
-        entry = suppliers.get(exchange.supplier_id)
-        if entry is not None:
-            entry["exchanges"].append(
-                {
-                    "at": formats.moment(exchange.at),
-                    "user": exchange.user_label,
-                    "kind": KINDS.get(exchange.kind, exchange.kind),
-                    "direction": DIRECTIONS.get(exchange.direction, exchange.direction),
-                    "summary": exchange.summary,
-                }
+        if exchange.supplier_id in names:
+            exchanges.setdefault(exchange.supplier_id, []).append(
+                ExchangeRow(
+                    at=formats.moment(exchange.at),
+                    user=exchange.user_label,
+                    kind=EXCHANGE_KIND_LABELS.get(exchange.kind, exchange.kind),
+                    direction=EXCHANGE_DIRECTION_LABELS.get(exchange.direction, exchange.direction),
+                    summary=exchange.summary,
+                )
             )
-    for entry in suppliers.values():
-        entry["to_request"] = str(entry["to_request"])
-    return sorted(suppliers.values(), key=lambda entry: entry["name"])
+    cards = [
+        SupplierCard(
+            id=str(supplier_id),
+            name=supplier.name if supplier else "",
+            email=supplier.email if supplier else "",
+            phone=supplier.phone if supplier else "",
+            services=services[supplier_id],
+            exchanges=exchanges.get(supplier_id, []),
+            to_request=str(
+                sum(1 for s in services[supplier_id] if s.status == SupplierStatus.TO_REQUEST)
+            ),
+        )
+        for supplier_id, supplier in names.items()
+    ]
+    return sorted(cards, key=lambda card: card.name)
 
 
 def _line_of(session: Session, booking: Booking, line_id: int) -> CostingLine:
@@ -169,11 +194,11 @@ def set_service_booking(
     line = _line_of(session, booking, line_id)
     if status not in STATUSES:
         raise FormErrors({"status": "Statut inconnu."})
-    if status in availability.TAKING and booking.status not in HOLDING:
+    if status in TAKING and booking.status not in HOLDING:
         raise FormErrors(
             {"status": f"Dossier « {STATUS_LABELS[booking.status]} » : rien à réserver."}
         )
-    if status != line.supplier_status and status not in NEXT.get(line.supplier_status, ()):
+    if status != line.supplier_status and status not in SUPPLIER_NEXT.get(line.supplier_status, ()):
         raise FormErrors(
             {
                 "status": f"Une prestation « {STATUSES[line.supplier_status]} » ne peut pas "
@@ -186,18 +211,19 @@ def set_service_booking(
             deadline = date.fromisoformat(option_until)
         except ValueError as exc:
             raise FormErrors({"option_until": "Date attendue."}) from exc
-    if status == "option" and deadline is None:
+    if status == SupplierStatus.OPTION and deadline is None:
         deadline = line.supplier_option_until or default_option_until(session, booking, line)
-    if status == "option" and deadline is None:
+    if status == SupplierStatus.OPTION and deadline is None:
         raise FormErrors({"option_until": "Indiquez jusqu'à quand l'option est posée."})
     before = (line.supplier_status, line.supplier_reference, line.supplier_option_until)
-    if status in availability.TAKING:
+    if status in TAKING:
         availability.take(session, booking, line, _places(session, actor, booking, line), status)
     else:
         availability.give_back(session, booking, line.product_id)
     line.supplier_status = status
     line.supplier_reference = reference.strip()[:60]
-    line.supplier_option_until = deadline if status == "option" else line.supplier_option_until
+    if status == SupplierStatus.OPTION:
+        line.supplier_option_until = deadline
     session.add(line)
     after = (line.supplier_status, line.supplier_reference, line.supplier_option_until)
     if before != after:
@@ -233,9 +259,9 @@ def record_exchange(
     if not any(line.supplier_id == supplier_id for line in _lines(session, booking)):
         raise RecordNotFound("fournisseur du dossier", supplier_id)
     errors = {}
-    if kind not in KINDS:
+    if kind not in EXCHANGE_KIND_LABELS:
         errors["kind"] = "Choisissez le moyen."
-    if direction not in DIRECTIONS:
+    if direction not in EXCHANGE_DIRECTION_LABELS:
         errors["direction"] = "Envoyé ou reçu ?"
     if not summary.strip():
         errors["summary"] = "Résumez l'échange."

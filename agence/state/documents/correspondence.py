@@ -18,7 +18,8 @@ from agence.services.common.permissions import AccessDenied, Action, Actor, Modu
 from agence.services.common.records import RecordNotFound
 from agence.services.documents import builder, correspondence, issuing
 from agence.services.documents.content import KIND_LABELS, LANGUAGES, SUPPLIER_KINDS, DocumentKind
-from agence.state.bookings.bookings import BookingDocumentsState, BookingSuppliersState
+from agence.state.bookings.dossier import BookingDocumentsState
+from agence.state.bookings.supplier_side import BookingSuppliersState
 from agence.state.common.base import AppState
 from agence.state.common.listing import ListMixin
 

@@ -155,12 +155,12 @@ def test_the_product_planning_shows_taken_and_left_places_and_who_holds_them(adm
         view = planning.product_planning(
             work, admin, _castle(session).id, *planning.period(DAY, "semaine")
         )
-    assert view["slots"] == ["10:00"]
-    wednesday = next(day for day in view["days"] if day["day"] == "09/06/2027")
-    cell = wednesday["cells"][0]
-    assert (cell["capacity"], cell["taken"], cell["left"]) == ("50", "31", "19")
-    assert booking.reference in cell["holders"] and "opt." in cell["holders"]
-    assert len(view["days"]) == 7 and view["days"][0]["weekday"] == "lun."
+    assert view.slots == ["10:00"]
+    wednesday = next(day for day in view.days if day.day == "09/06/2027")
+    cell = wednesday.cells[0]
+    assert (cell.capacity, cell.taken, cell.left) == ("50", "31", "19")
+    assert booking.reference in cell.holders and "opt." in cell.holders
+    assert len(view.days) == 7 and view.days[0].weekday == "lun."
 
 
 def test_the_month_view_covers_the_whole_month():

@@ -762,8 +762,8 @@ def test_the_dossiers_list_shows_a_limited_rep_his_clients_dossiers_only(reps, a
 
 def test_a_limited_rep_is_offered_his_clients_only_when_creating(reps):
     with session_scope() as s:
-        assert [row["name"] for row in search_clients(s, reps.paul, "")] == ["Amicale de Paul"]
-        assert [row["name"] for row in search_clients(s, reps.lise, "coll")] == ["Collège de Lise"]
+        assert [row.name for row in search_clients(s, reps.paul, "")] == ["Amicale de Paul"]
+        assert [row.name for row in search_clients(s, reps.lise, "coll")] == ["Collège de Lise"]
 
 
 # --- The list -------------------------------------------------------------------------------------
@@ -859,14 +859,14 @@ def test_each_step_writes_the_history_newest_first(admin, booking):
     move(admin, booking, Status.QUOTE_SENT, Status.OPTION, Status.CONFIRMED)
     with session_scope() as s:
         steps = history(s, booking.id)
-    assert [(step["from"], step["to"], step["comment"]) for step in steps] == [
+    assert [(step.source, step.target, step.comment) for step in steps] == [
         ("Option", "Confirmé", ""),
         ("Devis envoyé", "Option", ""),
         ("Demande", "Devis envoyé", ""),
         ("", "Demande", "Création"),
     ]
-    assert {step["user"] for step in steps} == {admin.display_name}
-    assert all(step["at"] for step in steps)
+    assert {step.user for step in steps} == {admin.display_name}
+    assert all(step.at for step in steps)
 
 
 def test_a_step_is_audited_with_the_two_statuses(admin, booking):
@@ -916,7 +916,7 @@ def test_a_cancellation_keeps_its_reason_in_the_history(admin, booking):
     move(admin, booking, Status.CANCELLED, comment=CANCEL_REASON)
     with session_scope() as s:
         latest = history(s, booking.id)[0]
-    assert (latest["from"], latest["to"], latest["comment"]) == (
+    assert (latest.source, latest.target, latest.comment) == (
         "Demande",
         "Annulé",
         CANCEL_REASON,
@@ -1081,7 +1081,7 @@ def test_an_amendment_is_listed_with_its_reason_after_the_first_version(admin, c
     amended = amend(admin, confirmed)
     with session_scope() as s:
         listed = versions(s, confirmed.id)
-    assert [(v["number"], v["costing_id"], v["reason"]) for v in listed] == [
+    assert [(v.number, v.costing_id, v.reason) for v in listed] == [
         ("1", str(confirmed.costing_id), "Création"),
         ("2", str(amended.costing_id), REASON),
     ]
@@ -1092,7 +1092,7 @@ def test_an_amendment_writes_the_history_and_the_audit(admin, confirmed):
     with session_scope() as s:
         latest = history(s, confirmed.id)[0]
         entry = s.exec(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
-    assert (latest["from"], latest["to"], latest["comment"]) == (
+    assert (latest.source, latest.target, latest.comment) == (
         "Confirmé",
         "Confirmé",
         f"Avenant n° 1 : {REASON}",
@@ -1111,8 +1111,8 @@ def test_a_second_amendment_makes_version_three(admin, confirmed):
     third = amend(admin, confirmed, "Déjeuner remplacé par un pique-nique.")
     assert third.version == 3
     with session_scope() as s:
-        assert [v["number"] for v in versions(s, confirmed.id)] == ["1", "2", "3"]
-        assert history(s, confirmed.id)[0]["comment"].startswith("Avenant n° 2 : ")
+        assert [v.number for v in versions(s, confirmed.id)] == ["1", "2", "3"]
+        assert history(s, confirmed.id)[0].comment.startswith("Avenant n° 2 : ")
     assert programme_of(third, 3) == programme_of(confirmed, 1)
 
 
@@ -1128,7 +1128,7 @@ def test_the_first_version_stays_readable_and_unchanged_once_the_new_one_is_edit
     )
     with session_scope() as s:
         first_version = versions(s, confirmed.id)[0]
-        header, lines = costing_values(s, admin, int(first_version["costing_id"]), Module.BOOKINGS)
+        header, lines = costing_values(s, admin, int(first_version.costing_id), Module.BOOKINGS)
     assert [line["label"] for line in lines] == ["Autocar", "Déjeuner"]
     assert header["name"] == "Week-end en Touraine"
     assert lines_of(confirmed.costing_id) == [("Autocar", Decimal(950)), ("Déjeuner", Decimal(28))]
@@ -1472,7 +1472,7 @@ def test_validating_an_amendment_freezes_its_version_and_needs_the_validate_righ
     validated = validate(admin, confirmed)
     assert validated.confirmed_version == 2 and not is_editable(reload(validated))
     with session_scope() as s:
-        assert history(s, confirmed.id)[0]["comment"].startswith("Avenant n° 1 validé")
+        assert history(s, confirmed.id)[0].comment.startswith("Avenant n° 1 validé")
     with session_scope() as s, pytest.raises(FormErrors):
         validate_amendment(s, admin, confirmed.id)
 

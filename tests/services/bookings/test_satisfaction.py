@@ -56,7 +56,7 @@ def test_a_link_is_answered_once_with_scores_per_service(admin, booking):
     with session_scope() as session:
         opened = satisfaction.open_survey(session, token)
         stored = session.exec(select(SatisfactionSurvey)).one()
-    assert [s["label"] for s in opened.services] == [
+    assert [s.label for s in opened.services] == [
         "Autocar",
         "Entrée château",
         "Déjeuner",
@@ -69,12 +69,12 @@ def test_a_link_is_answered_once_with_scores_per_service(admin, booking):
     assert "déjà reçu" in str(again.value)
     with session_scope() as session:
         results = satisfaction.booking_results(session, admin, booking.id)
-    assert results["answers"] == "1" and results["overall"] == "5,0 / 5"
-    assert {s["label"]: s["average"] for s in results["services"]} == {
+    assert results.answers == "1" and results.overall == "5,0 / 5"
+    assert {s.label: s.average for s in results.services} == {
         "Autocar": "4,0 / 5",
         "Déjeuner": "5,0 / 5",
     }
-    assert results["recommend"] == "1/1"
+    assert results.recommend == "1/1"
 
 
 def test_an_expired_or_unknown_link_cannot_be_answered(admin, booking):
@@ -105,7 +105,7 @@ def test_staff_type_an_answer_and_need_the_edit_right(admin, booking, session):
         satisfaction.record_by_staff(work, reader, booking.id, GOOD, AFTER)
     with session_scope() as work:
         products = satisfaction.product_results(work, admin)
-    assert {row["product"] for row in products} == {
+    assert {row.product for row in products} == {
         "Autocar grand tourisme (journée)",
         "Déjeuner menu groupe à L'Orangerie",
     }

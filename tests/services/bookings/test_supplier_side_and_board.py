@@ -58,9 +58,9 @@ def test_the_services_are_grouped_by_supplier_all_to_request(admin):
     booking = _dossier(admin, date(2027, 6, 9))
     with session_scope() as session:
         view = supplier_side.supplier_view(session, admin, booking.id)
-    assert [entry["name"] for entry in view] == sorted(entry["name"] for entry in view)
-    assert all(s["status"] == "a_demander" for e in view for s in e["services"])
-    assert {entry["to_request"] for entry in view} == {"1"}
+    assert [entry.name for entry in view] == sorted(entry.name for entry in view)
+    assert all(s.status == "a_demander" for e in view for s in e.services)
+    assert {entry.to_request for entry in view} == {"1"}
 
 
 def test_an_option_takes_its_deadline_from_the_product_and_then_is_confirmed(admin):
@@ -110,9 +110,9 @@ def test_exchanges_are_kept_per_supplier_and_need_a_summary(admin):
             session, admin, booking.id, supplier_id, "telephone", "recu", "Car confirmé, 53 pl."
         )
         view = supplier_side.supplier_view(session, admin, booking.id)
-    entry = next(e for e in view if e["id"] == str(supplier_id))
-    assert entry["exchanges"][0]["summary"] == "Car confirmé, 53 pl."
-    assert entry["exchanges"][0]["kind"] == "Téléphone"
+    entry = next(e for e in view if e.id == str(supplier_id))
+    assert entry.exchanges[0].summary == "Car confirmé, 53 pl."
+    assert entry.exchanges[0].kind == "Téléphone"
 
 
 def test_the_supplier_side_needs_the_edit_right(admin, session):
@@ -150,14 +150,14 @@ def test_the_board_lists_options_quotes_unbooked_departures_and_not_invoiced(adm
     _set(admin, quote, supplier_option, "option", until=(TODAY + timedelta(days=1)).isoformat())
 
     board = _board(admin)
-    titles = {key: [row["title"] for row in rows] for key, rows in board.items()}
+    titles = {key: [row.title for row in rows] for key, rows in board.items()}
     assert titles["client_options"] == ["Option qui expire"]
     assert titles["quotes_waiting"] == ["Devis ancien"]
     assert titles["departures"] == ["Départ proche"]
     assert titles["unbooked"] == ["Départ proche"]  # confirmed, nothing booked yet
     assert titles["not_invoiced"] == ["Déjà réalisé"]
     assert titles["supplier_options"] == ["Devis ancien"]
-    assert "4 prestation(s) à réserver" in board["unbooked"][0]["detail"]
+    assert "4 prestation(s) à réserver" in board["unbooked"][0].detail
 
     for line in _lines(leaving):
         _set(admin, leaving, line, "confirme")

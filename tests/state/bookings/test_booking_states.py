@@ -25,22 +25,23 @@ from agence.models import (
 from agence.services.bookings import bookings
 from agence.services.common.permissions import ALL_RIGHTS, AccessDenied, Action, Module, Right
 from agence.services.demo.seed import seed_demo
-from agence.state.bookings.bookings import (
+from agence.state.bookings.board import FollowUpBoardState
+from agence.state.bookings.dossier import (
     BookingCostingState,
     BookingCreateState,
     BookingFormState,
     BookingParticipantsState,
-    BookingProgrammeState,
-    BookingSatisfactionState,
     BookingsListState,
-    BookingSuppliersState,
-    FollowUpBoardState,
-    GuideAssignmentState,
-    GuidesListState,
-    PlanningState,
+)
+from agence.state.bookings.guides import GuideAssignmentState, GuidesListState
+from agence.state.bookings.planning import PlanningState
+from agence.state.bookings.programme import BookingProgrammeState
+from agence.state.bookings.satisfaction import (
+    BookingSatisfactionState,
     SatisfactionReportState,
     SurveyState,
 )
+from agence.state.bookings.supplier_side import BookingSuppliersState
 from agence.state.catalogue.costing import CostingState
 from agence.state.parties.clients import ClientsListState
 from agence.state.parties.imports import ParticipantImportState
@@ -82,7 +83,7 @@ def _create(browser, session, **values) -> Booking:
     browser.run(BookingCreateState, "load")
     browser.run(BookingCreateState, "search_client", "anatole")
     state = browser.state(BookingCreateState)
-    browser.run(BookingCreateState, "pick_client", state.client_results[0]["id"])
+    browser.run(BookingCreateState, "pick_client", state.client_results[0].id)
     template = state.choices["catalogue_dossier_id"][0][0]
     data = {
         **state.values,
@@ -148,7 +149,7 @@ def test_only_allowed_steps_are_offered_and_others_are_refused(browser, demo):
     _open(browser, booking.id)
     browser.run(BookingFormState, "load")
     state = browser.state(BookingFormState)
-    offered = {step["target"] for step in state.transitions}
+    offered = {step.target for step in state.transitions}
     assert offered == {"devis_envoye", "option"}  # confirming and cancelling need « valider »
     browser.run(BookingFormState, "ask_transition", "confirme")
     assert state.dialog_open is False  # not offered, nothing opens
@@ -191,11 +192,11 @@ def test_the_programme_refuses_a_day_outside_the_dossier_and_moves_slots(browser
         "save_child",
         {"day": "2027-06-10", "title": "Temps libre", "start_text": "14h"},
     )
-    assert [day["day"] for day in state.days] == ["09/06/2027", "10/06/2027"]
-    first, second = state.days[0]["items"][:2]
-    browser.run(BookingProgrammeState, "move", second["id"], -1)
-    assert state.days[0]["items"][0]["id"] == second["id"]
-    assert state.days[0]["items"][1]["id"] == first["id"]
+    assert [day.day for day in state.days] == ["09/06/2027", "10/06/2027"]
+    first, second = state.days[0].slots[:2]
+    browser.run(BookingProgrammeState, "move", second.id, -1)
+    assert state.days[0].slots[0].id == second.id
+    assert state.days[0].slots[1].id == first.id
 
 
 def test_the_dossier_costing_keeps_the_price_on_the_dossier(browser, demo):
@@ -278,14 +279,14 @@ def test_the_supplier_tab_books_a_service_and_needs_the_edit_right(browser, demo
     _open(browser, booking.id)
     browser.run(BookingSuppliersState, "load_suppliers")
     state = browser.state(BookingSuppliersState)
-    service = state.suppliers[0]["services"][0]
-    browser.run(BookingSuppliersState, "update_service", service["line_id"], "status", "confirme")
-    assert state.suppliers[0]["services"][0]["status"] == "confirme"
-    browser.run(BookingSuppliersState, "update_service", service["line_id"], "status", "option")
+    service = state.suppliers[0].services[0]
+    browser.run(BookingSuppliersState, "update_service", service.line_id, "status", "confirme")
+    assert state.suppliers[0].services[0].status == "confirme"
+    browser.run(BookingSuppliersState, "update_service", service.line_id, "status", "option")
     assert "ne peut pas passer" in state.error
     browser.sign_in(make_user(demo, _without(Module.BOOKINGS, Action.EDIT)))
     with pytest.raises(AccessDenied):
-        browser.run(BookingSuppliersState, "update_service", service["line_id"], "reference", "X")
+        browser.run(BookingSuppliersState, "update_service", service.line_id, "reference", "X")
     with pytest.raises(AccessDenied):
         browser.run(BookingSuppliersState, "save_exchange", {"summary": "x"})
 
@@ -339,8 +340,8 @@ def test_a_guide_is_assigned_from_the_programme_and_a_double_booking_is_refused(
     for booking, expect_conflict in ((first, False), (second, True)):
         _open(browser, booking.id)
         browser.run(BookingProgrammeState, "load_programme")
-        slot = browser.state(BookingProgrammeState).days[0]["items"][1]
-        browser.run(GuideAssignmentState, "open_for", slot["id"], slot["title"])
+        slot = browser.state(BookingProgrammeState).days[0].slots[1]
+        browser.run(GuideAssignmentState, "open_for", slot.id, slot.title)
         browser.run(GuideAssignmentState, "choose", str(guide.id))
         state = browser.state(GuideAssignmentState)
         assert bool(state.conflicts) is expect_conflict
@@ -378,7 +379,7 @@ def test_the_planning_shows_a_product_by_week_and_moves_by_month(browser, demo):
     browser.run(PlanningState, "set_choice", "product_id", str(castle.id))
     browser.run(PlanningState, "set_choice", "start", "2027-06-09")
     assert len(state.days) == 7 and state.slots == ["Journée"]
-    assert state.days[2]["cells"][0]["left"] == "50"
+    assert state.days[2].cells[0].left == "50"
     browser.run(PlanningState, "set_choice", "view", "mois")
     browser.run(PlanningState, "shift", 1)
     assert state.start == "2027-07-01" and len(state.days) == 31
