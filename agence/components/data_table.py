@@ -182,31 +182,41 @@ def _header_cell(state, column: Column) -> rx.Component:
     )
 
 
+def column_text(spec: ListSpec, row, key: str):
+    """The text of column `key` in a row of `spec` (for a row's buttons); a key the spec does
+    not have fails when the page is compiled."""
+    for index, column in enumerate(spec.columns):
+        if column.key == key:
+            return row.cells[index]
+    raise KeyError(f"{spec.name} has no column {key!r}")
+
+
 def _cell(
     column: Column, row, index: int, row_route: str | None, row_action, download: bool
 ) -> rx.Component:
-    content: rx.Component = rx.text(row[column.key])
+    text = row.cells[index]
+    content: rx.Component = rx.text(text)
     if column.flag:
         content = rx.cond(
-            row[column.flag] == "1",
-            rx.badge(row[column.key], color_scheme="red", title="Plafond dépassé"),
+            row.flagged[index],
+            rx.badge(text, color_scheme="red", title="Plafond dépassé"),
             content,
         )
     if index == 0 and row_route and download:
         content = rx.el.a(
             rx.icon("download", size=14),
-            row[column.key],
-            href=row_route + "/" + row["id"],
+            text,
+            href=row_route + "/" + row.id,
             target="_blank",
             rel="noopener",
             class_name="agence-download",
         )
     elif index == 0 and row_route:
-        content = rx.link(row[column.key], href=row_route + "/" + row["id"], weight="medium")
+        content = rx.link(text, href=row_route + "/" + row.id, weight="medium")
     elif index == 0 and row_action is not None:
         content = rx.el.button(
-            row[column.key],
-            on_click=row_action(row["id"]),
+            text,
+            on_click=row_action(row.id),
             type="button",
             class_name="agence-row-action",
         )
@@ -282,8 +292,8 @@ def _select_header(state, dom_id: str) -> rx.Component:
 def _select_cell(state, row) -> rx.Component:
     return rx.table.cell(
         rx.checkbox(
-            checked=state.selected.contains(row["id"]),
-            on_change=lambda _checked: state.toggle_row(row["id"]),
+            checked=state.selected.contains(row.id),
+            on_change=lambda _checked: state.toggle_row(row.id),
             aria_label="Cocher la ligne",
         ),
         width="2.5rem",
@@ -304,8 +314,9 @@ def data_table(
     download: bool = False,
     row_buttons=None,
 ) -> rx.Component:
-    """The listing of `spec` served by `state`. The first cell of a row links to
-    `row_route/<id>`, or runs `row_action(id)`; `selectable` adds a column of checkboxes."""
+    """The listing of `spec` served by `state` (its rows are `ListRow`s). The first cell of a
+    row links to `row_route/<id>`, or runs `row_action(id)`; `selectable` adds a column of
+    checkboxes; `row_buttons(row)` adds a last cell (see `column_text`)."""
     new_route = routes.record_url(row_route, routes.NEW_RECORD) if row_route and show_new else None
 
     def row(item) -> rx.Component:

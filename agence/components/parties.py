@@ -6,7 +6,7 @@ import reflex as rx
 
 from agence import routes
 from agence.components.children import child_section
-from agence.components.data_table import data_table
+from agence.components.data_table import column_text, data_table
 from agence.state.documents.documents import DocumentsMixin
 
 
@@ -86,8 +86,8 @@ def documents_section(state: type[DocumentsMixin], spec, upload_id: str) -> rx.C
             dom_id=upload_id,
             download=True,
             row_buttons=lambda row: rx.cond(
-                state.can_create & (row["kept"] == ""),
-                _remove_button(state, row),
+                state.can_create & (column_text(spec, row, "kept") == ""),
+                _remove_button(state, row, column_text(spec, row, "title")),
             ),
         ),
         spacing="3",
@@ -95,7 +95,7 @@ def documents_section(state: type[DocumentsMixin], spec, upload_id: str) -> rx.C
     )
 
 
-def _remove_button(state: type[DocumentsMixin], row) -> rx.Component:
+def _remove_button(state: type[DocumentsMixin], row, title) -> rx.Component:
     """« Retirer », after a question; never shown on a document kept as it is (an issued
     invoice, a document sent by e-mail, a quote or contract given to the client)."""
     return rx.alert_dialog.root(
@@ -105,7 +105,7 @@ def _remove_button(state: type[DocumentsMixin], row) -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title("Retirer le document"),
             rx.alert_dialog.description(
-                "Retirer « ", row["title"], " » ? Il ne figurera plus parmi les documents."
+                "Retirer « ", title, " » ? Il ne figurera plus parmi les documents."
             ),
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Annuler", variant="soft", color_scheme="gray")),
@@ -113,7 +113,7 @@ def _remove_button(state: type[DocumentsMixin], row) -> rx.Component:
                     rx.button(
                         "Retirer",
                         color_scheme="red",
-                        on_click=state.remove_document(row["id"]),
+                        on_click=state.remove_document(row.id),
                     ),
                 ),
                 spacing="3",

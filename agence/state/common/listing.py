@@ -6,6 +6,7 @@ A listing state names its `ListSpec` and its module; everything else is here, on
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 import reflex as rx
 
@@ -19,8 +20,33 @@ from agence.services.common.records import Resource
 MAX_SELECTION = 1000
 
 
+@dataclass(frozen=True)
+class ListRow:
+    """One row of a listing as the page shows it: its id, then one text per column of the
+    `ListSpec`, in the spec's order. Typed, so that a component reading a field that does not
+    exist fails when Reflex compiles the page, not as an empty cell (`data_table.column_text`
+    finds a column's cell by its key, checked against the spec)."""
+
+    id: str
+    cells: list[str]
+    flagged: list[bool]
+    """Per column: its `flag` is raised on this row (the cell is highlighted)."""
+
+
+def list_rows(spec: ListSpec, rows: list[dict[str, str]]) -> list[ListRow]:
+    """The service's display rows (keyed by column) as the page's typed rows."""
+    return [
+        ListRow(
+            id=row["id"],
+            cells=[row[column.key] for column in spec.columns],
+            flagged=[bool(column.flag) and row[column.flag] == "1" for column in spec.columns],
+        )
+        for row in rows
+    ]
+
+
 class ListMixin(rx.State, mixin=True):
-    rows: list[dict[str, str]] = []
+    rows: list[ListRow] = []
     total: int = 0
     page: int = 1
     page_count: int = 1
@@ -43,7 +69,7 @@ class ListMixin(rx.State, mixin=True):
     @rx.var
     def page_selected(self) -> int:
         """How many rows of the page are ticked."""
-        return sum(1 for row in self.rows if row.get("id") in self.selected)
+        return sum(1 for row in self.rows if row.id in self.selected)
 
     def _resource(self) -> Resource:
         """The listed resource; a listing without one overrides the two methods below."""
@@ -75,7 +101,7 @@ class ListMixin(rx.State, mixin=True):
             result = listing.fetch_page(
                 session, spec, self._list_query(), actor, self._conditions()
             )
-            self.rows = listing.display_rows(spec, result.rows)
+            self.rows = list_rows(spec, listing.display_rows(spec, result.rows))
         self.total = result.total
         self.page = result.page
         self.page_count = result.page_count
@@ -161,7 +187,7 @@ class ListMixin(rx.State, mixin=True):
     def toggle_page(self):
         """Ticks every row of the page, or unticks them when they all are."""
         self._require(self._list_module(), Action.SEE)
-        page_ids = [row["id"] for row in self.rows]
+        page_ids = [row.id for row in self.rows]
         if page_ids and all(i in self.selected for i in page_ids):
             self.selected = [i for i in self.selected if i not in page_ids]
         else:

@@ -171,7 +171,7 @@ def test_the_lists_open_the_dossier_of_their_row(browser, demo, confirmed):
         browser.run(list_state, "load_list")
         rows = browser.state(list_state).rows
         assert len(rows) == 1
-        redirect = browser.run(list_state, "open_row", rows[0]["id"])
+        redirect = browser.run(list_state, "open_row", rows[0].id)
         assert f"/dossiers/{confirmed.id}" in str(redirect)
     browser.visit(routes.PAYMENTS)
     browser.run(PaymentsListState, "load_list")

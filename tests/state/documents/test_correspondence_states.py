@@ -28,6 +28,7 @@ from agence.state.documents.correspondence import (
 from agence.state.documents.templates import MailSettingsState, TemplatesState
 from tests.factories import demo_dossier, make_user
 from tests.smtp_server import running_smtp
+from tests.state.common.listing import rows_of
 
 
 def _without(module: Module, *actions: Action) -> set[Right]:
@@ -104,8 +105,8 @@ def test_a_quote_is_previewed_kept_and_sent_then_found_in_the_log(browser, demo,
     assert not state.send_open and not state.sending
     browser.run(BookingMessagesState, "load_messages")
     log = browser.state(BookingMessagesState)
-    assert log.total == 1 and log.rows[0]["status"] == "Envoyé"
-    browser.run(BookingMessagesState, "open_message", log.rows[0]["id"])
+    assert log.total == 1 and rows_of(log)[0]["status"] == "Envoyé"
+    browser.run(BookingMessagesState, "open_message", log.rows[0].id)
     assert log.detail["status"] == correspondence.SENT
     assert log.detail["attachments"][0]["file_name"].endswith(".pdf")
 

@@ -19,8 +19,9 @@ from agence.services.bookings.lifecycle import Status
 from agence.services.common.permissions import Action, Module, Right
 from agence.services.demo.seed import seed_demo
 from agence.services.documents import attachments
-from agence.state.bookings.dossier import BookingDocumentsState
+from agence.state.bookings.bookings import BookingDocumentsState
 from tests.factories import demo_dossier, make_user
+from tests.state.common.listing import rows_of
 
 
 @pytest.fixture
@@ -76,7 +77,7 @@ def test_removing_an_issued_invoice_pdf_shows_the_refusal_not_document_removed(
     assert "Document retiré" not in str(answer)
     assert not _removed(demo, document_id)
     state = browser.state(BookingDocumentsState)
-    [row] = [row for row in state.rows if row["id"] == str(document_id)]
+    [row] = [row for row in rows_of(state) if row["id"] == str(document_id)]
     assert row["kept"] == "Oui"  # the tab offers no « Retirer » on it
 
 
@@ -99,8 +100,8 @@ def test_removing_an_uploaded_document_of_the_dossier_says_it_is_removed(browser
     )
     browser.run(BookingDocumentsState, "load_documents")
     state = browser.state(BookingDocumentsState)
-    assert [row["kept"] for row in state.rows if row["id"] == str(document.id)] == [""]
+    assert [row["kept"] for row in rows_of(state) if row["id"] == str(document.id)] == [""]
     answer = browser.run(BookingDocumentsState, "remove_document", str(document.id))
     assert _toast(answer) == "success"
     assert _removed(demo, document.id)
-    assert all(row["id"] != str(document.id) for row in state.rows)
+    assert all(row.id != str(document.id) for row in state.rows)

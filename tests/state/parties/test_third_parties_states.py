@@ -24,6 +24,7 @@ from agence.state.parties.clients import (
 from agence.state.parties.crm import FollowUpsState, ReportFormState, ToVisitState
 from agence.state.parties.imports import ImportState
 from tests.factories import make_user, reference_data
+from tests.state.common.listing import rows_of
 
 EVERYTHING = set(ALL_RIGHTS)
 
@@ -87,7 +88,7 @@ def test_a_rep_limited_to_his_clients_sees_and_opens_only_them(browser, session)
     browser.sign_in(rep)
     browser.run(ClientsListState, "open_clients")
     browser.run(ClientsListState, "load_list")
-    names = [row["name"] for row in browser.state(ClientsListState).rows]
+    names = [row["name"] for row in rows_of(browser.state(ClientsListState))]
     assert names == ["Mon école"]
     assert browser.state(ClientsListState).can_assign is False
     _open_client(browser, theirs.id)
@@ -170,7 +171,7 @@ def test_contacts_are_added_edited_and_removed_in_the_client_page(browser, sessi
         {"first_name": "Anne", "last_name": "Morel", "email": "anne@college.fr", "is_main": "on"},
     )
     assert state.dialog_open is False and state.total == 1
-    contact_id = state.rows[0]["id"]
+    contact_id = state.rows[0].id
     browser.run(ClientContactsState, "open_existing", contact_id)
     assert state.values["last_name"] == "Morel"
     browser.run(ClientContactsState, "delete_child")
@@ -236,7 +237,7 @@ def test_documents_are_uploaded_and_removed_with_the_edit_right_only(browser, se
     )
     state = browser.state(ClientDocumentsState)
     assert state.total == 1 and "virus.exe" in state.document_error
-    browser.run(ClientDocumentsState, "remove_document", state.rows[0]["id"])
+    browser.run(ClientDocumentsState, "remove_document", state.rows[0].id)
     assert state.total == 0
 
 
@@ -383,10 +384,10 @@ def test_follow_ups_and_clients_to_visit_show_the_reps_own_clients(browser, sess
     browser.sign_in(rep)
     browser.run(FollowUpsState, "open_follow_ups")
     browser.run(FollowUpsState, "load_list")
-    assert [r["name"] for r in browser.state(FollowUpsState).rows] == ["À relancer"]
+    assert [r["name"] for r in rows_of(browser.state(FollowUpsState))] == ["À relancer"]
     browser.run(ToVisitState, "open_to_visit")
     browser.run(ToVisitState, "load_list")
-    assert {r["name"] for r in browser.state(ToVisitState).rows} == {"À relancer", "Jamais vu"}
+    assert {r["name"] for r in rows_of(browser.state(ToVisitState))} == {"À relancer", "Jamais vu"}
     with pytest.raises(AccessDenied):
         browser.sign_in(make_user(session, _without(Module.PARAMETERS, Action.EDIT)))
         browser.run(ToVisitState, "set_months", {"months": "3"})
