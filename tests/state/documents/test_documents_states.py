@@ -19,7 +19,7 @@ from agence.services.bookings.lifecycle import Status
 from agence.services.common.permissions import Action, Module, Right
 from agence.services.demo.seed import seed_demo
 from agence.services.documents import attachments
-from agence.state.bookings.bookings import BookingDocumentsState
+from agence.state.bookings.dossier import BookingDocumentsState
 from tests.factories import demo_dossier, make_user
 from tests.state.common.listing import rows_of
 
