@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import String, cast
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agence.models import AuditEntry, User
 from agence.services.common.audit import ACTION_LABELS
@@ -47,15 +48,15 @@ def _entity_types(session: Session) -> list[tuple[str, str]]:
 
 
 def _audit_query():
-    return select(
-        AuditEntry.id.label("id"),  # type: ignore[union-attr]
-        AuditEntry.at.label("at"),
-        AuditEntry.user_label.label("user"),
-        AuditEntry.action.label("action"),
-        AuditEntry.entity_type.label("entity_type"),
-        AuditEntry.entity_label.label("entity"),
+    return sa.select(
+        col(AuditEntry.id).label("id"),
+        col(AuditEntry.at).label("at"),
+        col(AuditEntry.user_label).label("user"),
+        col(AuditEntry.action).label("action"),
+        col(AuditEntry.entity_type).label("entity_type"),
+        col(AuditEntry.entity_label).label("entity"),
         cast(AuditEntry.changes, String).label("changes"),
-        AuditEntry.ip_address.label("ip_address"),
+        col(AuditEntry.ip_address).label("ip_address"),
     )
 
 
@@ -81,11 +82,22 @@ AUDIT_LIST = ListSpec(
     ),
     search=(AuditEntry.user_label, AuditEntry.entity_label, AuditEntry.entity_type),
     filters=(
+        # options_query is typed with SQLAlchemy's Session in listing.py; it is given
+        # SQLModel's (a subclass), which these queries use.
         ChoiceFilter(
-            "user", "Utilisateur", AuditEntry.user_id, options_query=_users, value_type=int
+            "user",
+            "Utilisateur",
+            AuditEntry.user_id,
+            options_query=_users,  # type: ignore[arg-type]
+            value_type=int,
         ),
         ChoiceFilter("action", "Action", AuditEntry.action, tuple(ACTION_LABELS.items())),
-        ChoiceFilter("entity_type", "Type", AuditEntry.entity_type, options_query=_entity_types),
+        ChoiceFilter(
+            "entity_type",
+            "Type",
+            AuditEntry.entity_type,
+            options_query=_entity_types,  # type: ignore[arg-type]
+        ),
         DateFilter("since", "Du", AuditEntry.at, "since"),
         DateFilter("until", "Au", AuditEntry.at, "until"),
     ),

@@ -114,7 +114,7 @@ def _register_failure(throttle: LoginThrottle, now: datetime, threshold: int) ->
 def purge_idle_throttles(session: Session, now: datetime) -> None:
     """Forgets the throttles with no failure within the window and no running lock: the rows
     kept for unknown e-mails stay bounded by the failures of the last 15 minutes."""
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         delete(LoginThrottle).where(
             col(LoginThrottle.last_failure_at) < now - LOCK_WINDOW,
             or_(
@@ -244,7 +244,7 @@ def hand_over(session: Session, ticket: str, *, now: datetime | None = None) -> 
         return None
     token = secrets.token_urlsafe(32)
     settings = get_settings()
-    claimed = session.exec(  # type: ignore[call-overload]
+    claimed = session.exec(
         update(UserSession)
         .where(
             col(UserSession.token_hash) == token_digest(ticket),
@@ -300,8 +300,8 @@ def sign_out(session: Session, token: str, *, ip_address: str = "") -> None:
 def load_actor(session: Session, user_id: int, session_id: int | None = None) -> Actor:
     row = session.exec(
         select(User, Profile, AgencySite)
-        .join(Profile, Profile.id == User.profile_id)
-        .join(AgencySite, AgencySite.id == User.site_id, isouter=True)
+        .join(Profile, col(Profile.id) == User.profile_id)
+        .join(AgencySite, col(AgencySite.id) == User.site_id, isouter=True)
         .where(User.id == user_id)
     ).first()
     if row is None:

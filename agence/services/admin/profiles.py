@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
@@ -71,10 +72,10 @@ def _profiles_query():
         .where(ProfileRight.profile_id == Profile.id)
         .scalar_subquery()
     )
-    return select(
-        Profile.id.label("id"),  # type: ignore[union-attr]
-        Profile.name.label("name"),
-        Profile.description.label("description"),
+    return sa.select(
+        col(Profile.id).label("id"),
+        col(Profile.name).label("name"),
+        col(Profile.description).label("description"),
         users.label("users"),
         rights.label("rights"),
     )

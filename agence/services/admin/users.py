@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agence.models import AgencySite, LoginThrottle, Profile, ProfileRight, User
 from agence.models.base import utcnow
@@ -37,19 +38,19 @@ def _site_options(session) -> list[tuple[str, str]]:
 
 def _users_query():
     return (
-        select(
-            User.id.label("id"),  # type: ignore[union-attr]
-            (User.last_name + " " + User.first_name).label("name"),
-            User.email.label("email"),
-            User.phone.label("phone"),
-            AgencySite.name.label("site"),
-            Profile.name.label("profile"),
-            User.is_sales_rep.label("is_sales_rep"),
-            User.active.label("active"),
-            User.last_login_at.label("last_login_at"),
+        sa.select(
+            col(User.id).label("id"),
+            (col(User.last_name) + " " + col(User.first_name)).label("name"),
+            col(User.email).label("email"),
+            col(User.phone).label("phone"),
+            col(AgencySite.name).label("site"),
+            col(Profile.name).label("profile"),
+            col(User.is_sales_rep).label("is_sales_rep"),
+            col(User.active).label("active"),
+            col(User.last_login_at).label("last_login_at"),
         )
-        .join(Profile, Profile.id == User.profile_id)
-        .join(AgencySite, AgencySite.id == User.site_id, isouter=True)
+        .join(Profile, col(Profile.id) == User.profile_id)
+        .join(AgencySite, col(AgencySite.id) == User.site_id, isouter=True)
     )
 
 
@@ -101,7 +102,7 @@ def administrators_left(
     statement = (
         select(func.count(func.distinct(User.id)))
         .select_from(User)
-        .join(ProfileRight, ProfileRight.profile_id == User.profile_id)
+        .join(ProfileRight, col(ProfileRight.profile_id) == User.profile_id)
         .where(
             User.active,
             ProfileRight.module == Module.ADMINISTRATION.value,

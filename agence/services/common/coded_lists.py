@@ -6,7 +6,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import ClassVar
 
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import select
+from sqlmodel import Session, SQLModel
 
 from agence.services.common.forms import FieldSpec
 from agence.services.common.listing import Column, ListSpec, active_filter

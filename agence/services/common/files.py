@@ -143,7 +143,7 @@ class DownloadTicket:
     """Relative to the exports folder."""
     user_id: int
     download_name: str
-    expires: int
+    expires: float
 
 
 def _sign(payload: bytes) -> str:

@@ -188,13 +188,13 @@ def _parse_one(spec: FieldSpec, raw: str) -> Any:
         _bounded(spec, number)
         return number
     if kind in ("decimal", "percent"):
-        number = parse_decimal(raw)
-        if kind == "percent" and spec.min_value is None and number < 0:
+        amount = parse_decimal(raw)
+        if kind == "percent" and spec.min_value is None and amount < 0:
             raise ValueError("Un pourcentage ne peut pas être négatif.")
-        if number.as_tuple().exponent < -2:  # type: ignore[operator]
+        if amount.as_tuple().exponent < -2:  # type: ignore[operator]
             raise ValueError("Deux décimales au plus.")
-        _bounded(spec, number)
-        return number
+        _bounded(spec, amount)
+        return amount
     if kind == "choice":
         allowed = {value for value, _ in spec.choices}
         if raw not in allowed:

@@ -9,7 +9,7 @@ fields, side effects) by overriding a hook.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
@@ -226,30 +226,30 @@ def save(
 
     created = record is None
     if record is None:
-        record = resource.model()  # type: ignore[assignment]
+        record = cast(M, resource.model())
         if resource.parent is not None:
             setattr(record, resource.parent_field, parent_id)
         before: dict[str, Any] = {}
     else:
         before = audit.snapshot(record)
-    resource.apply(session, record, clean)  # type: ignore[arg-type]
+    resource.apply(session, record, clean)
     if hasattr(record, "updated_at"):
-        record.updated_at = utcnow()  # type: ignore[union-attr]
+        record.updated_at = utcnow()
     session.add(record)
     session.flush()
-    changes = audit.changes_between(before, audit.snapshot(record))  # type: ignore[arg-type]
-    changes.update(resource.after_save(session, actor, record, clean, created))  # type: ignore[arg-type]
+    changes = audit.changes_between(before, audit.snapshot(record))
+    changes.update(resource.after_save(session, actor, record, clean, created))
     if created or changes:
         audit.record(
             session,
             actor,
             AuditAction.CREATE if created else AuditAction.UPDATE,
             entity_type=resource.entity,
-            entity_id=record.id,  # type: ignore[union-attr]
+            entity_id=record.id,  # type: ignore[attr-defined]
             entity_label=resource.describe(record),
-            changes=changes,  # type: ignore[arg-type]
+            changes=changes,
         )
-    return record  # type: ignore[return-value]
+    return record
 
 
 def record_change(
@@ -262,7 +262,7 @@ def record_change(
 ) -> None:
     """A change made outside the form (an action button): timestamped and audited."""
     if hasattr(record, "updated_at"):
-        record.updated_at = utcnow()  # type: ignore[attr-defined]
+        record.updated_at = utcnow()
     session.add(record)
     audit.record(
         session,
@@ -296,7 +296,7 @@ def delete(
     label = resource.describe(record)
     before = audit.snapshot(record)
     if resource.soft_deleted:
-        record.deleted_at = utcnow()  # type: ignore[attr-defined]
+        record.deleted_at = utcnow()
         session.add(record)
     else:
         session.delete(record)

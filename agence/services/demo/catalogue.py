@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, time
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agence.models import (
     CatalogueDossier,
@@ -211,12 +211,12 @@ PROGRAMME = (
 
 
 def seed_catalogue(session: Session) -> None:
-    types = {code: i for code, i in session.exec(select(ProductType.code, ProductType.id))}
+    types = {code: i or 0 for code, i in session.exec(select(ProductType.code, ProductType.id))}
     categories = {
-        code: i
+        code: i or 0
         for code, i in session.exec(select(ParticipantCategory.code, ParticipantCategory.id))
     }
-    vat = {rate: i for rate, i in session.exec(select(VatRate.rate, VatRate.id))}
+    vat = {rate: i for rate, i in session.exec(select(col(VatRate.rate), VatRate.id))}
     suppliers = {name: i for name, i in session.exec(select(Supplier.name, Supplier.id))}
     products: dict[str, Product] = {}
     for name, type_code, supplier, basis, capacity, regime, rate, minutes, tags, rates in PRODUCTS:
@@ -326,14 +326,14 @@ def _seed_worked_example(session: Session, products: dict[str, Product]) -> None
     )
     session.add(dossier)
     session.flush()
-    for day, start, end, product, title in PROGRAMME:
+    for day, start, end, product_name, title in PROGRAMME:
         session.add(
             CatalogueProgrammeItem(
                 dossier_id=dossier.id or 0,
                 day=day,
                 start_time=start,
                 end_time=end,
-                product_id=products[product].id if product else None,
-                title=title or product or "",
+                product_id=products[product_name].id if product_name else None,
+                title=title or product_name or "",
             )
         )

@@ -6,7 +6,7 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agence.models import (
     Address,
@@ -322,15 +322,17 @@ def seed_parties(session: Session) -> None:
     if session.exec(select(Client.id)).first() is not None:
         return
     rng = random.Random(2026)
-    reps = session.exec(select(User).where(User.is_sales_rep, User.active).order_by(User.id)).all()
-    categories = {}
+    reps = session.exec(
+        select(User).where(User.is_sales_rep, User.active).order_by(col(User.id))
+    ).all()
+    categories: dict[str, int] = {}
     for name in CATEGORIES:
-        category = session.exec(select(ClientCategory).where(ClientCategory.name == name)).first()
-        if category is None:
-            category = ClientCategory(name=name)
-            session.add(category)
+        row = session.exec(select(ClientCategory).where(ClientCategory.name == name)).first()
+        if row is None:
+            row = ClientCategory(name=name)
+            session.add(row)
             session.flush()
-        categories[name] = category.id
+        categories[name] = row.id or 0
     today = formats.today()
     clients: list[Client] = []
     for name, kind, status, city, postcode, street, category, tags, revenue, limit in CLIENTS:

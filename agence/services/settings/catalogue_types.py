@@ -4,7 +4,7 @@ categories, client categories."""
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agence.models import (
     ClientCategory,
@@ -73,8 +73,8 @@ def _categories_query():
         .scalar_subquery()
     )
     return select(
-        ClientCategory.id.label("id"),  # type: ignore[union-attr]
-        ClientCategory.name.label("name"),
+        col(ClientCategory.id).label("id"),
+        col(ClientCategory.name).label("name"),
         clients.label("clients"),
     )
 

@@ -15,7 +15,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from agence.models import PaymentTerm
 from agence.services.common import formats
@@ -126,14 +127,14 @@ def example_text(
 
 
 def _terms_query():
-    return select(
-        PaymentTerm.id.label("id"),  # type: ignore[union-attr]
-        PaymentTerm.label.label("label"),
-        PaymentTerm.rule.label("rule"),
-        PaymentTerm.days.label("days"),
-        PaymentTerm.deposit_percent.label("deposit_percent"),
-        PaymentTerm.is_default.label("is_default"),
-        PaymentTerm.active.label("active"),
+    return sa.select(
+        col(PaymentTerm.id).label("id"),
+        col(PaymentTerm.label).label("label"),
+        col(PaymentTerm.rule).label("rule"),
+        col(PaymentTerm.days).label("days"),
+        col(PaymentTerm.deposit_percent).label("deposit_percent"),
+        col(PaymentTerm.is_default).label("is_default"),
+        col(PaymentTerm.active).label("active"),
     )
 
 

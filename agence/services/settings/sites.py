@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agence.models import AgencySite, User
 from agence.services.common.forms import FieldSpec, postcode_problem, vat_siren_problem
@@ -19,15 +20,15 @@ DEFAULT_BRAND_COLOR = "#1F4E79"
 
 
 def _sites_query():
-    return select(
-        AgencySite.id.label("id"),  # type: ignore[union-attr]
-        AgencySite.code.label("code"),
-        AgencySite.name.label("name"),
-        AgencySite.city.label("city"),
-        AgencySite.siret.label("siret"),
-        AgencySite.phone.label("phone"),
-        AgencySite.is_default.label("is_default"),
-        AgencySite.active.label("active"),
+    return sa.select(
+        col(AgencySite.id).label("id"),
+        col(AgencySite.code).label("code"),
+        col(AgencySite.name).label("name"),
+        col(AgencySite.city).label("city"),
+        col(AgencySite.siret).label("siret"),
+        col(AgencySite.phone).label("phone"),
+        col(AgencySite.is_default).label("is_default"),
+        col(AgencySite.active).label("active"),
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from agence.models import VatRate
 from agence.services.common import formats
@@ -16,13 +17,13 @@ from agence.services.common.records import Resource
 
 VAT_RATES_LIST = ListSpec(
     name="Taux de TVA",
-    query=lambda: select(
-        VatRate.id.label("id"),  # type: ignore[union-attr]
-        VatRate.rate.label("rate"),
-        VatRate.label.label("label"),
-        VatRate.collected_account.label("collected_account"),
-        VatRate.deductible_account.label("deductible_account"),
-        VatRate.active.label("active"),
+    query=lambda: sa.select(
+        col(VatRate.id).label("id"),
+        col(VatRate.rate).label("rate"),
+        col(VatRate.label).label("label"),
+        col(VatRate.collected_account).label("collected_account"),
+        col(VatRate.deductible_account).label("deductible_account"),
+        col(VatRate.active).label("active"),
     ),
     columns=(
         Column("rate", "Taux", VatRate.rate, kind="percent", width=10),
