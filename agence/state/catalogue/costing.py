@@ -308,7 +308,7 @@ class CostingState(CostingMixin, AppState):
             with session_scope() as session:
                 records.delete(session, actor, COSTINGS, self._costing_id)
         except FormErrors as problem:
-            return rx.toast.error(problem.errors.get("", FIX_ERRORS))
+            return self._toast_problem(problem)
         except RecordNotFound:
             self.not_found = True
             return

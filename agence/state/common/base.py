@@ -9,13 +9,16 @@ page scripts never see it; the server reads it from the websocket handshake's he
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from agence import routes
 from agence.db import session_scope
 from agence.services.admin import auth
 from agence.services.common import identifiers
+from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import (
     Action,
     Actor,
@@ -23,6 +26,8 @@ from agence.services.common.permissions import (
     NotSignedIn,
     PasswordChangeRequired,
 )
+
+FIX_ERRORS = "Le formulaire contient des erreurs : voir les champs signalés."
 
 
 class AppState(rx.State):
@@ -73,6 +78,25 @@ class AppState(rx.State):
     def _require_signed_in(self, *, allow_password_change: bool = False) -> Actor:
         """For pages every signed-in user may use (home, own password)."""
         return self._actor(allow_password_change=allow_password_change)
+
+    def _toast_problem(
+        self, problem: Exception, fallback: str | None = FIX_ERRORS, **toast: Any
+    ) -> EventSpec:
+        """The one path from a service's refusal to the toast that says why.
+
+        A form's `FormErrors` shows its general message (key ""), else `fallback`: the fields
+        show their own messages next to them. An action with no fields to show them passes
+        `fallback=None`, and the toast is its first message. Any other refusal (a record gone,
+        a remote service's answer) is already a French sentence: the toast is its text.
+        `toast` goes to `rx.toast.error` (e.g. a longer `duration`)."""
+        if isinstance(problem, FormErrors):
+            if fallback is None:
+                message = next(iter(problem.errors.values()), "")
+            else:
+                message = problem.errors.get("", fallback)
+        else:
+            message = str(problem)
+        return rx.toast.error(message, **toast)
 
     def _show_actor(self, actor: Actor) -> None:
         self.user_name = actor.display_name

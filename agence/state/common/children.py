@@ -11,7 +11,7 @@ from agence.services.common import records
 from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import Action
 from agence.services.common.records import RecordNotFound
-from agence.state.common.forms import FIX_ERRORS, SAVED
+from agence.state.common.forms import SAVED
 from agence.state.common.listing import ListMixin
 
 
@@ -126,7 +126,7 @@ class ChildMixin(ListMixin, mixin=True):
                 label = resource.describe(record)
         except FormErrors as problem:
             self.errors = problem.errors
-            return rx.toast.error(problem.errors.get("", FIX_ERRORS))
+            return self._toast_problem(problem)
         except RecordNotFound:
             self.dialog_open = False
             return
@@ -146,7 +146,7 @@ class ChildMixin(ListMixin, mixin=True):
                 records.delete(session, actor, resource, self._child_id, self._parent_id)
         except FormErrors as problem:
             self.errors = problem.errors
-            return rx.toast.error(problem.errors.get("", FIX_ERRORS))
+            return self._toast_problem(problem)
         except RecordNotFound:
             pass
         self.dialog_open = False

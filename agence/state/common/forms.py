@@ -14,9 +14,9 @@ from agence.services.common import formats, records
 from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import Action, Actor
 from agence.services.common.records import RecordNotFound, Resource
+from agence.state.common.base import FIX_ERRORS  # noqa: F401  (importers keep this path)
 
 SAVED = "Enregistré."
-FIX_ERRORS = "Le formulaire contient des erreurs : voir les champs signalés."
 NOT_READY = "Ce formulaire n'est pas chargé : rechargez la page."
 
 
@@ -127,7 +127,7 @@ class FormMixin(rx.State, mixin=True):
         except FormErrors as problem:
             self.errors = problem.errors
             self._on_errors(problem)
-            return rx.toast.error(problem.errors.get("", FIX_ERRORS))
+            return self._toast_problem(problem)
         except RecordNotFound:
             self.not_found = True
             return
@@ -145,7 +145,7 @@ class FormMixin(rx.State, mixin=True):
                 records.delete(session, actor, resource, self._record_id)
         except FormErrors as problem:
             self.errors = problem.errors
-            return rx.toast.error(problem.errors.get("", FIX_ERRORS))
+            return self._toast_problem(problem)
         except RecordNotFound:
             self.not_found = True
             return
