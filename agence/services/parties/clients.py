@@ -44,29 +44,13 @@ from agence.services.parties.party_files import (
     sync_main_address,
 )
 from agence.services.parties.suppliers import parse_schedule, schedule_text
+from agence.services.parties.vocabulary import ClientStatus, ClientType, Language
 
-CLIENT_TYPES: dict[str, str] = {
-    "scolaire": "Scolaire",
-    "ce": "Comité d'entreprise / CSE",
-    "association": "Association",
-    "autocariste": "Autocariste",
-    "agence": "Agence / tour-opérateur",
-    "entreprise": "Entreprise",
-    "collectivite": "Collectivité / organisme public",
-    "particulier": "Particulier",
-}
-PUBLIC_BODY = "collectivite"
-PERSON = "particulier"
-
-STATUSES: dict[str, str] = {"prospect": "Prospect", "client": "Client", "inactif": "Inactif"}
-LANGUAGES: dict[str, str] = {
-    "fr": "Français",
-    "en": "Anglais",
-    "de": "Allemand",
-    "es": "Espagnol",
-    "it": "Italien",
-    "nl": "Néerlandais",
-}
+# The label tables other areas read (a guide's languages, the Chorus Pro clients…).
+CLIENT_TYPES: dict[str, str] = ClientType.labels()
+STATUSES: dict[str, str] = ClientStatus.labels()
+LANGUAGES: dict[str, str] = Language.labels()
+PUBLIC_BODY = ClientType.PUBLIC_BODY
 ACCOUNT_PREFIX = "411"
 ACCOUNT_COUNTER = "next_client_account"
 MAX_TAGS = 20
@@ -88,6 +72,8 @@ class DuplicateWarning(FormErrors):
 
 @dataclass(frozen=True)
 class Duplicate:
+    """A client that looks like the one being created, shown with a link to its page."""
+
     client_id: int
     name: str
     reason: str
@@ -190,9 +176,14 @@ CLIENTS_LIST = ListSpec(
     columns=(
         Column("name", "Nom", Client.search_name, width=36),
         Column(
-            "client_type", "Type", Client.client_type, width=24, labels=CLIENT_TYPES, phone=False
+            "client_type",
+            "Type",
+            Client.client_type,
+            width=24,
+            labels=ClientType.labels(),
+            phone=False,
         ),
-        Column("status", "Statut", Client.status, width=10, labels=STATUSES),
+        Column("status", "Statut", Client.status, width=10, labels=ClientStatus.labels()),
         Column("city", "Ville", Client.city, width=20, phone=False),
         Column("sales_rep", "Commercial", None, width=22, sortable=False, phone=False),
         Column(
@@ -219,8 +210,8 @@ CLIENTS_LIST = ListSpec(
     ),
     normalized_search=(Client.search_text,),
     filters=(
-        ChoiceFilter("client_type", "Type", Client.client_type, tuple(CLIENT_TYPES.items())),
-        ChoiceFilter("status", "Statut", Client.status, tuple(STATUSES.items())),
+        ChoiceFilter("client_type", "Type", Client.client_type, ClientType.choices()),
+        ChoiceFilter("status", "Statut", Client.status, ClientStatus.choices()),
         ChoiceFilter(
             "sales_rep",
             "Commercial",
@@ -382,10 +373,10 @@ class ClientResource(Resource[Client]):
             "Type",
             "choice",
             required=True,
-            choices=tuple(CLIENT_TYPES.items()),
+            choices=ClientType.choices(),
             section="Identité",
         ),
-        FieldSpec("status", "Statut", "choice", required=True, choices=tuple(STATUSES.items())),
+        FieldSpec("status", "Statut", "choice", required=True, choices=ClientStatus.choices()),
         FieldSpec(
             "name",
             "Raison sociale",
@@ -415,7 +406,7 @@ class ClientResource(Resource[Client]):
             "Langue des documents",
             "choice",
             required=True,
-            choices=tuple(LANGUAGES.items()),
+            choices=Language.choices(),
         ),
         FieldSpec("payment_term_id", "Conditions de règlement", "ref"),
         FieldSpec("payment_method_id", "Mode de règlement", "ref"),
@@ -492,8 +483,8 @@ class ClientResource(Resource[Client]):
     def defaults(self, session: Session) -> dict[str, str]:
         term = session.exec(select(PaymentTerm.id).where(PaymentTerm.is_default)).first()
         return {
-            "status": "prospect",
-            "language": "fr",
+            "status": ClientStatus.PROSPECT.value,
+            "language": Language.FRENCH.value,
             "billing_country": "FR",
             "payment_term_id": str(term or ""),
         }
@@ -501,7 +492,7 @@ class ClientResource(Resource[Client]):
     def form_values(self, session: Session, record: Client) -> dict[str, str]:
         values = super().form_values(session, record)
         values["cancellation_text"] = schedule_text(record.cancellation_schedule)
-        if record.client_type == PERSON:
+        if record.client_type == ClientType.PERSON:
             values["name"] = ""
         address = billing_address(session, record.id or 0)
         if address is not None:
@@ -547,7 +538,7 @@ class ClientResource(Resource[Client]):
             clean["cancellation_schedule"] = parse_schedule(clean.get("cancellation_text") or "")
         except ValueError as exc:
             errors.setdefault("cancellation_text", str(exc))
-        person = clean.get("client_type") == PERSON
+        person = clean.get("client_type") == ClientType.PERSON
         if person and not clean.get("last_name"):
             errors.setdefault("last_name", "Le nom d'un particulier est obligatoire.")
         if not person and not clean.get("name"):
@@ -586,7 +577,7 @@ class ClientResource(Resource[Client]):
             next_account_code(session)
         )
         record.cancellation_schedule = clean.get("cancellation_schedule") or []
-        record.is_company = clean["client_type"] != PERSON
+        record.is_company = clean["client_type"] != ClientType.PERSON
         record.name = _display_name(clean)
         record.search_name = normalize_text(record.name)
         if record.is_company:
@@ -625,7 +616,7 @@ class ClientResource(Resource[Client]):
 def set_status(session: Session, actor: Actor, client_id: int, status: str) -> Client:
     """Moves a client along prospect → client → inactive (audited)."""
     actor.require(Module.THIRD_PARTIES, Action.EDIT)
-    if status not in STATUSES:
+    if status not in ClientStatus.labels():
         raise FormErrors({"status": "Statut inconnu."})
     client = get_record(session, CLIENTS, client_id, actor)
     if client.status != status:
@@ -635,7 +626,7 @@ def set_status(session: Session, actor: Actor, client_id: int, status: str) -> C
 
 
 def _display_name(clean: dict[str, Any]) -> str:
-    if clean.get("client_type") == PERSON:
+    if clean.get("client_type") == ClientType.PERSON:
         return " ".join(
             filter(None, [clean.get("last_name", "").upper(), clean.get("first_name", "")])
         ).strip()

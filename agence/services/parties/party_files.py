@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from agence.models import Address, Client, Supplier
 from agence.models.base import utcnow
 from agence.services.common.text import department_of, normalize_text
+from agence.services.parties.vocabulary import AddressKind
 
 ADDRESS_FIELDS = (
     "billing_line1",
@@ -18,7 +19,6 @@ ADDRESS_FIELDS = (
     "billing_city",
     "billing_country",
 )
-BILLING = "facturation"
 
 
 def main_address(session: Session, owner_field: str, owner_id: int) -> Address | None:
@@ -27,7 +27,7 @@ def main_address(session: Session, owner_field: str, owner_id: int) -> Address |
         select(Address)
         .where(
             getattr(Address, owner_field) == owner_id,
-            Address.kind == BILLING,
+            Address.kind == AddressKind.BILLING,
             Address.deleted_at.is_(None),  # type: ignore[union-attr]
         )
         .order_by(col(Address.is_default).desc(), col(Address.id))
@@ -54,7 +54,11 @@ def sync_main_address(
     if clean.get("billing_line1"):
         if address is None:
             address = Address(
-                kind=BILLING, is_default=True, line1="", city="", **{owner_field: owner_id}
+                kind=AddressKind.BILLING.value,
+                is_default=True,
+                line1="",
+                city="",
+                **{owner_field: owner_id},
             )
         address.line1 = clean["billing_line1"]
         address.line2 = clean.get("billing_line2") or ""

@@ -25,17 +25,7 @@ from agence.services.common.permissions import Module
 from agence.services.common.records import Resource
 from agence.services.parties.clients import CLIENTS, refresh_location
 from agence.services.parties.suppliers import SUPPLIERS, refresh_supplier_location
-
-CIVILITIES = (("", "—"), ("Mme", "Mme"), ("M.", "M."))
-ADDRESS_KINDS: dict[str, str] = {
-    "facturation": "Facturation",
-    "livraison": "Livraison / accueil",
-    "autre": "Autre",
-}
-INVOICING_MODES: dict[str, str] = {
-    "par_dossier": "Une facture par dossier",
-    "mensuelle": "Facture mensuelle groupée",
-}
+from agence.services.parties.vocabulary import AddressKind, Civility, InvoicingMode
 
 
 def _not_deleted(model):
@@ -88,7 +78,7 @@ class _ContactResource(Resource[Contact]):
     entity = "contact"
     new_title = "Nouveau contact"
     fields = (
-        FieldSpec("civility", "Civilité", "choice", choices=CIVILITIES),
+        FieldSpec("civility", "Civilité", "choice", choices=Civility.choices()),
         FieldSpec("first_name", "Prénom", max_length=80),
         FieldSpec("last_name", "Nom", required=True, max_length=80),
         FieldSpec("role", "Fonction", max_length=100),
@@ -169,7 +159,7 @@ def _addresses_list(parent_field: str) -> ListSpec:
             parent.label("parent_id"),
         ).where(_not_deleted(Address)),
         columns=(
-            Column("kind", "Type", Address.kind, width=14, labels=ADDRESS_KINDS),
+            Column("kind", "Type", Address.kind, width=14, labels=AddressKind.labels()),
             Column("label", "Libellé", Address.label, width=20, phone=False),
             Column("line1", "Adresse", Address.line1, width=36),
             Column("postcode", "Code postal", Address.postcode, width=10, phone=False),
@@ -190,7 +180,7 @@ class _AddressResource(Resource[Address]):
     entity = "adresse"
     new_title = "Nouvelle adresse"
     fields = (
-        FieldSpec("kind", "Type", "choice", required=True, choices=tuple(ADDRESS_KINDS.items())),
+        FieldSpec("kind", "Type", "choice", required=True, choices=AddressKind.choices()),
         FieldSpec("label", "Libellé", max_length=100, placeholder="Siège, entrée des groupes…"),
         FieldSpec("line1", "Adresse", required=True, max_length=200, wide=True),
         FieldSpec("line2", "Complément", max_length=200, wide=True),
@@ -204,7 +194,7 @@ class _AddressResource(Resource[Address]):
         return f"{record.line1}, {record.postcode} {record.city}".strip(", ")
 
     def defaults(self, session: Session) -> dict[str, str]:
-        return {"kind": "livraison", "country": "FR"}
+        return {"kind": AddressKind.DELIVERY.value, "country": "FR"}
 
     def validate(self, session, actor, record, clean, errors) -> None:
         if problem := postcode_problem(clean.get("postcode") or "", clean.get("country") or ""):
@@ -376,7 +366,7 @@ CLIENT_CONTRACTS_LIST = ListSpec(
             "Facturation",
             ClientContract.invoicing_mode,
             width=26,
-            labels=INVOICING_MODES,
+            labels=InvoicingMode.labels(),
             phone=False,
         ),
         Column("document", "Contrat signé", PartyDocument.title, width=26, phone=False),
@@ -401,7 +391,7 @@ class ClientContractResource(Resource[ClientContract]):
             "Facturation",
             "choice",
             required=True,
-            choices=tuple(INVOICING_MODES.items()),
+            choices=InvoicingMode.choices(),
         ),
         FieldSpec("starts_on", "Début", "date", required=True),
         FieldSpec("ends_on", "Fin", "date"),
@@ -421,7 +411,10 @@ class ClientContractResource(Resource[ClientContract]):
         return record.reference
 
     def defaults(self, session: Session) -> dict[str, str]:
-        return {"invoicing_mode": "par_dossier", "starts_on": formats.today().isoformat()}
+        return {
+            "invoicing_mode": InvoicingMode.PER_BOOKING.value,
+            "starts_on": formats.today().isoformat(),
+        }
 
     def validate(self, session, actor, record, clean, errors) -> None:
         start, end = clean.get("starts_on"), clean.get("ends_on")

@@ -21,21 +21,11 @@ from agence.services.parties.party_files import (
     refresh_location,
     sync_main_address,
 )
+from agence.services.parties.vocabulary import VAT_REGIME_SHORT_LABELS, SupplierType, VatRegime
 
-SUPPLIER_TYPES: dict[str, str] = {
-    "hebergement": "Hébergement",
-    "restauration": "Restauration",
-    "site": "Site / musée",
-    "transport": "Transport",
-    "guide": "Guide",
-    "salle": "Salle",
-    "activite": "Activité",
-    "autre": "Autre",
-}
-VAT_REGIMES: dict[str, str] = {
-    "marge": "TVA sur la marge (prestation achetée)",
-    "normal": "TVA normale",
-}
+# The label tables other areas read (a product's VAT regime).
+SUPPLIER_TYPES: dict[str, str] = SupplierType.labels()
+VAT_REGIMES: dict[str, str] = VatRegime.labels()
 ACCOUNT_PREFIX = "401"
 ACCOUNT_COUNTER = "next_supplier_account"
 MAX_SCHEDULE_STEPS = 10
@@ -110,7 +100,9 @@ SUPPLIERS_LIST = ListSpec(
     query=_suppliers_query,
     columns=(
         Column("name", "Nom", Supplier.search_name, width=36),
-        Column("supplier_type", "Type", Supplier.supplier_type, width=18, labels=SUPPLIER_TYPES),
+        Column(
+            "supplier_type", "Type", Supplier.supplier_type, width=18, labels=SupplierType.labels()
+        ),
         Column("city", "Ville", Supplier.city, width=20),
         Column("phone", "Téléphone", Supplier.phone, width=16, phone=False),
         Column("email", "E-mail", Supplier.email, width=30, phone=False),
@@ -119,7 +111,7 @@ SUPPLIERS_LIST = ListSpec(
             "Régime de TVA",
             Supplier.default_vat_regime,
             width=22,
-            labels={"marge": "Marge", "normal": "Normal"},
+            labels=VAT_REGIME_SHORT_LABELS,
             phone=False,
         ),
         Column("account_code", "Compte", Supplier.account_code, width=12, phone=False),
@@ -127,9 +119,7 @@ SUPPLIERS_LIST = ListSpec(
     ),
     normalized_search=(Supplier.search_text,),
     filters=(
-        ChoiceFilter(
-            "supplier_type", "Type", Supplier.supplier_type, tuple(SUPPLIER_TYPES.items())
-        ),
+        ChoiceFilter("supplier_type", "Type", Supplier.supplier_type, SupplierType.choices()),
         TextFilter("city", "Ville", Supplier.city),
         active_filter(Supplier.active),
     ),
@@ -150,9 +140,7 @@ class SupplierResource(Resource[Supplier]):
     unique = ("account_code",)
     fields = (
         FieldSpec("name", "Nom", required=True, max_length=200, wide=True, section="Identité"),
-        FieldSpec(
-            "supplier_type", "Type", "choice", required=True, choices=tuple(SUPPLIER_TYPES.items())
-        ),
+        FieldSpec("supplier_type", "Type", "choice", required=True, choices=SupplierType.choices()),
         FieldSpec("active", "Actif", "bool"),
         FieldSpec("email", "E-mail", "email", max_length=254, section="Coordonnées"),
         FieldSpec("phone", "Téléphone", "phone", max_length=30),
@@ -174,7 +162,7 @@ class SupplierResource(Resource[Supplier]):
             "Régime de TVA par défaut",
             "choice",
             required=True,
-            choices=tuple(VAT_REGIMES.items()),
+            choices=VatRegime.choices(),
         ),
         FieldSpec("default_vat_rate_id", "Taux de TVA par défaut", "ref"),
         FieldSpec(
@@ -252,7 +240,7 @@ class SupplierResource(Resource[Supplier]):
         rate = session.exec(select(VatRate.id).where(VatRate.rate == Decimal(20))).first()
         return {
             "active": "on",
-            "default_vat_regime": "marge",
+            "default_vat_regime": VatRegime.MARGIN.value,
             "default_vat_rate_id": str(rate or ""),
         }
 
