@@ -12,7 +12,7 @@ def segments_bar(state, noun: str = "segment") -> rx.Component:
     return rx.flex(
         rx.el.select(
             rx.el.option(noun.capitalize() + "s enregistrés…", value=""),
-            rx.foreach(state.segments, lambda s: rx.el.option(s["name"], value=s["id"])),
+            rx.foreach(state.segments, lambda s: rx.el.option(s.name, value=s.id)),
             value="",
             on_change=state.apply_segment,
             aria_label="Appliquer un segment",

@@ -30,6 +30,7 @@ from agence.services.parties.party_records import (
     CLIENT_CONTRACTS,
     CLIENT_DISCOUNTS,
 )
+from agence.services.parties.vocabulary import ClientStatus
 from agence.state.documents.correspondence import ClientMessagesState
 from agence.state.parties.clients import (
     ClientAddressesState,
@@ -62,7 +63,9 @@ def _assign_bar() -> rx.Component:
                     ),
                     rx.el.select(
                         rx.el.option("Affecter à…", value=""),
-                        rx.foreach(state.rep_options, lambda o: rx.el.option(o[1], value=o[0])),
+                        rx.foreach(
+                            state.rep_options, lambda o: rx.el.option(o.label, value=o.value)
+                        ),
                         name="sales_rep_id",
                         class_name="agence-select",
                         id="assign-rep",
@@ -124,8 +127,8 @@ def _duplicates() -> rx.Component:
                 rx.foreach(
                     state.duplicates,
                     lambda d: rx.hstack(
-                        rx.link(d["name"], href=d["url"]),
-                        rx.text("(" + d["reason"] + ")", size="2"),
+                        rx.link(d.name, href=routes.TIERS_CLIENTS + "/" + d.client_id.to_string()),
+                        rx.text("(" + d.reason + ")", size="2"),
                         spacing="2",
                     ),
                 ),
@@ -164,7 +167,7 @@ def _outstanding() -> rx.Component:
                 ),
             ),
             rx.cond(
-                (state.values.get("status", "") == "prospect") & state.can_edit,
+                (state.values.get("status", "") == ClientStatus.PROSPECT.value) & state.can_edit,
                 rx.button(
                     "Convertir en client",
                     on_click=state.convert_to_client,

@@ -8,6 +8,7 @@ from agence import routes
 from agence.components.data_table import data_table, list_page
 from agence.components.layout import app_page, not_found_block, page_title
 from agence.services.parties import crm
+from agence.services.parties.vocabulary import Interest, NextAction, ReportKind, ReportStatus
 from agence.state.parties.crm import (
     FollowUpsState,
     PipelineState,
@@ -195,12 +196,12 @@ def _client_picker() -> rx.Component:
                 rx.foreach(
                     state.client_options,
                     lambda option: rx.button(
-                        option[1],
+                        option.label,
                         variant="outline",
                         size="3",
                         width="100%",
                         justify="start",
-                        on_click=state.choose_client(option[0]),
+                        on_click=state.choose_client(option.value),
                     ),
                 ),
                 width="100%",
@@ -224,11 +225,13 @@ def _contacts_met() -> rx.Component:
                     state.contact_options,
                     lambda contact: rx.el.label(
                         rx.checkbox(
-                            checked=state.draft.get("contacts", "").split(",").contains(contact[0]),
-                            on_change=lambda _checked: state.toggle_contact(contact[0]),
+                            checked=state.draft.get("contacts", "")
+                            .split(",")
+                            .contains(contact.value),
+                            on_change=lambda _checked: state.toggle_contact(contact.value),
                             size="3",
                         ),
-                        rx.text(contact[1], size="3"),
+                        rx.text(contact.label, size="3"),
                         display="flex",
                         gap="0.5rem",
                         align_items="center",
@@ -258,7 +261,11 @@ def report_form() -> rx.Component:
                 page_title(
                     "Compte rendu",
                     rx.badge(
-                        rx.cond(state.editable, "Brouillon", "Validé"),
+                        rx.cond(
+                            state.editable,
+                            ReportStatus.DRAFT.label,
+                            ReportStatus.VALIDATED.label,
+                        ),
                         size="3",
                         color_scheme=rx.cond(state.editable, "orange", "green"),
                         id="report-status",
@@ -278,7 +285,7 @@ def report_form() -> rx.Component:
                         _client_picker(),
                         rx.box(
                             _picked("visit_on", "Date"),
-                            _picked("kind", "Type", crm.REPORT_KINDS),
+                            _picked("kind", "Type", ReportKind.labels()),
                             display="grid",
                             grid_template_columns=two,
                             gap="1rem",
@@ -287,12 +294,12 @@ def report_form() -> rx.Component:
                         _contacts_met(),
                         _typed("subject", "Objet"),
                         _typed("body", "Compte rendu", area=True),
-                        _picked("interest", "Intérêt", {"": "—", **crm.INTEREST_LEVELS}),
+                        _picked("interest", "Intérêt", {"": "—", **Interest.labels()}),
                         rx.box(
                             _picked(
                                 "next_action_kind",
                                 "Prochaine action",
-                                {"": "—", **crm.NEXT_ACTIONS},
+                                {"": "—", **NextAction.labels()},
                             ),
                             _picked("next_action_on", "Pour le"),
                             display="grid",

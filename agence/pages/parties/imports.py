@@ -27,7 +27,7 @@ def _mapping_table(state) -> rx.Component:
                                 rx.el.select(
                                     rx.foreach(
                                         state.field_options,
-                                        lambda o: rx.el.option(o[1], value=o[0]),
+                                        lambda o: rx.el.option(o.label, value=o.value),
                                     ),
                                     value=state.mapping.get(index.to_string(), ""),
                                     on_change=lambda field: state.map_column(
@@ -82,9 +82,9 @@ def _report(state) -> rx.Component:
                             rx.foreach(
                                 state.report_lines,
                                 lambda e: rx.table.row(
-                                    rx.table.cell(e["line"]),
-                                    rx.table.cell(e["field"]),
-                                    rx.table.cell(e["message"]),
+                                    rx.table.cell(e.line),
+                                    rx.table.cell(e.field),
+                                    rx.table.cell(e.message),
                                 ),
                             )
                         ),
@@ -113,7 +113,7 @@ def import_layout(state, title: str, module: Module, hint: str = "") -> rx.Compo
             rx.text("Importer des", size="3"),
             rx.el.select(
                 *[
-                    rx.el.option(target.label, value=key)
+                    rx.el.option(target.label, value=str(key))
                     for key, target in targets_of(module).items()
                 ],
                 value=state.target,

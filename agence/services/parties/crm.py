@@ -19,25 +19,18 @@ from agence.services.common.listing import ChoiceFilter, Column, DateFilter, Lis
 from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import RecordNotFound, get_record, record_change
 from agence.services.common.text import normalize_text
-from agence.services.parties.clients import CLIENTS, STATUSES, sales_rep_options, visible_clients
+from agence.services.parties.choices import Choice
+from agence.services.parties.clients import CLIENTS, sales_rep_options, visible_clients
+from agence.services.parties.party_records import contacts_of
+from agence.services.parties.vocabulary import (
+    ClientStatus,
+    Due,
+    Interest,
+    NextAction,
+    ReportKind,
+    ReportStatus,
+)
 
-NEXT_ACTIONS: dict[str, str] = {
-    "appel": "Appeler",
-    "email": "Écrire",
-    "visite": "Rendre visite",
-    "devis": "Envoyer un devis",
-    "relance": "Relancer",
-}
-REPORT_KINDS: dict[str, str] = {
-    "visite": "Visite",
-    "appel": "Appel",
-    "reunion": "Réunion",
-    "email": "E-mail",
-    "salon": "Salon / éductour",
-}
-INTEREST_LEVELS: dict[str, str] = {"faible": "Faible", "moyen": "Moyen", "fort": "Fort"}
-DRAFT, FINAL = "brouillon", "valide"
-REPORT_STATUSES = {DRAFT: "Brouillon", FINAL: "Validé"}
 VISIT_MONTHS_KEY = "clients_to_visit_months"
 DEFAULT_VISIT_MONTHS = 6
 
@@ -46,7 +39,7 @@ DEFAULT_VISIT_MONTHS = 6
 
 NEXT_ACTION_FIELDS = (
     FieldSpec(
-        "next_action_kind", "Prochaine action", "choice", choices=(("", "—"), *NEXT_ACTIONS.items())
+        "next_action_kind", "Prochaine action", "choice", choices=(("", "—"), *NextAction.choices())
     ),
     FieldSpec("next_action_on", "Pour le", "date"),
     FieldSpec("next_action_note", "Note", max_length=300),
@@ -81,7 +74,7 @@ def set_next_action(session: Session, actor: Actor, client_id: int, data: dict[s
 def _describe_action(kind: str, on: date | None, note: str) -> str:
     if not kind:
         return ""
-    text = f"{NEXT_ACTIONS.get(kind, kind)} le {formats.day(on)}"
+    text = f"{NextAction.labels().get(kind, kind)} le {formats.day(on)}"
     return f"{text} ({note})" if note else text
 
 
@@ -109,10 +102,16 @@ FOLLOW_UPS_LIST = ListSpec(
         Column("next_action_on", "Pour le", Client.next_action_on, kind="date", width=12),
         Column("name", "Client", Client.search_name, width=34),
         Column(
-            "next_action_kind", "Action", Client.next_action_kind, width=16, labels=NEXT_ACTIONS
+            "next_action_kind",
+            "Action",
+            Client.next_action_kind,
+            width=16,
+            labels=NextAction.labels(),
         ),
         Column("next_action_note", "Note", Client.next_action_note, width=40, phone=False),
-        Column("status", "Statut", Client.status, width=10, labels=STATUSES, phone=False),
+        Column(
+            "status", "Statut", Client.status, width=10, labels=ClientStatus.labels(), phone=False
+        ),
         Column("phone", "Téléphone", Client.phone, width=16, phone=False),
         Column("city", "Ville", Client.city, width=18, phone=False),
     ),
@@ -122,17 +121,10 @@ FOLLOW_UPS_LIST = ListSpec(
             "due",
             "Échéance",
             Client.next_action_on,
-            (
-                ("retard", "En retard"),
-                ("jour", "Aujourd'hui"),
-                ("echues", "Aujourd'hui et en retard"),
-                ("semaine", "Cette semaine"),
-            ),
+            Due.choices(),
             match=lambda value: _due_clause(value),
         ),
-        ChoiceFilter(
-            "next_action_kind", "Action", Client.next_action_kind, tuple(NEXT_ACTIONS.items())
-        ),
+        ChoiceFilter("next_action_kind", "Action", Client.next_action_kind, NextAction.choices()),
     ),
     default_sort="next_action_on",
     tie_breaker=Client.id,
@@ -142,11 +134,11 @@ FOLLOW_UPS_LIST = ListSpec(
 
 def _due_clause(value: str):
     today = formats.today()
-    if value == "retard":
+    if value == Due.LATE:
         return Client.next_action_on < today
-    if value == "jour":
+    if value == Due.TODAY:
         return Client.next_action_on == today
-    if value == "semaine":
+    if value == Due.THIS_WEEK:
         return Client.next_action_on <= today + timedelta(days=6 - today.weekday())
     return Client.next_action_on <= today
 
@@ -158,7 +150,7 @@ PIPELINE_LIST = ListSpec(
     search=FOLLOW_UPS_LIST.search,
     filters=(
         *FOLLOW_UPS_LIST.filters,
-        ChoiceFilter("status", "Statut", Client.status, tuple(STATUSES.items())),
+        ChoiceFilter("status", "Statut", Client.status, ClientStatus.choices()),
     ),
     default_sort="next_action_on",
     tie_breaker=Client.id,
@@ -216,7 +208,7 @@ def _to_visit_query():
         Client.last_visit_on.label("last_visit_on"),
         Client.revenue.label("revenue"),
         Client.phone.label("phone"),
-    ).where(Client.status != "inactif")
+    ).where(Client.status != ClientStatus.INACTIVE)
 
 
 def visit_limit(session: Session) -> date:
@@ -235,7 +227,9 @@ TO_VISIT_LIST = ListSpec(
         Column("name", "Client", Client.search_name, width=34),
         Column("revenue", "CA 12 mois", Client.revenue, kind="money", width=14),
         Column("last_visit_on", "Dernière visite", Client.last_visit_on, kind="date", width=14),
-        Column("status", "Statut", Client.status, width=10, labels=STATUSES, phone=False),
+        Column(
+            "status", "Statut", Client.status, width=10, labels=ClientStatus.labels(), phone=False
+        ),
         Column("city", "Ville", Client.city, width=18, phone=False),
         Column("phone", "Téléphone", Client.phone, width=16, phone=False),
     ),
@@ -280,12 +274,12 @@ def assign_sales_rep(
 REPORT_FIELDS = (
     FieldSpec("client_id", "Client ou prospect", "int", required=True, min_value=1),
     FieldSpec("visit_on", "Date", "date", required=True),
-    FieldSpec("kind", "Type", "choice", required=True, choices=tuple(REPORT_KINDS.items())),
+    FieldSpec("kind", "Type", "choice", required=True, choices=ReportKind.choices()),
     FieldSpec("subject", "Objet", required=True, max_length=200),
     FieldSpec("body", "Compte rendu", "textarea", max_length=20000),
-    FieldSpec("interest", "Intérêt", "choice", choices=(("", "—"), *INTEREST_LEVELS.items())),
+    FieldSpec("interest", "Intérêt", "choice", choices=(("", "—"), *Interest.choices())),
     FieldSpec(
-        "next_action_kind", "Prochaine action", "choice", choices=(("", "—"), *NEXT_ACTIONS.items())
+        "next_action_kind", "Prochaine action", "choice", choices=(("", "—"), *NextAction.choices())
     ),
     FieldSpec("next_action_on", "Pour le", "date"),
 )
@@ -299,7 +293,7 @@ def _report(session: Session, actor: Actor, report_id: int) -> VisitReport:
     if report.sales_rep_id != actor.user_id:
         # Others' validated reports are readable by whoever sees the client; their drafts are
         # their own, and nobody else edits a report.
-        if report.client_id is None or report.status == DRAFT:
+        if report.client_id is None or report.status == ReportStatus.DRAFT:
             raise RecordNotFound("compte rendu", report_id)
         get_record(session, CLIENTS, report.client_id, actor)
     return report
@@ -313,7 +307,7 @@ def open_draft(session: Session, actor: Actor, client_id: int | None = None) -> 
     for untouched in session.exec(  # drafts opened and left empty do not pile up
         select(VisitReport).where(
             VisitReport.sales_rep_id == actor.user_id,
-            VisitReport.status == DRAFT,
+            VisitReport.status == ReportStatus.DRAFT,
             VisitReport.deleted_at.is_(None),  # type: ignore[union-attr]
             VisitReport.subject == "",
             VisitReport.body == "",
@@ -324,9 +318,9 @@ def open_draft(session: Session, actor: Actor, client_id: int | None = None) -> 
     report = VisitReport(
         client_id=client_id,
         sales_rep_id=actor.user_id,
-        kind="visite",
+        kind=ReportKind.VISIT.value,
         visit_on=formats.today(),
-        status=DRAFT,
+        status=ReportStatus.DRAFT.value,
     )
     session.add(report)
     session.flush()
@@ -340,7 +334,7 @@ def save_draft_field(session: Session, actor: Actor, report_id: int, name: str, 
     happens when the report is validated."""
     actor.require(Module.THIRD_PARTIES, Action.CREATE)
     report = _report(session, actor, report_id)
-    if report.status != DRAFT or report.sales_rep_id != actor.user_id:
+    if report.status != ReportStatus.DRAFT or report.sales_rep_id != actor.user_id:
         raise FormErrors({"": "Ce compte rendu n'est plus modifiable."})
     if name == "contacts":
         _set_contacts(session, report, value)
@@ -414,7 +408,7 @@ def validate_report(session: Session, actor: Actor, report_id: int) -> VisitRepo
     follow it."""
     actor.require(Module.THIRD_PARTIES, Action.CREATE)
     report = _report(session, actor, report_id)
-    if report.status != DRAFT or report.sales_rep_id != actor.user_id:
+    if report.status != ReportStatus.DRAFT or report.sales_rep_id != actor.user_id:
         raise FormErrors({"": "Ce compte rendu est déjà validé."})
     values = report_values(session, actor, report_id)
     clean, errors = parse_form(REPORT_FIELDS, values)
@@ -425,11 +419,11 @@ def validate_report(session: Session, actor: Actor, report_id: int) -> VisitRepo
     if errors:
         raise FormErrors(errors)
     client = get_record(session, CLIENTS, clean["client_id"], actor)
-    report.status = FINAL
+    report.status = ReportStatus.VALIDATED.value
     report.updated_at = utcnow()
     session.add(report)
     changes: dict[str, Any] = {}
-    if report.kind in ("visite", "reunion", "salon") and (
+    if ReportKind(report.kind).met_in_person and (
         client.last_visit_on is None or report.visit_on > client.last_visit_on  # type: ignore[operator]
     ):
         changes["last_visit_on"] = [
@@ -463,7 +457,7 @@ def validate_report(session: Session, actor: Actor, report_id: int) -> VisitRepo
 def discard_draft(session: Session, actor: Actor, report_id: int) -> None:
     actor.require(Module.THIRD_PARTIES, Action.CREATE)
     report = _report(session, actor, report_id)
-    if report.status != DRAFT or report.sales_rep_id != actor.user_id:
+    if report.status != ReportStatus.DRAFT or report.sales_rep_id != actor.user_id:
         raise FormErrors({"": "Seul un brouillon peut être abandonné."})
     report.deleted_at = utcnow()
     session.add(report)
@@ -495,7 +489,7 @@ def _reports_scope(statement, actor: Actor):
     return statement.where(
         or_(
             VisitReport.sales_rep_id == actor.user_id,
-            (VisitReport.status == FINAL) & VisitReport.client_id.in_(visible),  # type: ignore[union-attr]
+            (VisitReport.status == ReportStatus.VALIDATED) & VisitReport.client_id.in_(visible),  # type: ignore[union-attr]
         )
     )
 
@@ -506,23 +500,23 @@ REPORTS_LIST = ListSpec(
     columns=(
         Column("visit_on", "Date", VisitReport.visit_on, kind="date", width=12),
         Column("client", "Client", Client.name, width=30),
-        Column("kind", "Type", VisitReport.kind, width=12, labels=REPORT_KINDS, phone=False),
+        Column("kind", "Type", VisitReport.kind, width=12, labels=ReportKind.labels(), phone=False),
         Column("subject", "Objet", VisitReport.subject, width=40),
         Column(
             "interest",
             "Intérêt",
             VisitReport.interest,
             width=10,
-            labels=INTEREST_LEVELS,
+            labels=Interest.labels(),
             phone=False,
         ),
         Column("sales_rep", "Commercial", None, width=22, sortable=False, phone=False),
-        Column("status", "État", VisitReport.status, width=10, labels=REPORT_STATUSES),
+        Column("status", "État", VisitReport.status, width=10, labels=ReportStatus.labels()),
     ),
     search=(Client.name, VisitReport.subject, VisitReport.body),
     filters=(
-        ChoiceFilter("status", "État", VisitReport.status, tuple(REPORT_STATUSES.items())),
-        ChoiceFilter("kind", "Type", VisitReport.kind, tuple(REPORT_KINDS.items())),
+        ChoiceFilter("status", "État", VisitReport.status, ReportStatus.choices()),
+        ChoiceFilter("kind", "Type", VisitReport.kind, ReportKind.choices()),
         ChoiceFilter(
             "sales_rep",
             "Commercial",
@@ -542,13 +536,18 @@ REPORTS_LIST = ListSpec(
 
 def client_options(
     session: Session, actor: Actor, search: str = "", limit: int = 30
-) -> list[list[str]]:
+) -> list[Choice]:
     """Clients the rep may pick for a report (his first when restricted), by name."""
     statement = visible_clients(select(Client.id, Client.name, Client.city), actor)
     for term in normalize_text(search).split()[:5]:
         statement = statement.where(Client.search_name.like(f"%{term}%"))
     rows = session.exec(statement.order_by(Client.name).limit(limit)).all()
-    return [[str(i), f"{name} — {city}" if city else name] for i, name, city in rows]
+    return [Choice(str(i), f"{name} — {city}" if city else name) for i, name, city in rows]
+
+
+def contact_options(session: Session, client_id: int) -> list[Choice]:
+    """The client's contacts a report can name as met, the main one first."""
+    return [Choice(str(i), name) for i, name in contacts_of(session, client_id)]
 
 
 def count_due(session: Session, actor: Actor) -> int:

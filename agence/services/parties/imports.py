@@ -34,8 +34,17 @@ from agence.services.common.forms import REQUIRED, FieldSpec, FormErrors
 from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import Resource, get_parent, save
 from agence.services.common.text import normalize_text
-from agence.services.parties.clients import CLIENT_TYPES, CLIENTS, LANGUAGES, STATUSES
-from agence.services.parties.suppliers import SUPPLIER_TYPES, SUPPLIERS, VAT_REGIMES
+from agence.services.parties.choices import Choice
+from agence.services.parties.clients import CLIENTS
+from agence.services.parties.suppliers import SUPPLIERS
+from agence.services.parties.vocabulary import (
+    ClientStatus,
+    ClientType,
+    ImportTarget,
+    Language,
+    SupplierType,
+    VatRegime,
+)
 
 MAX_BYTES = 5_000_000
 MAX_ROWS = 5_000
@@ -120,9 +129,9 @@ RATE_FIELDS = (
 )
 
 TARGETS: dict[str, Target] = {
-    "clients": Target(
-        "clients",
-        "Clients et prospects",
+    ImportTarget.CLIENTS: Target(
+        ImportTarget.CLIENTS,
+        ImportTarget.CLIENTS.label,
         CLIENTS,
         (
             "client_type",
@@ -179,11 +188,15 @@ TARGETS: dict[str, Target] = {
             "commercial": "sales_rep_email",
             "notes": "notes",
         },
-        {"client_type": CLIENT_TYPES, "status": STATUSES, "language": LANGUAGES},
+        {
+            "client_type": ClientType.labels(),
+            "status": ClientStatus.labels(),
+            "language": Language.labels(),
+        },
     ),
-    "fournisseurs": Target(
-        "fournisseurs",
-        "Fournisseurs",
+    ImportTarget.SUPPLIERS: Target(
+        ImportTarget.SUPPLIERS,
+        ImportTarget.SUPPLIERS.label,
         SUPPLIERS,
         (
             "name",
@@ -224,11 +237,11 @@ TARGETS: dict[str, Target] = {
             "compte": "account_code",
             "notes": "notes",
         },
-        {"supplier_type": SUPPLIER_TYPES, "default_vat_regime": VAT_REGIMES},
+        {"supplier_type": SupplierType.labels(), "default_vat_regime": VatRegime.labels()},
     ),
-    "tarifs": Target(
-        "tarifs",
-        "Tarifs",
+    ImportTarget.RATES: Target(
+        ImportTarget.RATES,
+        ImportTarget.RATES.label,
         RATES,
         (PRODUCT_FIELD.name, *RATE_FIELDS),
         {
@@ -261,9 +274,9 @@ TARGETS: dict[str, Target] = {
         required_any=("product",),
         parent_field="product",
     ),
-    "participants": Target(
-        "participants",
-        "Participants",
+    ImportTarget.PARTICIPANTS: Target(
+        ImportTarget.PARTICIPANTS,
+        ImportTarget.PARTICIPANTS.label,
         PARTICIPANTS,
         (
             "last_name",
@@ -294,7 +307,9 @@ TARGETS: dict[str, Target] = {
     ),
 }
 SALES_REP_FIELD = FieldSpec("sales_rep_email", "Commercial (e-mail)", "email")
-TARGETS["clients"] = replace(TARGETS["clients"], extra_fields=(SALES_REP_FIELD,))
+TARGETS[ImportTarget.CLIENTS] = replace(
+    TARGETS[ImportTarget.CLIENTS], extra_fields=(SALES_REP_FIELD,)
+)
 
 
 def targets_of(module: Module) -> dict[str, Target]:
@@ -307,9 +322,10 @@ def field_specs(target: Target) -> dict[str, FieldSpec]:
     return {name: specs[name] for name in target.fields}
 
 
-def field_options(target: Target) -> list[tuple[str, str]]:
-    return [(IGNORE, "— ignorer —")] + [
-        (name, spec.label) for name, spec in field_specs(target).items()
+def field_options(target: Target) -> list[Choice]:
+    """What a column can go to: one of the target's fields, or nothing."""
+    return [Choice(IGNORE, "— ignorer —")] + [
+        Choice(name, spec.label) for name, spec in field_specs(target).items()
     ]
 
 
@@ -553,6 +569,15 @@ class LineError:
     message: str
 
 
+@dataclass(frozen=True)
+class ErrorRow:
+    """A refused line of the report as the page lists it."""
+
+    line: str
+    field: str
+    message: str
+
+
 @dataclass
 class ImportReport:
     total: int = 0
@@ -563,6 +588,17 @@ class ImportReport:
     @property
     def invalid_lines(self) -> int:
         return len({error.line for error in self.errors})
+
+    @property
+    def summary(self) -> str:
+        return f"{self.total} ligne(s) : {self.valid} valide(s), {self.invalid_lines} à corriger."
+
+    def shown_errors(self) -> list[ErrorRow]:
+        """The first `SHOWN_ERRORS` refusals: enough to correct the file, light for the page."""
+        return [
+            ErrorRow(str(error.line), error.field, error.message)
+            for error in self.errors[:SHOWN_ERRORS]
+        ]
 
 
 @dataclass

@@ -4,6 +4,7 @@ owner unless shared."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_
@@ -18,13 +19,14 @@ from agence.services.common.forms import FormErrors
 from agence.services.common.listing import MAX_SEARCH_LENGTH, ListQuery, ListSpec
 from agence.services.common.permissions import Action, Actor, Module
 from agence.services.parties.clients import CLIENTS_LIST
+from agence.services.parties.vocabulary import SegmentList
 
 MAX_SEGMENTS_PER_USER = 100
 
 
 LISTS: dict[str, tuple[ListSpec, Module]] = {
-    "clients": (CLIENTS_LIST, Module.THIRD_PARTIES),
-    "dossiers": (BOOKINGS_LIST, Module.BOOKINGS),
+    SegmentList.CLIENTS: (CLIENTS_LIST, Module.THIRD_PARTIES),
+    SegmentList.BOOKINGS: (BOOKINGS_LIST, Module.BOOKINGS),
 }
 """The listings whose filters can be saved, with the module whose « voir » right they need."""
 
@@ -35,7 +37,7 @@ def _spec(list_key: str) -> tuple[ListSpec, Module]:
     return LISTS[list_key]
 
 
-def _query_data(query: ListQuery, list_key: str = "clients") -> dict[str, Any]:
+def _query_data(query: ListQuery, list_key: str = SegmentList.CLIENTS) -> dict[str, Any]:
     spec, _module = _spec(list_key)
     known = {flt.key for flt in spec.filters}
     return {
@@ -46,7 +48,9 @@ def _query_data(query: ListQuery, list_key: str = "clients") -> dict[str, Any]:
     }
 
 
-def visible_segments(session: Session, actor: Actor, list_key: str = "clients") -> list[Segment]:
+def visible_segments(
+    session: Session, actor: Actor, list_key: str = SegmentList.CLIENTS
+) -> list[Segment]:
     actor.require(_spec(list_key)[1], Action.SEE)
     return list(
         session.exec(
@@ -60,13 +64,33 @@ def visible_segments(session: Session, actor: Actor, list_key: str = "clients") 
     )
 
 
+@dataclass(frozen=True)
+class SegmentRow:
+    """A saved filter as the bar above the listing offers it."""
+
+    id: str
+    name: str
+    shared: bool
+    mine: bool
+    """Only its author may delete it."""
+
+
+def segment_rows(
+    session: Session, actor: Actor, list_key: str = SegmentList.CLIENTS
+) -> list[SegmentRow]:
+    return [
+        SegmentRow(str(s.id), s.name, s.shared, s.owner_id == actor.user_id)
+        for s in visible_segments(session, actor, list_key)
+    ]
+
+
 def save_segment(
     session: Session,
     actor: Actor,
     name: str,
     query: ListQuery,
     shared: bool = False,
-    list_key: str = "clients",
+    list_key: str = SegmentList.CLIENTS,
 ) -> Segment:
     """Saves the current filter under a name (replacing the user's segment of that name)."""
     actor.require(_spec(list_key)[1], Action.SEE)
@@ -107,7 +131,7 @@ def save_segment(
 
 
 def segment_query(
-    session: Session, actor: Actor, segment_id: int, list_key: str = "clients"
+    session: Session, actor: Actor, segment_id: int, list_key: str = SegmentList.CLIENTS
 ) -> ListQuery:
     segment = session.get(Segment, segment_id)
     if (
@@ -132,7 +156,7 @@ def segment_query(
 
 
 def delete_segment(
-    session: Session, actor: Actor, segment_id: int, list_key: str = "clients"
+    session: Session, actor: Actor, segment_id: int, list_key: str = SegmentList.CLIENTS
 ) -> None:
     actor.require(_spec(list_key)[1], Action.SEE)
     segment = session.get(Segment, segment_id)

@@ -15,13 +15,15 @@ from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import RecordNotFound, get_record
 from agence.services.documents.attachments import CLIENT_DOCUMENTS_LIST
 from agence.services.parties import clients, crm
-from agence.services.parties.clients import CLIENTS, DuplicateWarning
+from agence.services.parties.choices import Choice, choices
+from agence.services.parties.clients import CLIENTS, Duplicate, DuplicateWarning
 from agence.services.parties.party_records import (
     CLIENT_ADDRESSES,
     CLIENT_CONTACTS,
     CLIENT_CONTRACTS,
     CLIENT_DISCOUNTS,
 )
+from agence.services.parties.vocabulary import ClientStatus, SegmentList
 from agence.state.common.base import AppState
 from agence.state.common.children import ChildMixin
 from agence.state.common.forms import FormMixin
@@ -31,7 +33,7 @@ from agence.state.parties.segments import SegmentsMixin
 
 
 class ClientsListState(SegmentsMixin, AppState):
-    rep_options: list[list[str]] = []
+    rep_options: list[Choice] = []
     can_assign: bool = False
     assign_error: str = ""
 
@@ -39,12 +41,12 @@ class ClientsListState(SegmentsMixin, AppState):
         return CLIENTS
 
     def _segment_list(self) -> str:
-        return "clients"
+        return SegmentList.CLIENTS.value
 
     def _load_extras(self, actor: Actor) -> None:
         self._load_segments(actor)
         with session_scope() as session:
-            self.rep_options = [list(o) for o in clients.sales_rep_options(session)]
+            self.rep_options = choices(clients.sales_rep_options(session))
         self.can_assign = actor.can(Module.THIRD_PARTIES, Action.EDIT) and not (
             actor.own_clients_only
         )
@@ -80,7 +82,7 @@ class ClientsListState(SegmentsMixin, AppState):
 
 
 class ClientFormState(FormMixin, AppState):
-    duplicates: list[dict[str, str]] = []
+    duplicates: list[Duplicate] = []
     outstanding: str = ""
     credit_limit: str = ""
     over_limit: bool = False
@@ -99,19 +101,7 @@ class ClientFormState(FormMixin, AppState):
         return routes.record_url(routes.TIERS_CLIENTS, record_id)
 
     def _on_errors(self, problem: FormErrors) -> None:
-        self.duplicates = (
-            [
-                {
-                    "id": str(d.client_id),
-                    "name": d.name,
-                    "reason": d.reason,
-                    "url": routes.record_url(routes.TIERS_CLIENTS, d.client_id),
-                }
-                for d in getattr(problem, "duplicates", [])
-            ]
-            if isinstance(problem, DuplicateWarning)
-            else []
-        )
+        self.duplicates = problem.duplicates if isinstance(problem, DuplicateWarning) else []
 
     def _after_load(self, actor: Actor) -> None:
         self.duplicates, self.next_action_errors = [], {}
@@ -156,11 +146,11 @@ class ClientFormState(FormMixin, AppState):
             return
         try:
             with session_scope() as session:
-                clients.set_status(session, actor, self._record_id, "client")
+                clients.set_status(session, actor, self._record_id, ClientStatus.CLIENT)
         except RecordNotFound:
             self.not_found = True
             return
-        self.values = {**self.values, "status": "client"}
+        self.values = {**self.values, "status": ClientStatus.CLIENT.value}
         self.form_key += 1
         return rx.toast.success("Le prospect est devenu client.")
 

@@ -14,8 +14,9 @@ from agence.services.common.listing import ListSpec
 from agence.services.common.permissions import Action, Module
 from agence.services.common.records import RecordNotFound, get_record
 from agence.services.parties import crm
+from agence.services.parties.choices import Choice
 from agence.services.parties.clients import CLIENTS
-from agence.services.parties.party_records import contacts_of
+from agence.services.parties.vocabulary import Due, ReportStatus
 from agence.state.common.base import AppState
 from agence.state.common.listing import ListMixin
 
@@ -33,7 +34,7 @@ class FollowUpsState(_CrmList, AppState):
     def open_follow_ups(self):
         self._require(Module.THIRD_PARTIES, Action.SEE)
         if not self.filters:
-            self.filters = {"due": "echues"}
+            self.filters = {"due": Due.TODAY_AND_LATE.value}
 
 
 class PipelineState(_CrmList, AppState):
@@ -91,8 +92,8 @@ class ReportFormState(AppState):
     editable: bool = False
     client_name: str = ""
     client_search: str = ""
-    client_options: list[list[str]] = []
-    contact_options: list[list[str]] = []
+    client_options: list[Choice] = []
+    contact_options: list[Choice] = []
     saved_at: str = ""
     _report_id: int | None = None
 
@@ -102,7 +103,7 @@ class ReportFormState(AppState):
             self._load_client(session, actor)
         self._report_id = report_id
         self.status = self.draft.get("status", "")
-        self.editable = self.status == crm.DRAFT
+        self.editable = self.status == ReportStatus.DRAFT
         self.loaded = True
 
     def _load_client(self, session, actor) -> None:
@@ -114,7 +115,7 @@ class ReportFormState(AppState):
             except RecordNotFound:
                 return
             self.client_name = client.name
-            self.contact_options = [[str(i), name] for i, name in contacts_of(session, client.id)]
+            self.contact_options = crm.contact_options(session, client.id)
 
     @rx.event
     def open_report(self):
@@ -211,7 +212,7 @@ class ReportFormState(AppState):
         except RecordNotFound:
             self.errors = {"client_id": "Choisissez un client."}
             return
-        self.status, self.editable, self.errors = crm.FINAL, False, {}
+        self.status, self.editable, self.errors = ReportStatus.VALIDATED.value, False, {}
         return [rx.toast.success("Compte rendu validé."), rx.redirect(routes.TIERS_REPORTS)]
 
     @rx.event

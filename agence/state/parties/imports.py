@@ -16,6 +16,8 @@ from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import Action, Module
 from agence.services.common.records import RecordNotFound
 from agence.services.parties import imports
+from agence.services.parties.choices import Choice
+from agence.services.parties.imports import ErrorRow
 from agence.settings import get_settings
 from agence.state.common.base import AppState
 
@@ -43,10 +45,10 @@ class ImportMixin(rx.State, mixin=True):
     preview: list[list[str]] = []
     row_count: int = 0
     mapping: dict[str, str] = {}
-    field_options: list[list[str]] = []
+    field_options: list[Choice] = []
     file_error: str = ""
     mapping_error: str = ""
-    report_lines: list[dict[str, str]] = []
+    report_lines: list[ErrorRow] = []
     report_summary: str = ""
     report_ok: bool = False
     checked: bool = False
@@ -67,7 +69,7 @@ class ImportMixin(rx.State, mixin=True):
 
     def _options(self) -> None:
         target = imports.TARGETS[self.target]
-        self.field_options = [list(o) for o in imports.field_options(target)]
+        self.field_options = imports.field_options(target)
 
     def _table(self) -> imports.Table | None:
         if not self._token:
@@ -86,7 +88,7 @@ class ImportMixin(rx.State, mixin=True):
     def open_import(self):
         self._require(self._module(), Action.CREATE)
         if self.target not in self._targets():
-            self.target = next(iter(self._targets()))
+            self.target = str(next(iter(self._targets())))
         self._options()
         self._forget_report()
         self.running, self.progress = False, 0
@@ -133,21 +135,15 @@ class ImportMixin(rx.State, mixin=True):
         self._require(self._module(), Action.CREATE)
         if self.target not in self._targets():
             return
-        valid = {name for name, _ in imports.field_options(imports.TARGETS[self.target])}
+        valid = {option.value for option in imports.field_options(imports.TARGETS[self.target])}
         if str(index) in self.mapping and field in valid:
             self.mapping = {**self.mapping, str(index): field}
             self._forget_report()
 
     def _show(self, report: imports.ImportReport) -> None:
-        self.report_lines = [
-            {"line": str(e.line), "field": e.field, "message": e.message}
-            for e in report.errors[: imports.SHOWN_ERRORS]
-        ]
+        self.report_lines = report.shown_errors()
         self.report_ok = not report.errors
-        self.report_summary = (
-            f"{report.total} ligne(s) : {report.valid} valide(s), "
-            f"{report.invalid_lines} à corriger."
-        )
+        self.report_summary = report.summary
 
     @rx.event(background=True)
     async def check_file(self):

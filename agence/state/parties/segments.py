@@ -9,11 +9,12 @@ from agence.db import session_scope
 from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import Action, Actor
 from agence.services.parties import segments
+from agence.services.parties.segments import SegmentRow
 from agence.state.common.listing import ListMixin
 
 
 class SegmentsMixin(ListMixin, mixin=True):
-    segments: list[dict[str, str]] = []
+    segments: list[SegmentRow] = []
     segment_errors: dict[str, str] = {}
 
     def _segment_list(self) -> str:
@@ -21,15 +22,7 @@ class SegmentsMixin(ListMixin, mixin=True):
 
     def _load_segments(self, actor: Actor) -> None:
         with session_scope() as session:
-            self.segments = [
-                {
-                    "id": str(s.id),
-                    "name": s.name,
-                    "shared": "1" if s.shared else "",
-                    "mine": "1" if s.owner_id == actor.user_id else "",
-                }
-                for s in segments.visible_segments(session, actor, self._segment_list())
-            ]
+            self.segments = segments.segment_rows(session, actor, self._segment_list())
 
     @rx.event
     def save_segment(self, form_data: dict):

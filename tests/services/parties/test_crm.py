@@ -27,6 +27,7 @@ from agence.services.common.permissions import (
 from agence.services.common.records import RecordNotFound
 from agence.services.common.text import normalize_text
 from agence.services.parties import crm
+from agence.services.parties.choices import Choice
 from agence.services.parties.crm import (
     FOLLOW_UPS_LIST,
     PIPELINE_LIST,
@@ -564,6 +565,32 @@ def test_the_contacts_of_a_draft_are_those_of_its_client_only(session, me):
     assert sorted(values(me, report_id)["contacts"].split(",")) == sorted([str(anne), str(paul)])
     keep(me, report_id, "contacts", str(paul))
     assert values(me, report_id)["contacts"] == str(paul)
+
+
+def test_a_report_offers_the_clients_the_rep_may_see_by_name_with_their_city(session, colleague):
+    limited = make_actor(session, own_clients_only=True)
+    balzac = add_client(session, "Lycée Balzac", limited, city="Tours")
+    descartes = add_client(session, "Lycée Descartes", limited)
+    add_client(session, "Lycée Ronsard", colleague, city="Blois")
+    with session_scope() as s:
+        assert crm.client_options(s, limited, "lycee") == [
+            Choice(str(balzac), "Lycée Balzac — Tours"),
+            Choice(str(descartes), "Lycée Descartes"),
+        ]
+        assert crm.client_options(s, limited, "balz") == [
+            Choice(str(balzac), "Lycée Balzac — Tours")
+        ]
+
+
+def test_a_report_offers_the_contacts_of_its_client_the_main_one_first(session, me):
+    client_id = add_client(session, "Comité SNCF", me)
+    add_contact(session, client_id, "Aubert")
+    main = Contact(client_id=client_id, last_name="Zola", first_name="Émile", is_main=True)
+    session.add(main)
+    session.commit()
+    with session_scope() as s:
+        assert [c.label for c in crm.contact_options(s, client_id)] == ["Émile Zola", "Aubert"]
+        assert crm.contact_options(s, client_id)[0].value == str(main.id)
 
 
 def test_changing_the_client_of_a_draft_forgets_its_contacts(session, me):

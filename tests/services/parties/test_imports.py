@@ -18,6 +18,8 @@ from agence.models import Client, Supplier
 from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import ALL_RIGHTS, AccessDenied, Action, Module, Right
 from agence.services.parties import imports
+from agence.services.parties.choices import Choice
+from agence.services.parties.vocabulary import ImportTarget
 from tests.factories import actor_for, make_user, reference_data
 
 HEADERS = ["Raison sociale", "Type", "Statut", "Adresse", "CP", "Ville", "Courriel", "Commercial"]
@@ -331,6 +333,23 @@ def test_a_check_reports_each_bad_line_by_number_and_writes_nothing(admin):
         (4, "Code postal"),
     ]
     assert _count(Client) == 0
+    assert report.summary == "3 ligne(s) : 1 valide(s), 2 à corriger."
+    assert report.shown_errors()[0] == imports.ErrorRow("3", "Type", report.errors[0].message)
+
+
+def test_the_page_shows_the_first_refusals_only():
+    report = imports.ImportReport(
+        total=300, errors=[imports.LineError(line, "Nom", "Obligatoire.") for line in range(300)]
+    )
+    assert len(report.shown_errors()) == imports.SHOWN_ERRORS
+    assert report.shown_errors()[-1].line == str(imports.SHOWN_ERRORS - 1)
+
+
+def test_a_column_goes_to_a_field_of_the_target_or_is_ignored():
+    options = imports.field_options(imports.TARGETS[ImportTarget.SUPPLIERS])
+    assert options[0] == Choice("", "— ignorer —")
+    assert Choice("default_vat_regime", "Régime de TVA par défaut") in options
+    assert "client_type" not in {option.value for option in options}
 
 
 def test_an_import_with_a_bad_line_imports_nothing(admin):

@@ -261,3 +261,13 @@ def test_only_the_owner_deletes_a_segment_even_a_shared_one(me, colleague):
         delete(me, 999999)
     assert count() == 1
     assert [entry.action for entry in audit_entries()] == ["creation"]
+
+
+def test_a_segment_row_says_whether_it_is_shared_and_whether_it_is_mine(me, colleague):
+    mine = save(me, "Mes écoles du 37")
+    theirs = save(colleague, "Partagé par un autre", shared=True)
+    with session_scope() as s:
+        assert segments.segment_rows(s, me) == [
+            segments.SegmentRow(str(mine.id), "Mes écoles du 37", shared=False, mine=True),
+            segments.SegmentRow(str(theirs.id), "Partagé par un autre", shared=True, mine=False),
+        ]

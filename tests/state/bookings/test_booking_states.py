@@ -428,14 +428,14 @@ def test_a_dossier_filter_is_saved_and_reapplied_apart_from_client_segments(brow
     browser.run(BookingsListState, "filter_changed", "status", "confirme")
     browser.run(BookingsListState, "save_segment", {"segment_name": "Confirmés"})
     state = browser.state(BookingsListState)
-    assert [s["name"] for s in state.segments] == ["Confirmés"]
+    assert [s.name for s in state.segments] == ["Confirmés"]
     browser.run(BookingsListState, "filter_changed", "status", "")
     assert state.total == 1
-    browser.run(BookingsListState, "apply_segment", state.segments[0]["id"])
+    browser.run(BookingsListState, "apply_segment", state.segments[0].id)
     assert state.filters == {"status": "confirme"} and state.total == 0
     browser.run(ClientsListState, "open_clients")
     assert browser.state(ClientsListState).segments == []
-    browser.run(ClientsListState, "apply_segment", state.segments[0]["id"])  # not a client one
+    browser.run(ClientsListState, "apply_segment", state.segments[0].id)  # not a client one
     assert browser.state(ClientsListState).filters == {}
 
 

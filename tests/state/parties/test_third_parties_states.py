@@ -115,8 +115,7 @@ def test_a_duplicate_is_shown_with_a_link_and_created_only_when_confirmed(browse
     before = _count(session, Client)
     browser.run(ClientFormState, "save", data)
     state = browser.state(ClientFormState)
-    assert [d["id"] for d in state.duplicates] == [str(existing.id)]
-    assert state.duplicates[0]["url"] == routes.record_url(routes.TIERS_CLIENTS, existing.id)
+    assert [(d.client_id, d.reason) for d in state.duplicates] == [(existing.id, "même e-mail")]
     assert _count(session, Client) == before
     events = browser.run(ClientFormState, "save", {**data, "confirm_duplicate": "on"})
     assert _count(session, Client) == before + 1
@@ -259,7 +258,7 @@ def test_a_visit_report_draft_survives_a_reload_and_is_then_validated(browser, s
     report = session.exec(select(VisitReport)).one()
     assert f"/tiers/comptes-rendus/{report.id}" in str(events)
     state = browser.state(ReportFormState)
-    assert state.client_name == "CSE Michelin" and state.contact_options[0][1] == "Paul Durand"
+    assert state.client_name == "CSE Michelin" and state.contact_options[0].label == "Paul Durand"
     browser.run(ReportFormState, "keep", "subject", "Programme printemps")
     browser.run(ReportFormState, "keep", "body", "Intéressés par Chambord.")
     browser.run(ReportFormState, "toggle_contact", str(contact.id))
@@ -350,12 +349,12 @@ def test_a_segment_is_saved_then_reapplied(browser, session):
     assert "segment_name" in state.segment_errors  # nothing filtered yet
     browser.run(ClientsListState, "filter_changed", "status", "prospect")
     browser.run(ClientsListState, "save_segment", {"segment_name": "Prospects"})
-    assert [s["name"] for s in state.segments] == ["Prospects"]
+    assert [(s.name, s.shared, s.mine) for s in state.segments] == [("Prospects", False, True)]
     browser.run(ClientsListState, "clear_filters")
     assert state.total == 2
-    browser.run(ClientsListState, "apply_segment", state.segments[0]["id"])
+    browser.run(ClientsListState, "apply_segment", state.segments[0].id)
     assert state.total == 1 and state.filters == {"status": "prospect"}
-    browser.run(ClientsListState, "delete_segment", state.segments[0]["id"])
+    browser.run(ClientsListState, "delete_segment", state.segments[0].id)
     assert state.segments == []
 
 
