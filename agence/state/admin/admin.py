@@ -52,7 +52,7 @@ class UserFormState(FormMixin, AppState):
             with session_scope() as session:
                 users.set_active(session, actor, self._record_id, bool(active))
         except FormErrors as problem:
-            return rx.toast.error(problem.errors.get("", "Action impossible."))
+            return self._toast_problem(problem, "Action impossible.")
         except RecordNotFound:
             self.not_found = True
             return

@@ -24,7 +24,7 @@ from agence.services.documents.attachments import BOOKING_DOCUMENTS_LIST
 from agence.state.catalogue.costing import CostingMixin
 from agence.state.common.base import AppState
 from agence.state.common.children import ChildMixin
-from agence.state.common.forms import FIX_ERRORS, FormMixin
+from agence.state.common.forms import FormMixin
 from agence.state.documents.documents import DocumentsMixin
 from agence.state.parties.segments import SegmentsMixin
 
@@ -109,7 +109,7 @@ class BookingCreateState(AppState):
                 booking_id, reference = booking.id, booking.reference
         except FormErrors as problem:
             self.errors = problem.errors
-            return rx.toast.error(problem.errors.get("", FIX_ERRORS))
+            return self._toast_problem(problem)
         self.errors = {}
         return [
             rx.toast.success(f"Dossier {reference} créé."),
@@ -239,7 +239,7 @@ class BookingFormState(FormMixin, AppState):
             with session_scope() as session:
                 version = bookings.validate_amendment(session, actor, self._record_id).version
         except FormErrors as problem:
-            return rx.toast.error(next(iter(problem.errors.values())))
+            return self._toast_problem(problem, None)
         except RecordNotFound:
             self.not_found = True
             return

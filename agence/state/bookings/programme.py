@@ -70,7 +70,7 @@ class BookingProgrammeState(ChildMixin, AppState):
                     session, actor, self._parent_id, int(item_id), int(step)
                 )
         except FormErrors as problem:
-            return rx.toast.error(next(iter(problem.errors.values())))
+            return self._toast_problem(problem, None)
         except RecordNotFound:
             return
         self._days(actor, self._parent_id)

@@ -17,7 +17,6 @@ from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import RecordNotFound
 from agence.state.common.base import AppState
-from agence.state.common.forms import FIX_ERRORS
 
 
 class BookingSatisfactionState(AppState):
@@ -91,7 +90,7 @@ class BookingSatisfactionState(AppState):
                 )
         except FormErrors as problem:
             self.errors = problem.errors
-            return rx.toast.error(problem.errors.get("", FIX_ERRORS))
+            return self._toast_problem(problem)
         self.errors = {}
         self.form_key += 1
         self._reload(actor)

@@ -215,7 +215,7 @@ class DossierDocumentsState(AppState):
             with session_scope() as session:
                 draft = issuing.invoice_email_draft(session, actor, int(invoice_id))
         except FormErrors as problem:
-            return rx.toast.error(next(iter(problem.errors.values())))
+            return self._toast_problem(problem, None)
         except (RecordNotFound, AccessDenied):
             return
         self.send_errors = {}
@@ -446,7 +446,7 @@ class MessagesMixin(ListMixin, mixin=True):
         except FormErrors as problem:
             async with self:
                 self.retrying = False
-            return rx.toast.error(next(iter(problem.errors.values())))
+            return self._toast_problem(problem, None)
         except (RecordNotFound, AccessDenied):
             async with self:
                 self.retrying = False
