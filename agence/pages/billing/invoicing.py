@@ -9,7 +9,7 @@ from agence import routes
 from agence.components.data_table import data_table
 from agence.components.forms import field_error, fields_grid, form_dialog
 from agence.components.layout import app_page, page_title
-from agence.services.billing import chorus_settings, invoicing, payments
+from agence.services.billing import chorus_settings, payments, reading
 from agence.state.billing.chorus import ChorusInvoiceState, ChorusSettingsState
 from agence.state.billing.invoicing import (
     DossierInvoicesState,
@@ -169,7 +169,7 @@ def _credit_dialog_for_client() -> rx.Component:
         ),
         submit="Affecter",
         on_submit=state.apply_credit,
-        description="Crédit disponible : " + state.balance.get("client_credit", ""),
+        description="Crédit disponible : " + state.balance.client_credit,
     )
 
 
@@ -184,13 +184,13 @@ def _refund_dialog() -> rx.Component:
         _field("Référence bancaire", rx.input(name="bank_reference"), "bank_reference"),
         submit="Enregistrer le remboursement",
         on_submit=state.refund,
-        description="Crédit disponible : " + state.balance.get("client_credit", ""),
+        description="Crédit disponible : " + state.balance.client_credit,
     )
 
 
 def _invoice_cells(row) -> list[rx.Component]:
     state = DossierInvoicesState
-    draft = row.status == "brouillon"
+    draft = row.is_draft
     return [
         rx.table.cell(
             rx.cond(
@@ -251,9 +251,7 @@ def _invoice_cells(row) -> list[rx.Component]:
                     ),
                 ),
                 rx.cond(
-                    (row.public == "1")
-                    & ((row.chorus_status == "") | (row.chorus_status == "echec_depot"))
-                    & state.can_deposit,
+                    row.chorus_sendable & state.can_deposit,
                     rx.button(
                         "Chorus Pro",
                         size="1",
@@ -265,9 +263,7 @@ def _invoice_cells(row) -> list[rx.Component]:
                     ),
                 ),
                 rx.cond(
-                    (row.public == "1")
-                    & (row.chorus_status != "")
-                    & (row.chorus_status != "echec_depot"),
+                    row.chorus_followed,
                     rx.button(
                         rx.icon("refresh-cw", size=12),
                         size="1",
@@ -278,7 +274,7 @@ def _invoice_cells(row) -> list[rx.Component]:
                     ),
                 ),
                 rx.cond(
-                    ~draft & state.can_create & (row.kind != "avoir"),
+                    row.correctable & state.can_create,
                     rx.button(
                         "Avoir…",
                         size="1",
@@ -420,11 +416,11 @@ def supplier_invoices_section() -> rx.Component:
             ["Fournisseur", "Prévu (cotation)", "Facturé", "Écart"],
             state.comparison,
             lambda row: [
-                rx.table.cell(row["supplier"]),
-                rx.table.cell(row["expected"], text_align="right"),
-                rx.table.cell(row["invoiced"], text_align="right"),
+                rx.table.cell(row.supplier),
+                rx.table.cell(row.expected, text_align="right"),
+                rx.table.cell(row.invoiced, text_align="right"),
                 rx.table.cell(
-                    rx.text(row["gap"], color=rx.cond(row["over"] == "1", "red", None)),
+                    rx.text(row.gap, color=rx.cond(row.over, "red", None)),
                     text_align="right",
                 ),
             ],
@@ -433,21 +429,21 @@ def supplier_invoices_section() -> rx.Component:
             ["Fournisseur", "Numéro", "Date", "Échéance", "Montant TTC", ""],
             state.rows,
             lambda row: [
-                rx.table.cell(row["supplier"]),
+                rx.table.cell(row.supplier),
                 rx.table.cell(
                     rx.cond(
-                        row["document_id"] != "",
+                        row.document_id != "",
                         rx.link(
-                            row["reference"],
-                            href=routes.DOCUMENT_API + "/" + row["document_id"],
+                            row.reference,
+                            href=routes.DOCUMENT_API + "/" + row.document_id,
                             is_external=True,
                         ),
-                        rx.text(row["reference"]),
+                        rx.text(row.reference),
                     )
                 ),
-                rx.table.cell(row["invoiced_on"]),
-                rx.table.cell(row["due_on"]),
-                rx.table.cell(row["amount"], text_align="right"),
+                rx.table.cell(row.invoiced_on),
+                rx.table.cell(row.due_on),
+                rx.table.cell(row.amount, text_align="right"),
                 rx.table.cell(
                     rx.cond(
                         state.can_edit,
@@ -456,7 +452,7 @@ def supplier_invoices_section() -> rx.Component:
                             size="1",
                             variant="ghost",
                             color_scheme="red",
-                            on_click=state.remove(row["id"]),
+                            on_click=state.remove(row.id),
                         ),
                     )
                 ),
@@ -477,12 +473,12 @@ def payments_tab() -> rx.Component:
             *[
                 rx.card(
                     rx.text(label, size="1", color=rx.color("gray", 11)),
-                    rx.text(balance.get(key, "—"), size="4", weight="bold", id="balance-" + key),
+                    rx.text(value, size="4", weight="bold", id="balance-" + key),
                 )
-                for key, label in (
-                    ("invoiced", "Facturé"),
-                    ("paid", "Réglé"),
-                    ("remaining", "Reste dû"),
+                for key, label, value in (
+                    ("invoiced", "Facturé", balance.invoiced),
+                    ("paid", "Réglé", balance.paid),
+                    ("remaining", "Reste dû", balance.remaining),
                 )
             ],
             spacing="3",
@@ -503,7 +499,7 @@ def payments_tab() -> rx.Component:
                 state.has_credit,
                 rx.fragment(
                     rx.badge(
-                        "Crédit du client : " + state.balance.get("client_credit", ""),
+                        "Crédit du client : " + state.balance.client_credit,
                         color_scheme="amber",
                         size="2",
                     ),
@@ -594,7 +590,7 @@ def invoices_list() -> rx.Component:
         ),
         data_table(
             InvoicesListState,
-            invoicing.INVOICES_LIST,
+            reading.INVOICES_LIST,
             row_action=InvoicesListState.open_row,
             show_new=False,
         ),

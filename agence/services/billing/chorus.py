@@ -97,6 +97,12 @@ from agence.services.billing.chorus_settings import (
     ChorusSecretUnreadable,
 )
 from agence.services.billing.chorus_settings import access as chorus_access
+from agence.services.billing.vocabulary import (
+    CHORUS_SENDABLE,
+    ChorusStatus,
+    InvoiceStatus,
+    label_of,
+)
 from agence.services.common import audit
 from agence.services.common.audit import AuditAction
 from agence.services.common.forms import FormErrors
@@ -116,7 +122,6 @@ if not issubclass(OAuth2Auth, httpx.Auth):  # pragma: no cover - depends on the 
     raise ImportError("authlib's httpx integration runs on httpx2 here; Chorus Pro needs httpx")
 
 __all__ = [
-    "CHORUS_STATUS_LABELS",
     "ChorusAlreadySent",
     "ChorusClient",
     "ChorusError",
@@ -124,7 +129,7 @@ __all__ = [
     "ChorusNotSent",
     "ChorusRefused",
     "ChorusSecretUnreadable",
-    "ChorusStatus",
+    "ChorusReading",
     "ChorusUncertain",
     "ChorusUnavailable",
     "FoundInvoice",
@@ -134,6 +139,7 @@ __all__ = [
     "pending_invoice_ids",
     "poll_status",
     "send_invoice",
+    "where_it_stands",
 ]
 
 logger = logging.getLogger(__name__)
@@ -154,54 +160,35 @@ DEPOSIT_STALE_AFTER = timedelta(minutes=15)
 """A claim older than this was left by a worker that died: treated as an uncertain deposit."""
 FILE_NAME_MAX = 50
 FILE_MAX_BYTES = 10 * 1024 * 1024
-ISSUED = "emise"
-
-# Our statuses (Invoice.chorus_status).
-NOT_SENT = ""
-DEPOSITING = "depot_en_cours"
-UNCERTAIN = "depot_incertain"
-DEPOSIT_FAILED = "echec_depot"
-DEPOSITED = "deposee"
-AVAILABLE = "mise_a_disposition"
-SUSPENDED = "suspendue"
-REJECTED = "rejetee"
-MANDATED = "mandatee"
-PAID = "payee"
-
-CHORUS_STATUS_LABELS: dict[str, str] = {
-    NOT_SENT: "Non déposée",
-    DEPOSITING: "Dépôt en cours",
-    UNCERTAIN: "Dépôt incertain",
-    DEPOSIT_FAILED: "Échec du dépôt",
-    DEPOSITED: "Déposée",
-    AVAILABLE: "Mise à disposition",
-    SUSPENDED: "Suspendue",
-    REJECTED: "Rejetée",
-    MANDATED: "Mandatée",
-    PAID: "Payée",
-}
-SENDABLE = (NOT_SENT, DEPOSIT_FAILED)
+SENDABLE = CHORUS_SENDABLE
 """The only statuses a deposit may start from (the conditional UPDATE's condition)."""
-FOLLOWED = (DEPOSITING, UNCERTAIN, DEPOSITED, AVAILABLE, SUSPENDED, MANDATED)
+FOLLOWED = (
+    ChorusStatus.DEPOSITING,
+    ChorusStatus.UNCERTAIN,
+    ChorusStatus.DEPOSITED,
+    ChorusStatus.AVAILABLE,
+    ChorusStatus.SUSPENDED,
+    ChorusStatus.MANDATED,
+)
 """Statuses still expected to move: what a periodic poll looks at."""
 
 _FLOW_REJECTED = frozenset({"IN_REJETE", "IN_INCIDENTE"})
 _FLOW_INTEGRATED = frozenset({"IN_INTEGRE", "IN_INTEGRE_PARTIEL"})
 _INVOICE_STATUSES: dict[str, str] = {
-    "DEPOSEE": DEPOSITED,
-    "EN_COURS_ACHEMINEMENT": DEPOSITED,
-    "MISE_A_DISPOSITION": AVAILABLE,
-    "COMPLETEE": AVAILABLE,
-    "SERVICE_FAIT": AVAILABLE,
-    "VALIDEE": AVAILABLE,
-    "SUSPENDUE": SUSPENDED,
-    "A_RECYCLER": SUSPENDED,
-    "REJETEE": REJECTED,
-    "REFUSEE": REJECTED,
-    "MANDATEE": MANDATED,
-    "MISE_A_DISPOSITION_COMPTABLE": MANDATED,
-    "COMPTABILISEE": MANDATED,
-    "MISE_EN_PAIEMENT": PAID,
+    "DEPOSEE": ChorusStatus.DEPOSITED,
+    "EN_COURS_ACHEMINEMENT": ChorusStatus.DEPOSITED,
+    "MISE_A_DISPOSITION": ChorusStatus.AVAILABLE,
+    "COMPLETEE": ChorusStatus.AVAILABLE,
+    "SERVICE_FAIT": ChorusStatus.AVAILABLE,
+    "VALIDEE": ChorusStatus.AVAILABLE,
+    "SUSPENDUE": ChorusStatus.SUSPENDED,
+    "A_RECYCLER": ChorusStatus.SUSPENDED,
+    "REJETEE": ChorusStatus.REJECTED,
+    "REFUSEE": ChorusStatus.REJECTED,
+    "MANDATEE": ChorusStatus.MANDATED,
+    "MISE_A_DISPOSITION_COMPTABLE": ChorusStatus.MANDATED,
+    "COMPTABILISEE": ChorusStatus.MANDATED,
+    "MISE_EN_PAIEMENT": ChorusStatus.PAID,
 }
 _OK_LABELS = frozenset({"TRA_MSG_00.000", "GCU_MSG_01_000"})
 _UNSAFE_FILE_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]")
@@ -245,7 +232,7 @@ class ChorusAlreadySent(ChorusError):
     """Another click or worker deposited (or is depositing) this invoice."""
 
 
-class ChorusStatus(NamedTuple):
+class ChorusReading(NamedTuple):
     """Where an invoice stands: our status code, its French label, and the why (the reason of
     a rejection or a suspension, errors of a rejected flow, a status we do not know)."""
 
@@ -254,8 +241,8 @@ class ChorusStatus(NamedTuple):
     message: str
 
 
-def _status(code: str, message: str = "") -> ChorusStatus:
-    return ChorusStatus(code, CHORUS_STATUS_LABELS[code], message[:1000])
+def _status(code: str, message: str = "") -> ChorusReading:
+    return ChorusReading(code, ChorusStatus(code).label, message[:1000])
 
 
 @dataclass(frozen=True)
@@ -264,7 +251,7 @@ class FoundInvoice:
 
     number: str
     flow_number: str
-    status: ChorusStatus
+    status: ChorusReading
 
 
 # --- The API client -----------------------------------------------------------------------------
@@ -418,17 +405,17 @@ class ChorusClient:
             raise ChorusUncertain("Chorus Pro a répondu au dépôt sans numéro de flux.")
         return flow
 
-    def status(self, flow_number: str) -> ChorusStatus:
+    def status(self, flow_number: str) -> ChorusReading:
         """Where the invoice of a flow stands: the flow first (received, rejected, integrated),
         then, once integrated, the invoice it became."""
         report = self._read(FLOW_REPORT_PATH, {"numeroFluxDepot": flow_number})
         state = str(report.get("etatCourantDepotFlux") or "")
         if state in _FLOW_REJECTED:
-            return _status(REJECTED, _flow_errors(report) or f"Flux rejeté ({state}).")
+            return _status(ChorusStatus.REJECTED, _flow_errors(report) or f"Flux rejeté ({state}).")
         if state not in _FLOW_INTEGRATED:
-            return _status(DEPOSITED)
+            return _status(ChorusStatus.DEPOSITED)
         found = self._search({"numeroFluxDepot": flow_number})
-        return found[0].status if found else _status(DEPOSITED)
+        return found[0].status if found else _status(ChorusStatus.DEPOSITED)
 
     def find_invoice(self, number: str) -> FoundInvoice | None:
         """The agency's invoice of that number on Chorus Pro, if it lists one (the
@@ -436,7 +423,7 @@ class ChorusClient:
         found = [row for row in self._search({"numeroFacture": number}) if row.number == number]
         if not found:
             return None
-        alive = [row for row in found if row.status.code != REJECTED]
+        alive = [row for row in found if row.status.code != ChorusStatus.REJECTED]
         return (alive or found)[0]
 
     def _search(self, criteria: dict[str, Any]) -> list[FoundInvoice]:
@@ -518,17 +505,19 @@ def _flow_errors(report: dict[str, Any]) -> str:
     return " ; ".join(messages)
 
 
-def _invoice_status(code: str, comment: str) -> ChorusStatus:
+def _invoice_status(code: str, comment: str) -> ChorusReading:
     ours = _INVOICE_STATUSES.get(code)
     if ours is None and code.startswith("A_VALIDER"):
-        ours = AVAILABLE
+        ours = ChorusStatus.AVAILABLE
     if ours is None:
-        return _status(DEPOSITED, f"Statut Chorus Pro non reconnu : {code or '(vide)'}.")
+        return _status(
+            ChorusStatus.DEPOSITED, f"Statut Chorus Pro non reconnu : {code or '(vide)'}."
+        )
     if code == "A_RECYCLER":
         comment = (
             comment or "À recycler : le destinataire ou le service est à corriger sur le portail."
         )
-    return _status(ours, comment if ours in (REJECTED, SUSPENDED) else "")
+    return _status(ours, comment if ours in (ChorusStatus.REJECTED, ChorusStatus.SUSPENDED) else "")
 
 
 # --- Readiness ----------------------------------------------------------------------------------
@@ -565,7 +554,7 @@ def _stored_pdf(session: Session, invoice: Invoice) -> tuple[bytes | None, str]:
 
 def _problems(session: Session, invoice: Invoice) -> tuple[list[str], bytes | None]:
     number = invoice.number or ""
-    if invoice.status != ISSUED or not invoice.number:
+    if invoice.status != InvoiceStatus.ISSUED or not invoice.number:
         return ["Seule une facture émise peut être déposée sur Chorus Pro."], None
     problems: list[str] = []
     client = session.get(Client, invoice.client_id)
@@ -645,7 +634,7 @@ def _set(session: Session, invoice_id: int, expected: Sequence[str], **values: A
 def _record(
     invoice_id: int,
     expected: Sequence[str],
-    new: ChorusStatus,
+    new: ChorusReading,
     actor: Actor | None,
     *,
     flow: str | None = None,
@@ -686,9 +675,15 @@ def _record(
         return invoice
 
 
+def where_it_stands(invoice: Invoice) -> str:
+    """The invoice's Chorus Pro status in French, with its why if any (« Rejetée – … »)."""
+    label = label_of(ChorusStatus, invoice.chorus_status)
+    return label + (f" – {invoice.chorus_message}" if invoice.chorus_message else "")
+
+
 def _already_sent_message(invoice: Invoice) -> str:
-    label = CHORUS_STATUS_LABELS.get(invoice.chorus_status, invoice.chorus_status)
-    if invoice.chorus_status in (DEPOSITING, UNCERTAIN):
+    label = label_of(ChorusStatus, invoice.chorus_status, invoice.chorus_status)
+    if invoice.chorus_status in (ChorusStatus.DEPOSITING, ChorusStatus.UNCERTAIN):
         return (
             f"La facture {invoice.number} est déjà en cours de dépôt sur Chorus Pro ({label}) : "
             "elle ne sera pas déposée une seconde fois. Actualisez son statut."
@@ -719,7 +714,7 @@ def send_invoice(
             session,
             invoice_id,
             SENDABLE,
-            chorus_status=DEPOSITING,
+            chorus_status=ChorusStatus.DEPOSITING,
             chorus_status_at=utcnow(),
             chorus_message="",
             chorus_flow="",
@@ -734,30 +729,39 @@ def send_invoice(
             flow = client.deposit(pdf, file_name)
     except (ChorusRefused, ChorusNotSent) as exc:
         _record(
-            invoice_id, (DEPOSITING,), _status(DEPOSIT_FAILED, str(exc)), actor, previous=previous
+            invoice_id,
+            (ChorusStatus.DEPOSITING,),
+            _status(ChorusStatus.DEPOSIT_FAILED, str(exc)),
+            actor,
+            previous=previous,
         )
         raise
     except ChorusUncertain as exc:
         logger.warning("Chorus Pro: deposit of invoice %s uncertain: %s", invoice_id, exc)
         return _record(
             invoice_id,
-            (DEPOSITING,),
-            _status(UNCERTAIN, _uncertain_message(str(exc))),
+            (ChorusStatus.DEPOSITING,),
+            _status(ChorusStatus.UNCERTAIN, _uncertain_message(str(exc))),
             actor,
             previous=previous,
         )
     except BaseException:
         _record(
             invoice_id,
-            (DEPOSITING,),
-            _status(UNCERTAIN, _uncertain_message("Le dépôt a été interrompu.")),
+            (ChorusStatus.DEPOSITING,),
+            _status(ChorusStatus.UNCERTAIN, _uncertain_message("Le dépôt a été interrompu.")),
             actor,
             previous=previous,
         )
         raise
     logger.info("Chorus Pro: invoice %s deposited, flow %s", invoice_id, flow)
     return _record(
-        invoice_id, (DEPOSITING,), _status(DEPOSITED), actor, flow=flow, previous=previous
+        invoice_id,
+        (ChorusStatus.DEPOSITING,),
+        _status(ChorusStatus.DEPOSITED),
+        actor,
+        flow=flow,
+        previous=previous,
     )
 
 
@@ -801,7 +805,7 @@ def poll_status(
         current = invoice.chorus_status
         if current in SENDABLE:
             raise ChorusError(f"La facture {invoice.number} n'a pas été déposée sur Chorus Pro.")
-        if current == DEPOSITING and not _stale(invoice):
+        if current == ChorusStatus.DEPOSITING and not _stale(invoice):
             return invoice
         access = chorus_access(session)
         number, flow = invoice.number or "", invoice.chorus_flow
@@ -810,7 +814,9 @@ def poll_status(
             return _record(invoice_id, (current,), client.status(flow), actor)
         found = client.find_invoice(number)
     if found is None:
-        return _record(invoice_id, (current,), _status(UNCERTAIN, _NOT_FOUND_YET), actor)
+        return _record(
+            invoice_id, (current,), _status(ChorusStatus.UNCERTAIN, _NOT_FOUND_YET), actor
+        )
     return _record(invoice_id, (current,), found.status, actor, flow=found.flow_number)
 
 
@@ -819,7 +825,11 @@ def confirm_not_deposited(invoice_id: int, actor: Actor) -> Invoice:
     sendable again (« échec du dépôt »); the audit trail keeps who said so."""
     with session_scope() as session:
         invoice = _load(session, invoice_id, actor, Action.EDIT)
-        allowed = (UNCERTAIN, DEPOSITING) if _stale(invoice) else (UNCERTAIN,)
+        allowed = (
+            (ChorusStatus.UNCERTAIN, ChorusStatus.DEPOSITING)
+            if _stale(invoice)
+            else (ChorusStatus.UNCERTAIN,)
+        )
         if invoice.chorus_status not in allowed or invoice.chorus_flow:
             raise ChorusError(
                 f"La facture {invoice.number} n'est pas en dépôt incertain : rien à confirmer."
@@ -829,7 +839,7 @@ def confirm_not_deposited(invoice_id: int, actor: Actor) -> Invoice:
         f"Absente du portail Chorus Pro selon {actor.display_name} : elle peut être déposée de "
         "nouveau."
     )
-    return _record(invoice_id, (previous,), _status(DEPOSIT_FAILED, message), actor)
+    return _record(invoice_id, (previous,), _status(ChorusStatus.DEPOSIT_FAILED, message), actor)
 
 
 def pending_invoice_ids(session: Session) -> list[int]:

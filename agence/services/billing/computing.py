@@ -18,9 +18,9 @@ from sqlmodel import Session, col, select
 from agence.models import Booking, Costing, Invoice, InvoiceLine
 from agence.models.base import utcnow
 from agence.services.billing import lines as il
-from agence.services.billing.invoice_documents import DRAFT, ISSUED
 from agence.services.billing.reading import credit_notes_of, creditable, issued_invoices
 from agence.services.billing.supplier_invoices import invoiced_by_supplier
+from agence.services.billing.vocabulary import InvoiceKind, InvoiceStatus, LineRegime
 from agence.services.bookings.lifecycle import STATUS_LABELS as BOOKING_STATUS_LABELS
 from agence.services.bookings.lifecycle import Status
 from agence.services.catalogue import costings, pricing
@@ -28,9 +28,7 @@ from agence.services.catalogue.vat import cents
 from agence.services.common import formats
 from agence.services.common.forms import FormErrors
 from agence.services.documents import builder
-from agence.services.documents.content import InvoiceKind
 
-DEPOSIT, FINAL, CREDIT_NOTE = (kind.value for kind in InvoiceKind)
 INVOICEABLE = frozenset({Status.CONFIRMED, Status.DONE, Status.INVOICED, Status.SETTLED})
 """A dossier is invoiced once the client confirmed it (deposits), until it is settled."""
 ZERO = il.ZERO
@@ -89,7 +87,7 @@ def dossier_parts(session: Session, booking: Booking) -> il.DossierParts:
 
 
 def _is_cancelled(session: Session, invoice: Invoice) -> bool:
-    return invoice.status == ISSUED and creditable(session, invoice) == 0
+    return invoice.status == InvoiceStatus.ISSUED and creditable(session, invoice) == 0
 
 
 def _lines(session: Session, invoice_id: int) -> list[InvoiceLine]:
@@ -134,7 +132,7 @@ def _deposits_to_deduct(session: Session, booking_id: int) -> list[_Deposit]:
     """Every issued deposit invoice of the dossier that credit notes did not cancel."""
     found = []
     for deposit in issued_invoices(
-        session, Invoice.booking_id == booking_id, Invoice.kind == DEPOSIT
+        session, Invoice.booking_id == booking_id, Invoice.kind == InvoiceKind.DEPOSIT
     ):
         credits = credit_notes_of(session, deposit.id or 0)
         amount = deposit.total_incl_vat + sum((c.total_incl_vat for c in credits), ZERO)
@@ -152,18 +150,18 @@ def live_final(session: Session, booking_id: int, exclude_id: int | None = None)
     """The dossier's final invoice: a draft, or issued and not cancelled by credit notes."""
     for final in session.exec(
         select(Invoice)
-        .where(Invoice.booking_id == booking_id, Invoice.kind == FINAL)
+        .where(Invoice.booking_id == booking_id, Invoice.kind == InvoiceKind.FINAL)
         .order_by(col(Invoice.id))
     ):
         if final.id == exclude_id:
             continue
-        if final.status == DRAFT or not _is_cancelled(session, final):
+        if final.status == InvoiceStatus.DRAFT or not _is_cancelled(session, final):
             return final
     return None
 
 
 def _final_refusal(final: Invoice) -> str:
-    if final.status == DRAFT:
+    if final.status == InvoiceStatus.DRAFT:
         return "Une facture de solde est déjà en préparation (brouillon) pour ce dossier."
     return f"La facture de solde {final.number} est émise : faites un avoir pour l'annuler d'abord."
 
@@ -189,7 +187,7 @@ def _compute_deposit(
 ) -> _Computed:
     parts = dossier_parts(session, booking)
     final = live_final(session, booking.id or 0)
-    if final is not None and final.status == ISSUED:
+    if final is not None and final.status == InvoiceStatus.ISSUED:
         raise FormErrors({"": _final_refusal(final) + " Plus d'acompte possible."})
     percent = invoice.deposit_percent
     field = "percent" if percent is not None else "amount"
@@ -211,8 +209,8 @@ def _compute_deposit(
         drafts = session.exec(
             select(Invoice).where(
                 Invoice.booking_id == booking.id,
-                Invoice.kind == DEPOSIT,
-                Invoice.status == DRAFT,
+                Invoice.kind == InvoiceKind.DEPOSIT,
+                Invoice.status == InvoiceStatus.DRAFT,
             )
         )
         others += sum((d.total_incl_vat for d in drafts if d.id != invoice.id), ZERO)
@@ -226,7 +224,9 @@ def _compute_deposit(
         )
     wording = f"Acompte de {_percent_text(percent)}" if percent is not None else "Acompte"
     lines = il.deposit_lines(parts, amount, wording)
-    margin_share = sum((line.total_incl_vat for line in lines if line.regime == il.MARGIN), ZERO)
+    margin_share = sum(
+        (line.total_incl_vat for line in lines if line.regime == LineRegime.MARGIN), ZERO
+    )
     return _Computed(lines, [], il.estimated_deposit_margin(parts, margin_share), True)
 
 
@@ -259,16 +259,16 @@ def _compute_credit_note(
     session: Session, invoice: Invoice, booking: Booking, *, issuing: bool
 ) -> _Computed:
     corrected = session.get(Invoice, invoice.corrects_id) if invoice.corrects_id else None
-    if corrected is None or corrected.status != ISSUED:
+    if corrected is None or corrected.status != InvoiceStatus.ISSUED:
         raise FormErrors({"": "Un avoir corrige une facture émise."})
-    if corrected.kind == CREDIT_NOTE:
+    if corrected.kind == InvoiceKind.CREDIT_NOTE:
         raise FormErrors({"": "Un avoir ne se corrige pas par un avoir : refaites une facture."})
-    if corrected.kind == DEPOSIT:
+    if corrected.kind == InvoiceKind.DEPOSIT:
         final = live_final(session, booking.id or 0)
         deducted = final is not None and any(
             line.deducted_invoice_id == corrected.id for line in _lines(session, final.id or 0)
         )
-        if final is not None and final.status == ISSUED and deducted:
+        if final is not None and final.status == InvoiceStatus.ISSUED and deducted:
             raise FormErrors(
                 {
                     "": f"Cet acompte est déduit de la facture de solde {final.number} : "
@@ -316,9 +316,9 @@ def _compute_credit_note(
 
 
 _COMPUTE = {
-    DEPOSIT: _compute_deposit,
-    FINAL: _compute_final,
-    CREDIT_NOTE: _compute_credit_note,
+    InvoiceKind.DEPOSIT: _compute_deposit,
+    InvoiceKind.FINAL: _compute_final,
+    InvoiceKind.CREDIT_NOTE: _compute_credit_note,
 }
 
 
@@ -354,7 +354,7 @@ def _apply(session: Session, invoice: Invoice, computed: _Computed) -> None:
                 position=position,
                 label=label[:300],
                 unit_price=amount,
-                regime=il.DEDUCTION,
+                regime=LineRegime.DEDUCTION,
                 total_excl_vat=amount,
                 total_incl_vat=amount,
                 deducted_invoice_id=deposit_id,

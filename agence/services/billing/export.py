@@ -32,8 +32,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from agence.models import Booking, Client, Invoice, PartyDocument
-from agence.services.billing.invoice_documents import ISSUED, KIND_LABELS
 from agence.services.billing.lines import ZERO
+from agence.services.billing.vocabulary import InvoiceKind, InvoiceStatus, labels
 from agence.services.common import formats
 from agence.services.common.exports import write_workbook
 from agence.services.common.files import new_export_path
@@ -45,13 +45,12 @@ from agence.settings import get_settings
 
 INDEX_NAME = "index.xlsx"
 INDEX_TITLE = "Factures émises"
-CREDIT_NOTE = "avoir"
 _CHUNK = 1 << 16
 _UNSAFE = re.compile(r"[^\w.\-]")
 
 INDEX_COLUMNS = (
     Column("number", "Numéro", None, width=22),
-    Column("kind", "Type", None, width=18, labels=KIND_LABELS),
+    Column("kind", "Type", None, width=18, labels=labels(InvoiceKind)),
     Column("issued_on", "Date d'émission", None, kind="date", width=14),
     Column("due_on", "Échéance", None, kind="date", width=12),
     Column("client", "Client", None, width=34),
@@ -132,7 +131,7 @@ def _issued_in(actor: Actor, since: date, until: date) -> Any:
         .join(Booking, Booking.id == Invoice.booking_id)  # type: ignore[arg-type]
         .outerjoin(PartyDocument, PartyDocument.id == Invoice.document_id)  # type: ignore[arg-type]
         .where(
-            Invoice.status == ISSUED,
+            Invoice.status == InvoiceStatus.ISSUED,
             col(Invoice.issued_on) >= since,
             col(Invoice.issued_on) <= until,
         )
@@ -197,7 +196,7 @@ def _write_documents(
     for invoice, reference, document in result:
         name = _file_name(invoice.number or "")
         sha256 = _copy_checked(invoice, document, work / name)
-        credit_notes += invoice.kind == CREDIT_NOTE
+        credit_notes += invoice.kind == InvoiceKind.CREDIT_NOTE
         total += invoice.total_incl_vat
         rows.append(
             {

@@ -62,11 +62,11 @@ from lxml import etree
 from pypdf import PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
+from agence.services.billing.vocabulary import InvoiceKind, LineRegime
 from agence.services.documents.content import (
     Addressee,
     DeductedInvoice,
     InvoiceDocument,
-    InvoiceKind,
     InvoiceLineContent,
     VatBreakdown,
 )
@@ -158,7 +158,7 @@ def _line_problems(position: int, line: InvoiceLineContent) -> list[str]:
     problems = []
     if not line.label.strip():
         problems.append(f"Ligne {position} : la désignation est vide.")
-    if line.regime not in ("margin", "normal"):
+    if line.regime not in (LineRegime.MARGIN, LineRegime.NORMAL):
         problems.append(f"{where} : régime « {line.regime} » inconnu (margin ou normal).")
         return problems
     amounts = (line.total_excl_vat, line.total_vat, line.total_incl_vat)

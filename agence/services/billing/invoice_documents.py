@@ -25,8 +25,10 @@ from agence.models import (
     PaymentMethod,
     PaymentTerm,
 )
-from agence.services.billing.lines import DEDUCTION, MARGIN, ZERO
-from agence.services.common import audit, files, formats
+from agence.services.billing.lines import ZERO
+from agence.services.billing.vocabulary import InvoiceKind, InvoiceStatus, LineRegime
+from agence.services.bookings.lifecycle import audit_booking
+from agence.services.common import files, formats
 from agence.services.common.audit import AuditAction
 from agence.services.common.permissions import Actor
 from agence.services.documents import builder
@@ -34,19 +36,11 @@ from agence.services.documents.content import (
     Addressee,
     DeductedInvoice,
     InvoiceDocument,
-    InvoiceKind,
     InvoiceLineContent,
     VatBreakdown,
 )
 from agence.services.settings.payment_terms import TermRule, term_due_dates
 
-DRAFT, ISSUED = "brouillon", "emise"
-KIND_LABELS: dict[str, str] = {
-    InvoiceKind.DEPOSIT.value: "Facture d'acompte",
-    InvoiceKind.FINAL.value: "Facture",
-    InvoiceKind.CREDIT_NOTE.value: "Avoir",
-}
-STATUS_LABELS: dict[str, str] = {DRAFT: "Brouillon", ISSUED: "Émise"}
 DOCUMENT_KIND = "facture"
 """The kind of the kept PDF among the dossier's documents."""
 LANGUAGE = "fr"
@@ -129,7 +123,7 @@ def _breakdown(lines: list[InvoiceLineContent]) -> tuple[VatBreakdown, ...]:
     package = ZERO
     has_package = False
     for line in lines:
-        if line.regime == MARGIN:
+        if line.regime == LineRegime.MARGIN:
             package += line.total_incl_vat
             has_package = True
         else:
@@ -172,7 +166,7 @@ def invoice_document(session: Session, invoice: Invoice) -> InvoiceDocument:
             "buyer_reference",
         )
     }
-    if invoice.status != ISSUED and client is not None:
+    if invoice.status != InvoiceStatus.ISSUED and client is not None:
         values = client_snapshot(session, booking, client)
     stored = list(
         session.exec(
@@ -193,7 +187,7 @@ def invoice_document(session: Session, invoice: Invoice) -> InvoiceDocument:
             total_incl_vat=signed(line.total_incl_vat),
         )
         for line in stored
-        if line.deducted_invoice_id is None and line.regime != DEDUCTION
+        if line.deducted_invoice_id is None and line.regime != LineRegime.DEDUCTION
     ]
     deducted = []
     for line in stored:
@@ -242,7 +236,7 @@ def invoice_document(session: Session, invoice: Invoice) -> InvoiceDocument:
         deposits_deducted=signed(invoice.deposits_deducted),
         amount_due=signed(invoice.amount_due),
         corrects=corrects,
-        margin_scheme=any(line.regime == MARGIN for line in lines),
+        margin_scheme=any(line.regime == LineRegime.MARGIN for line in lines),
         payment_terms=invoice.payment_terms,
         payment_methods=() if credit_note else _payment_methods(session, client),
         late_penalty_rate="" if credit_note else (LATE_PENALTY_PUBLIC if public else LATE_PENALTY),
@@ -278,13 +272,7 @@ def keep_pdf(
     )
     session.add(document)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        AuditAction.FILE_UPLOADED,
-        entity_type="dossier",
-        entity_id=booking.id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes={"document": [None, document.title]},
+    audit_booking(
+        session, actor, booking, {"document": [None, document.title]}, AuditAction.FILE_UPLOADED
     )
     return document

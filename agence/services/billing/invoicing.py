@@ -8,8 +8,8 @@ then: a draft prepared last week may have been overtaken by an amendment or anot
 
 What is invoiced is the dossier's confirmed version (the contract; an amendment being
 prepared is not invoiced until the client validated it). The figures are computed in
-`invoice_computing` (arithmetic in `invoice_lines`), the PDF's content made and kept in
-`invoice_documents`, the invoices read and listed in `invoice_reading`.
+`computing` (arithmetic in `lines`), the PDF's content made and kept in `invoice_documents`,
+the invoices read and listed in `reading`; the words (kinds, statuses) are in `vocabulary`.
 
 Signs: a credit note's amounts (lines, totals, amount due, margin and its VAT) are stored
 negative, so that adding up a dossier's or a client's invoices gives what is owed; its
@@ -25,57 +25,27 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from agence.models import AgencySite, Booking, BookingEvent, Client, Invoice, InvoiceLine
+from agence.models import AgencySite, Booking, Client, Invoice, InvoiceLine
 from agence.models.base import utcnow
 from agence.services.billing import computing, facturx, numbering
-from agence.services.billing.computing import CREDIT_NOTE, DEPOSIT, FINAL, ZERO, dossier_parts
+from agence.services.billing.computing import ZERO
 from agence.services.billing.invoice_documents import (
-    DRAFT,
-    ISSUED,
-    KIND_LABELS,
-    STATUS_LABELS,
     client_snapshot,
     due_date,
     invoice_document,
     keep_pdf,
 )
-from agence.services.billing.reading import (
-    INVOICES_LIST,
-    DossierInvoiceRow,
-    booking_of_invoice,
-    creditable,
-    invoice_detail,
-    invoices_of_booking,
-)
+from agence.services.billing.payments import settle_if_paid
+from agence.services.billing.reading import creditable
+from agence.services.billing.vocabulary import InvoiceKind, InvoiceStatus
+from agence.services.bookings import lifecycle
 from agence.services.bookings.bookings import get_booking
-from agence.services.bookings.lifecycle import STATUS_LABELS as BOOKING_STATUS_LABELS
-from agence.services.bookings.lifecycle import Status, transition
+from agence.services.bookings.lifecycle import Status
 from agence.services.common import audit, formats
 from agence.services.common.audit import AuditAction
 from agence.services.common.forms import FieldSpec, FormErrors, parse_form
 from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import RecordNotFound
-
-__all__ = [
-    "DRAFT",
-    "DossierInvoiceRow",
-    "INVOICES_LIST",
-    "ISSUED",
-    "KIND_LABELS",
-    "STATUS_LABELS",
-    "booking_of_invoice",
-    "create_credit_note",
-    "create_deposit",
-    "create_final",
-    "creditable",
-    "delete_draft",
-    "dossier_parts",
-    "invoice_detail",
-    "invoice_document",
-    "invoices_of_booking",
-    "issue",
-    "update_draft",
-]
 
 
 def _load(
@@ -107,7 +77,7 @@ def _audit(
 ) -> None:
     """One audit entry per action on an invoice: `changes` are [before, after] pairs."""
     booking = session.get(Booking, invoice.booking_id)
-    label = invoice.number or f"{KIND_LABELS[invoice.kind]} (brouillon)"
+    label = invoice.number or f"{InvoiceKind(invoice.kind).label} (brouillon)"
     audit.record(
         session,
         actor,
@@ -158,7 +128,7 @@ def _deposit_terms(percent: Any, amount: Any) -> tuple[Decimal | None, Decimal |
 def _new(booking: Booking, actor: Actor, kind: str, **values: Any) -> Invoice:
     defaults: dict[str, Any] = {
         "kind": kind,
-        "status": DRAFT,
+        "status": InvoiceStatus.DRAFT,
         "booking_id": booking.id or 0,
         "client_id": booking.client_id,
         "site_id": booking.site_id,
@@ -186,7 +156,7 @@ def create_deposit(
     invoice = _new(
         booking,
         actor,
-        DEPOSIT,
+        InvoiceKind.DEPOSIT,
         deposit_percent=chosen_percent,
         total_incl_vat=chosen_amount or ZERO,
     )
@@ -202,7 +172,7 @@ def create_final(
     """The draft final invoice: the whole confirmed dossier, less its deposit invoices."""
     actor.require(Module.INVOICING, Action.CREATE)
     booking = get_booking(session, actor, booking_id, for_update=True)
-    invoice = _new(booking, actor, FINAL)
+    invoice = _new(booking, actor, InvoiceKind.FINAL)
     computing.compute(session, invoice, booking, issuing=False)
     _preview_due(session, invoice, booking, on)
     _audit(session, actor, AuditAction.CREATE, invoice, montant=[None, invoice.total_incl_vat])
@@ -222,7 +192,7 @@ def create_credit_note(
     it (an amount including VAT), spread over the invoice's regimes and rates."""
     actor.require(Module.INVOICING, Action.CREATE)
     corrected, booking = _load(session, actor, invoice_id, lock=True)
-    if corrected.status != ISSUED:
+    if corrected.status != InvoiceStatus.ISSUED:
         raise FormErrors({"": "Un avoir corrige une facture émise : un brouillon se modifie."})
     on = on or formats.today()
     if corrected.issued_on and on < corrected.issued_on:
@@ -237,7 +207,7 @@ def create_credit_note(
     invoice = _new(
         booking,
         actor,
-        CREDIT_NOTE,
+        InvoiceKind.CREDIT_NOTE,
         corrects_id=corrected.id,
         total_incl_vat=-chosen,
         notes=reason.strip()[:2000],
@@ -259,7 +229,7 @@ def create_credit_note(
 def _draft(session: Session, actor: Actor, invoice_id: int) -> tuple[Invoice, Booking]:
     actor.require(Module.INVOICING, Action.CREATE)
     invoice, booking = _load(session, actor, invoice_id, lock=True)
-    if invoice.status != DRAFT:
+    if invoice.status != InvoiceStatus.DRAFT:
         raise FormErrors(
             {
                 "": f"La facture {invoice.number} est émise : elle ne se modifie plus "
@@ -283,11 +253,11 @@ def update_draft(
     for name in ("notes", "engagement_number"):
         if name in data:
             setattr(invoice, name, clean[name])
-    if invoice.kind == DEPOSIT and ("percent" in data or "amount" in data):
+    if invoice.kind == InvoiceKind.DEPOSIT and ("percent" in data or "amount" in data):
         percent, amount = _deposit_terms(data.get("percent"), data.get("amount"))
         invoice.deposit_percent = percent
         invoice.total_incl_vat = amount or ZERO
-    if invoice.kind == CREDIT_NOTE and "amount" in data:
+    if invoice.kind == InvoiceKind.CREDIT_NOTE and "amount" in data:
         clean, errors = parse_form(AMOUNT_FIELDS[1:], {"amount": _text(data.get("amount"))})
         if errors:
             raise FormErrors(errors)
@@ -297,7 +267,7 @@ def update_draft(
             chosen = creditable(session, corrected)
         invoice.total_incl_vat = -(chosen or ZERO)
     computing.compute(session, invoice, booking, issuing=False)
-    if invoice.kind != CREDIT_NOTE:
+    if invoice.kind != InvoiceKind.CREDIT_NOTE:
         _preview_due(session, invoice, booking, on)
     _audit(
         session,
@@ -327,10 +297,10 @@ def issue(session: Session, actor: Actor, invoice_id: int, on: date | None = Non
     any problem; the caller's transaction then rolls back, number included (no gap)."""
     actor.require(Module.INVOICING, Action.VALIDATE)
     invoice, booking = _load(session, actor, invoice_id, lock=True)
-    if invoice.status != DRAFT:
+    if invoice.status != InvoiceStatus.DRAFT:
         raise FormErrors({"": f"La facture {invoice.number} est déjà émise."})
     on = on or formats.today()
-    if invoice.kind == CREDIT_NOTE:
+    if invoice.kind == InvoiceKind.CREDIT_NOTE:
         corrected = session.get(Invoice, invoice.corrects_id)
         if corrected is not None and corrected.issued_on and on < corrected.issued_on:
             raise FormErrors(
@@ -355,7 +325,7 @@ def issue(session: Session, actor: Actor, invoice_id: int, on: date | None = Non
     series = numbering.series_for(session, invoice.kind, site.code, on.year)
     invoice.sequence, invoice.number = numbering.take_number(session, series, on)
     invoice.series = series
-    invoice.status = ISSUED
+    invoice.status = InvoiceStatus.ISSUED
     invoice.issued_on = on
     invoice.issued_at = utcnow()
     invoice.issued_by_id = actor.user_id
@@ -369,23 +339,21 @@ def issue(session: Session, actor: Actor, invoice_id: int, on: date | None = Non
     kept = keep_pdf(session, actor, booking, invoice, data)
     invoice.document_id = kept.id
     session.add(invoice)
-    if invoice.kind == FINAL and booking.status == Status.DONE:
+    if invoice.kind == InvoiceKind.FINAL and booking.status == Status.DONE:
         _mark_invoiced(session, actor, booking, invoice)
     _audit(
         session,
         actor,
         AuditAction.UPDATE,
         invoice,
-        statut=[STATUS_LABELS[DRAFT], STATUS_LABELS[ISSUED]],
+        statut=[InvoiceStatus.DRAFT.label, InvoiceStatus.ISSUED.label],
         numero=[None, invoice.number],
         montant=[None, invoice.total_incl_vat],
     )
     session.flush()
-    if invoice.kind in (FINAL, CREDIT_NOTE):
+    if invoice.kind in (InvoiceKind.FINAL, InvoiceKind.CREDIT_NOTE):
         # A final invoice already paid, or a credit note that settles what was left, closes
         # the dossier (« soldé ») without waiting for another payment.
-        from agence.services.billing.payments import settle_if_paid  # payments reads invoices
-
         settle_if_paid(session, actor, booking.id or 0)
     return invoice
 
@@ -393,27 +361,6 @@ def issue(session: Session, actor: Actor, invoice_id: int, on: date | None = Non
 def _mark_invoiced(session: Session, actor: Actor, booking: Booking, invoice: Invoice) -> None:
     """A done dossier whose final invoice is issued is « facturé » (a dossier still
     « confirmé » keeps its status: it is not over yet)."""
-    transition(booking.status, Status.INVOICED)
-    source = booking.status
-    booking.status = Status.INVOICED
-    booking.updated_at = utcnow()
-    session.add(booking)
-    session.add(
-        BookingEvent(
-            booking_id=booking.id or 0,
-            user_id=actor.user_id,
-            user_label=actor.display_name,
-            from_status=source,
-            to_status=Status.INVOICED,
-            comment=f"Facture {invoice.number} émise",
-        )
-    )
-    audit.record(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        entity_type="dossier",
-        entity_id=booking.id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes={"statut": [BOOKING_STATUS_LABELS[source], BOOKING_STATUS_LABELS[Status.INVOICED]]},
+    lifecycle.change_status(
+        session, actor, booking, Status.INVOICED, note=f"Facture {invoice.number} émise"
     )

@@ -27,14 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from agence.services.billing.vocabulary import LineRegime
 from agence.services.catalogue.vat import cents, margin_vat, vat_included
 
 ZERO = Decimal("0.00")
 ONE = Decimal(1)
-MARGIN = "margin"
-NORMAL = "normal"
-DEDUCTION = "acompte"
-"""The regime of a stored line that deducts a deposit invoice from a final invoice."""
 UNIT_PRICE_PLACES = Decimal("0.0001")
 
 
@@ -114,7 +111,7 @@ class LineAmounts:
     def price(self) -> Decimal:
         if self.unit_price is not None:
             return self.unit_price
-        return self.total_incl_vat if self.regime == MARGIN else self.total_excl_vat
+        return self.total_incl_vat if self.regime == LineRegime.MARGIN else self.total_excl_vat
 
 
 @dataclass(frozen=True)
@@ -161,7 +158,7 @@ def normal_lines(services: Sequence[NormalService]) -> list[LineAmounts]:
         amounts = [service.amount for service in of_rate]
         rate_vat = vat_included(sum(amounts, ZERO), rate)
         for service, amount, vat in zip(of_rate, amounts, spread(rate_vat, amounts), strict=True):
-            lines.append(LineAmounts(service.label, NORMAL, rate, amount, vat))
+            lines.append(LineAmounts(service.label, LineRegime.NORMAL, rate, amount, vat))
     return lines
 
 
@@ -171,8 +168,8 @@ def package_line(label: str, amount: Decimal, paying: int) -> LineAmounts:
     if paying > 0:
         unit = (amount / paying).quantize(UNIT_PRICE_PLACES)
         if unit * paying == amount:
-            return LineAmounts(label, MARGIN, ZERO, amount, ZERO, Decimal(paying), unit)
-    return LineAmounts(label, MARGIN, ZERO, amount, ZERO)
+            return LineAmounts(label, LineRegime.MARGIN, ZERO, amount, ZERO, Decimal(paying), unit)
+    return LineAmounts(label, LineRegime.MARGIN, ZERO, amount, ZERO)
 
 
 def final_lines(parts: DossierParts) -> list[LineAmounts]:
@@ -198,7 +195,7 @@ def deposit_lines(parts: DossierParts, amount: Decimal, wording: str) -> list[Li
     lines = [
         LineAmounts(
             f"{wording} – prestations de l'agence (TVA {_rate_text(rate)} %)",
-            NORMAL,
+            LineRegime.NORMAL,
             rate,
             share,
             vat_included(share, rate),
@@ -208,7 +205,9 @@ def deposit_lines(parts: DossierParts, amount: Decimal, wording: str) -> list[Li
     ]
     if shares[-1] != 0 or not lines:
         lines.append(
-            LineAmounts(f"{wording} – {parts.package_label}", MARGIN, ZERO, shares[-1], ZERO)
+            LineAmounts(
+                f"{wording} – {parts.package_label}", LineRegime.MARGIN, ZERO, shares[-1], ZERO
+            )
         )
     return lines
 
@@ -227,7 +226,7 @@ def credit_lines(
     for part, share in zip(parts, shares, strict=True):
         if share == 0:
             continue
-        if part.regime == MARGIN:
+        if part.regime == LineRegime.MARGIN:
             vat = ZERO
             label = f"{wording} – forfait (régime particulier des agences de voyages)"
         else:

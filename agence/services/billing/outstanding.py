@@ -32,6 +32,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from agence.models import Booking, Client, Invoice, Payment, PaymentAllocation
+from agence.services.billing.vocabulary import PAYABLE_KINDS, InvoiceKind, InvoiceStatus
 from agence.services.bookings.lifecycle import Status
 
 ZERO = Decimal("0.00")
@@ -110,9 +111,6 @@ def source_labels() -> dict[str, str]:
 # indexes; the unpaid list (services/billing/unpaid.py) computes the same over every invoice at
 # once.
 
-ISSUED = "emise"
-DEPOSIT, FINAL, CREDIT_NOTE = "acompte", "solde", "avoir"
-PAYABLE = (DEPOSIT, FINAL)
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
 """SQLite keeps decimals as floats: half a cent tells a real balance from a rounding residue."""
@@ -143,8 +141,8 @@ def credited_on(invoice_id: Any) -> Any:
         select(func.coalesce(func.sum(func.abs(_credit_note.amount_due)), 0))
         .where(
             _credit_note.corrects_id == invoice_id,
-            _credit_note.kind == CREDIT_NOTE,
-            _credit_note.status == ISSUED,
+            _credit_note.kind == InvoiceKind.CREDIT_NOTE,
+            _credit_note.status == InvoiceStatus.ISSUED,
         )
         .scalar_subquery()
     )
@@ -163,8 +161,8 @@ def _cancelled(invoice: Any) -> Any:
         select(func.coalesce(func.sum(func.abs(_credit_note.total_incl_vat)), 0))
         .where(
             _credit_note.corrects_id == invoice.id,
-            _credit_note.kind == CREDIT_NOTE,
-            _credit_note.status == ISSUED,
+            _credit_note.kind == InvoiceKind.CREDIT_NOTE,
+            _credit_note.status == InvoiceStatus.ISSUED,
         )
         .scalar_subquery()
     )
@@ -179,13 +177,13 @@ def invoiced_on(booking_id: Any) -> Any:
     will ever bill — it is counted in the invoices' part, never again as « not invoiced »; a
     cancelled final invoice leaves the dossier to invoice again."""
     billed = case(
-        (_invoiced.kind == DEPOSIT, _invoiced.amount_due - credited_on(_invoiced.id)),
-        ((_invoiced.kind == FINAL) & ~_cancelled(_invoiced), _invoiced.amount_due),
+        (_invoiced.kind == InvoiceKind.DEPOSIT, _invoiced.amount_due - credited_on(_invoiced.id)),
+        ((_invoiced.kind == InvoiceKind.FINAL) & ~_cancelled(_invoiced), _invoiced.amount_due),
         else_=0,
     )
     return (
         select(func.coalesce(func.sum(billed), 0))
-        .where(_invoiced.booking_id == booking_id, _invoiced.status == ISSUED)
+        .where(_invoiced.booking_id == booking_id, _invoiced.status == InvoiceStatus.ISSUED)
         .scalar_subquery()
     )
 
@@ -229,8 +227,8 @@ def _issued_balances(client_ids: list[int]):
         select(Invoice.client_id.label("client_id"), balance_expr().label("balance"))
         .where(
             col(Invoice.client_id).in_(client_ids),
-            Invoice.status == ISSUED,
-            col(Invoice.kind).in_(PAYABLE),
+            Invoice.status == InvoiceStatus.ISSUED,
+            col(Invoice.kind).in_(PAYABLE_KINDS),
         )
         .subquery()
     )
@@ -289,8 +287,8 @@ def client_credits(session: Session, client_ids: list[int]) -> dict[int, Decimal
             select(Invoice.client_id, func.sum(func.abs(Invoice.total_incl_vat)))
             .where(
                 col(Invoice.client_id).in_(ids),
-                Invoice.kind == CREDIT_NOTE,
-                Invoice.status == ISSUED,
+                Invoice.kind == InvoiceKind.CREDIT_NOTE,
+                Invoice.status == InvoiceStatus.ISSUED,
                 col(Invoice.corrects_id).is_(None),
             )
             .group_by(Invoice.client_id)

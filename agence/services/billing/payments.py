@@ -30,7 +30,6 @@ from sqlmodel import Session, col, delete, select
 
 from agence.models import (
     Booking,
-    BookingEvent,
     Client,
     Invoice,
     Payment,
@@ -38,21 +37,17 @@ from agence.models import (
     PaymentMethod,
     User,
 )
-from agence.models.base import utcnow
 from agence.services.billing import outstanding
 from agence.services.billing.outstanding import (
-    CREDIT_NOTE,
-    FINAL,
-    ISSUED,
-    PAYABLE,
     ZERO,
     cents,
     client_credit,
     invoice_balances,
 )
-from agence.services.billing.unpaid import KIND_LABELS, UNPAID_LIST, days_late
-from agence.services.bookings import bookings
-from agence.services.bookings.lifecycle import STATUS_LABELS, Status, transition
+from agence.services.billing.unpaid import UNPAID_LIST, days_late
+from agence.services.billing.vocabulary import PAYABLE_KINDS, InvoiceKind, InvoiceStatus
+from agence.services.bookings import bookings, lifecycle
+from agence.services.bookings.lifecycle import Status
 from agence.services.common import audit, formats, identifiers
 from agence.services.common.audit import AuditAction
 from agence.services.common.forms import FieldSpec, FormErrors, parse_decimal, parse_form
@@ -105,7 +100,7 @@ def invoice_balance(session: Session, invoice_id: int) -> tuple[Decimal, Decimal
     if invoice is None:
         raise RecordNotFound("facture", invoice_id)
     balance = invoice_balances(session, [invoice_id])[invoice_id]
-    if invoice.kind == CREDIT_NOTE:
+    if invoice.kind == InvoiceKind.CREDIT_NOTE:
         return ZERO, ZERO
     return balance.paid, balance.remaining
 
@@ -165,9 +160,9 @@ def _allocation_problem(
     operation allocates to it before), as (field, message), or None."""
     if invoice is None:
         return "invoice_id", "Facture introuvable."
-    if invoice.kind == CREDIT_NOTE:
+    if invoice.kind == InvoiceKind.CREDIT_NOTE:
         return "invoice_id", "Un avoir ne se règle pas : il réduit la facture qu'il corrige."
-    if invoice.status != ISSUED:
+    if invoice.status != InvoiceStatus.ISSUED:
         return "invoice_id", "Seule une facture émise peut être réglée, pas un brouillon."
     if invoice.client_id != client_id:
         return "invoice_id", f"La facture {invoice.number} n'est pas celle de ce client."
@@ -209,7 +204,7 @@ def allocation_for(
     except ValueError:
         return [(invoice_id, amount_raw)]
     invoice = session.get(Invoice, invoice_id)
-    if invoice is None or invoice.kind == CREDIT_NOTE:
+    if invoice is None or invoice.kind == InvoiceKind.CREDIT_NOTE:
         return [(invoice_id, amount_raw)]
     remaining = invoice_balances(session, [invoice_id])[invoice_id].remaining
     if remaining <= 0:
@@ -600,38 +595,22 @@ def settle_if_paid(session: Session, actor: Actor, booking_id: int) -> bool:
     invoices = session.exec(
         select(Invoice.id, Invoice.kind, Invoice.number).where(
             Invoice.booking_id == booking_id,
-            Invoice.status == ISSUED,
-            col(Invoice.kind).in_(PAYABLE),
+            Invoice.status == InvoiceStatus.ISSUED,
+            col(Invoice.kind).in_(PAYABLE_KINDS),
         )
     ).all()
-    finals = [number for _, kind, number in invoices if kind == FINAL]
+    finals = [number for _, kind, number in invoices if kind == InvoiceKind.FINAL]
     if not finals:
         return False
     balances = invoice_balances(session, [invoice_id for invoice_id, _, _ in invoices])
     if any(balance.remaining > 0 for balance in balances.values()):
         return False
-    step = transition(booking.status, Status.SETTLED)
-    booking.status = step.target
-    booking.updated_at = utcnow()
-    session.add(booking)
-    session.add(
-        BookingEvent(
-            booking_id=booking_id,
-            user_id=actor.user_id,
-            user_label=actor.display_name,
-            from_status=step.source,
-            to_status=step.target,
-            comment=f"Soldé automatiquement : facture {', '.join(finals)} réglée.",
-        )
-    )
-    audit.record(
+    lifecycle.change_status(
         session,
         actor,
-        AuditAction.UPDATE,
-        entity_type="dossier",
-        entity_id=booking_id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes={"statut": [STATUS_LABELS[step.source], STATUS_LABELS[step.target]]},
+        booking,
+        Status.SETTLED,
+        note=f"Soldé automatiquement : facture {', '.join(finals)} réglée.",
     )
     return True
 
@@ -650,55 +629,106 @@ def _booking_invoices(session: Session, booking_id: int) -> list[Invoice]:
             select(Invoice)
             .where(
                 Invoice.booking_id == booking_id,
-                Invoice.status == ISSUED,
-                col(Invoice.kind).in_(PAYABLE),
+                Invoice.status == InvoiceStatus.ISSUED,
+                col(Invoice.kind).in_(PAYABLE_KINDS),
             )
             .order_by(col(Invoice.issued_on), col(Invoice.id))
         ).all()
     )
 
 
-def booking_balance(session: Session, actor: Actor, booking_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BalanceFigures:
+    """The dossier's totals as the « Règlements » tab shows them, as French text."""
+
+    invoiced: str = "—"
+    paid: str = "—"
+    credited: str = "—"
+    remaining: str = "—"
+    client_credit: str = ""
+    """The client's credit (all his dossiers): money paid or credited not yet allocated."""
+
+
+@dataclass(frozen=True)
+class BalanceInvoiceRow:
+    """One issued deposit or final invoice of the dossier and what remains due on it."""
+
+    id: str
+    number: str
+    kind: str
+    """Its kind's short label (« Acompte », « Facture »)."""
+    issued_on: str
+    due_on: str
+    amount_due: str
+    paid: str
+    credited: str
+    remaining: str
+    days_late: str
+    settled: bool
+
+
+@dataclass(frozen=True)
+class DossierBalance:
+    """What the dossier's issued invoices bill, what was paid and credited against them and
+    what remains: the figures for the page, the amounts for the arithmetic."""
+
+    figures: BalanceFigures
+    invoices: tuple[BalanceInvoiceRow, ...]
+    invoiced_amount: Decimal
+    paid_amount: Decimal
+    credited_amount: Decimal
+    remaining_amount: Decimal
+    client_credit_amount: Decimal
+
+
+def booking_balance(session: Session, actor: Actor, booking_id: int) -> DossierBalance:
     """What the dossier's issued invoices bill, what was paid and credited against them, what
-    remains, per invoice too. Money as French text under the plain keys (for the page) and as
-    Decimal under `…_amount`; the client's credit beside."""
+    remains, per invoice too; the client's credit beside."""
     actor.require(Module.PAYMENTS, Action.SEE)
     booking = bookings.get_booking(session, actor, booking_id)
     invoices = _booking_invoices(session, booking_id)
     balances = invoice_balances(session, [invoice.id or 0 for invoice in invoices])
     today = formats.today()
-    rows: list[dict[str, str]] = []
-    totals = {"invoiced": ZERO, "paid": ZERO, "credited": ZERO, "remaining": ZERO}
+    rows: list[BalanceInvoiceRow] = []
+    invoiced = paid = credited = remaining = ZERO
     for invoice in invoices:
         balance = balances[invoice.id or 0]
-        totals["invoiced"] += balance.due
-        totals["paid"] += balance.paid
-        totals["credited"] += balance.credited
-        totals["remaining"] += balance.remaining
+        invoiced += balance.due
+        paid += balance.paid
+        credited += balance.credited
+        remaining += balance.remaining
         late = days_late(invoice.due_on, today) if balance.remaining > 0 else None
         rows.append(
-            {
-                "id": str(invoice.id),
-                "number": invoice.number or "",
-                "kind": KIND_LABELS.get(invoice.kind, invoice.kind),
-                "issued_on": formats.day(invoice.issued_on),
-                "due_on": formats.day(invoice.due_on),
-                "amount_due": formats.money(balance.due),
-                "paid": formats.money(balance.paid),
-                "credited": formats.money(balance.credited),
-                "remaining": formats.money(balance.remaining),
-                "days_late": str(late) if late else "",
-                "settled": "" if balance.remaining > 0 else "1",
-            }
+            BalanceInvoiceRow(
+                id=str(invoice.id),
+                number=invoice.number or "",
+                kind=InvoiceKind(invoice.kind).short_label,
+                issued_on=formats.day(invoice.issued_on),
+                due_on=formats.day(invoice.due_on),
+                amount_due=formats.money(balance.due),
+                paid=formats.money(balance.paid),
+                credited=formats.money(balance.credited),
+                remaining=formats.money(balance.remaining),
+                days_late=str(late) if late else "",
+                settled=balance.remaining <= 0,
+            )
         )
     credit = client_credit(session, booking.client_id)
-    return {
-        **{key: formats.money(value) for key, value in totals.items()},
-        **{f"{key}_amount": value for key, value in totals.items()},
-        "client_credit": formats.money(credit),
-        "client_credit_amount": credit,
-        "invoices": rows,
-    }
+    return DossierBalance(
+        figures=BalanceFigures(
+            invoiced=formats.money(invoiced),
+            paid=formats.money(paid),
+            credited=formats.money(credited),
+            remaining=formats.money(remaining),
+            client_credit=formats.money(credit),
+        ),
+        invoices=tuple(rows),
+        invoiced_amount=invoiced,
+        paid_amount=paid,
+        credited_amount=credited,
+        remaining_amount=remaining,
+        client_credit_amount=credit,
+    )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ all invoices (paged in SQL, limited to the actor's clients like the dossiers' li
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -11,10 +11,17 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from agence.models import AgencySite, Booking, Client, Invoice, InvoiceLine
-from agence.services.billing.chorus import CHORUS_STATUS_LABELS
-from agence.services.billing.invoice_documents import DRAFT, ISSUED, KIND_LABELS, STATUS_LABELS
-from agence.services.billing.lines import MARGIN, ZERO
+from agence.services.billing.lines import ZERO
 from agence.services.billing.outstanding import InvoiceBalance, invoice_balances
+from agence.services.billing.vocabulary import (
+    CHORUS_SENDABLE,
+    ChorusStatus,
+    InvoiceKind,
+    InvoiceStatus,
+    LineRegime,
+    label_of,
+    labels,
+)
 from agence.services.bookings.bookings import get_booking
 from agence.services.common import formats
 from agence.services.common.listing import ChoiceFilter, Column, DateFilter, ListSpec
@@ -22,7 +29,8 @@ from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import RecordNotFound
 from agence.services.parties.clients import visible_clients
 
-DRAFT_LABEL = "Brouillon"
+DRAFT_LABEL = InvoiceStatus.DRAFT.label
+"""What stands for the number of a draft (it has none yet)."""
 
 
 # --- Shared queries ---------------------------------------------------------------------------
@@ -33,7 +41,7 @@ def issued_invoices(session: Session, *conditions: Any) -> list[Invoice]:
     return list(
         session.exec(
             select(Invoice)
-            .where(Invoice.status == ISSUED, *conditions)
+            .where(Invoice.status == InvoiceStatus.ISSUED, *conditions)
             .order_by(col(Invoice.issued_on), col(Invoice.sequence), col(Invoice.id))
         ).all()
     )
@@ -41,7 +49,9 @@ def issued_invoices(session: Session, *conditions: Any) -> list[Invoice]:
 
 def credit_notes_of(session: Session, invoice_id: int) -> list[Invoice]:
     """The issued credit notes correcting an invoice."""
-    return issued_invoices(session, Invoice.kind == "avoir", Invoice.corrects_id == invoice_id)
+    return issued_invoices(
+        session, Invoice.kind == InvoiceKind.CREDIT_NOTE, Invoice.corrects_id == invoice_id
+    )
 
 
 def creditable(session: Session, invoice: Invoice) -> Decimal:
@@ -75,30 +85,37 @@ class DossierInvoiceRow:
     corrects: str
     """The number of the invoice a credit note corrects."""
     document_id: str
-    public: str
-    """« 1 » for a public buyer's issued invoice (Chorus Pro: its service code was frozen)."""
-    chorus_status: str
     chorus_label: str
-    is_draft: str
+    """Where it stands on Chorus Pro, once deposited (empty before)."""
+    chorus_sendable: bool
+    """A public buyer's issued invoice not yet deposited, or whose deposit failed."""
+    chorus_followed: bool
+    """A public buyer's invoice deposited (or being deposited): its status can be asked."""
+    is_draft: bool
+    correctable: bool
+    """An issued invoice (not a credit note): a credit note may correct it."""
     remaining: str
     """What is left to pay on an issued deposit or final invoice (payments and credit notes
     taken off); empty otherwise."""
-    payable: str
-    """« 1 » when a payment can still settle it."""
+    payable: bool
+    """When a payment can still settle it."""
 
 
 def _row(
     invoice: Invoice, numbers: dict[int, str], balances: dict[int, InvoiceBalance]
 ) -> DossierInvoiceRow:
     balance = balances.get(invoice.id or 0)
-    payable = invoice.status == ISSUED and invoice.kind != "avoir" and balance is not None
+    issued = invoice.status == InvoiceStatus.ISSUED
+    correctable = issued and invoice.kind != InvoiceKind.CREDIT_NOTE
+    payable = correctable and balance is not None
+    public = issued and bool(invoice.buyer_reference)
     return DossierInvoiceRow(
         id=str(invoice.id),
         number=invoice.number or DRAFT_LABEL,
         kind=invoice.kind,
-        kind_label=KIND_LABELS.get(invoice.kind, invoice.kind),
+        kind_label=label_of(InvoiceKind, invoice.kind, invoice.kind),
         status=invoice.status,
-        status_label=STATUS_LABELS.get(invoice.status, invoice.status),
+        status_label=label_of(InvoiceStatus, invoice.status, invoice.status),
         issued_on=formats.day(invoice.issued_on),
         due_on=formats.day(invoice.due_on),
         total_excl_vat=formats.money(invoice.total_excl_vat),
@@ -108,19 +125,22 @@ def _row(
         amount_due=formats.money(invoice.amount_due),
         corrects=numbers.get(invoice.corrects_id or 0, ""),
         document_id=str(invoice.document_id or ""),
-        public="1" if invoice.status == ISSUED and invoice.buyer_reference else "",
-        chorus_status=invoice.chorus_status,
-        chorus_label=(
-            CHORUS_STATUS_LABELS.get(invoice.chorus_status, "") if invoice.chorus_status else ""
-        ),
-        is_draft="1" if invoice.status == DRAFT else "",
+        chorus_label=label_of(ChorusStatus, invoice.chorus_status) if invoice.chorus_status else "",
+        chorus_sendable=public and invoice.chorus_status in CHORUS_SENDABLE,
+        chorus_followed=public and invoice.chorus_status not in CHORUS_SENDABLE,
+        is_draft=invoice.status == InvoiceStatus.DRAFT,
+        correctable=correctable,
         remaining=formats.money(balance.remaining) if payable and balance else "",
-        payable="1" if payable and balance and balance.remaining > 0 else "",
+        payable=bool(payable and balance and balance.remaining > 0),
     )
 
 
 def _balances(session: Session, invoices: list[Invoice]) -> dict[int, InvoiceBalance]:
-    issued = [i.id or 0 for i in invoices if i.status == ISSUED and i.kind != "avoir"]
+    issued = [
+        i.id or 0
+        for i in invoices
+        if i.status == InvoiceStatus.ISSUED and i.kind != InvoiceKind.CREDIT_NOTE
+    ]
     return invoice_balances(session, issued)
 
 
@@ -145,9 +165,64 @@ def booking_of_invoice(session: Session, actor: Actor, invoice_id: int) -> int |
     return get_booking(session, actor, invoice.booking_id).id
 
 
-def invoice_detail(session: Session, actor: Actor, invoice_id: int) -> dict[str, Any]:
-    """One invoice for its page: the header as in the list, the client as invoiced, the lines,
-    the deposits it deducts, what remains creditable, and the margin kept for the accounts."""
+@dataclass(frozen=True)
+class InvoiceLineRow:
+    """A line of an invoice as its page shows it, as French text."""
+
+    label: str
+    quantity: str
+    unit_price: str
+    regime: str
+    vat_rate: str
+    """Empty on a margin-scheme line (no VAT shown)."""
+    total_excl_vat: str
+    total_vat: str
+    total: str
+    deducted_invoice_id: str
+
+
+@dataclass(frozen=True)
+class InvoiceDetail:
+    """One invoice for its page: the header as in the dossier's tab, the client as invoiced,
+    the lines, what remains creditable and the margin kept for the accounts."""
+
+    header: DossierInvoiceRow
+    booking_id: str
+    reference: str
+    title: str
+    client: str
+    client_address: str
+    client_siren: str
+    client_vat_number: str
+    buyer_reference: str
+    engagement_number: str
+    payment_terms: str
+    deposit_percent: str
+    notes: str
+    margin_base: str
+    margin_vat: str
+    margin_estimated: bool
+    creditable: str
+    """What a credit note may still take off an issued invoice; empty otherwise."""
+    lines: tuple[InvoiceLineRow, ...]
+
+
+def _line_row(line: InvoiceLine) -> InvoiceLineRow:
+    return InvoiceLineRow(
+        label=line.label,
+        quantity=formats.number(line.quantity),
+        unit_price=formats.money(line.unit_price),
+        regime=line.regime,
+        vat_rate="" if line.regime == LineRegime.MARGIN else formats.percent(line.vat_rate),
+        total_excl_vat=formats.money(line.total_excl_vat),
+        total_vat=formats.money(line.total_vat),
+        total=formats.money(line.total_incl_vat),
+        deducted_invoice_id=str(line.deducted_invoice_id or ""),
+    )
+
+
+def invoice_detail(session: Session, actor: Actor, invoice_id: int) -> InvoiceDetail:
+    """One invoice for its page, within the actor's reach."""
     actor.require(Module.INVOICING, Action.SEE)
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
@@ -161,41 +236,27 @@ def invoice_detail(session: Session, actor: Actor, invoice_id: int) -> dict[str,
         .order_by(col(InvoiceLine.position), col(InvoiceLine.id))
     ).all()
     client = session.get(Client, invoice.client_id)
-    return {
-        **asdict(_row(invoice, numbers, _balances(session, [invoice]))),
-        "booking_id": str(booking.id),
-        "reference": booking.reference,
-        "title": booking.title,
-        "client": invoice.client_name or (client.name if client else ""),
-        "client_address": invoice.client_address,
-        "client_siren": invoice.client_siren,
-        "client_vat_number": invoice.client_vat_number,
-        "buyer_reference": invoice.buyer_reference,
-        "engagement_number": invoice.engagement_number,
-        "payment_terms": invoice.payment_terms,
-        "deposit_percent": formats.percent(invoice.deposit_percent),
-        "notes": invoice.notes,
-        "margin_base": formats.money(invoice.margin_base),
-        "margin_vat": formats.money(invoice.margin_vat),
-        "margin_estimated": "1" if invoice.margin_estimated else "",
-        "creditable": formats.money(creditable(session, invoice))
-        if invoice.status == ISSUED and invoice.kind != "avoir"
-        else "",
-        "lines": [
-            {
-                "label": line.label,
-                "quantity": formats.number(line.quantity),
-                "unit_price": formats.money(line.unit_price),
-                "regime": line.regime,
-                "vat_rate": "" if line.regime == MARGIN else formats.percent(line.vat_rate),
-                "total_excl_vat": formats.money(line.total_excl_vat),
-                "total_vat": formats.money(line.total_vat),
-                "total": formats.money(line.total_incl_vat),
-                "deducted_invoice_id": str(line.deducted_invoice_id or ""),
-            }
-            for line in lines
-        ],
-    }
+    header = _row(invoice, numbers, _balances(session, [invoice]))
+    return InvoiceDetail(
+        header=header,
+        booking_id=str(booking.id),
+        reference=booking.reference,
+        title=booking.title,
+        client=invoice.client_name or (client.name if client else ""),
+        client_address=invoice.client_address,
+        client_siren=invoice.client_siren,
+        client_vat_number=invoice.client_vat_number,
+        buyer_reference=invoice.buyer_reference,
+        engagement_number=invoice.engagement_number,
+        payment_terms=invoice.payment_terms,
+        deposit_percent=formats.percent(invoice.deposit_percent),
+        notes=invoice.notes,
+        margin_base=formats.money(invoice.margin_base),
+        margin_vat=formats.money(invoice.margin_vat),
+        margin_estimated=invoice.margin_estimated,
+        creditable=formats.money(creditable(session, invoice)) if header.correctable else "",
+        lines=tuple(_line_row(line) for line in lines),
+    )
 
 
 # --- The list of all invoices ---------------------------------------------------------------
@@ -243,7 +304,7 @@ INVOICES_LIST = ListSpec(
     query=_invoices_query,
     columns=(
         Column("number", "Numéro", Invoice.number, width=22),
-        Column("kind", "Type", Invoice.kind, width=18, labels=KIND_LABELS),
+        Column("kind", "Type", Invoice.kind, width=18, labels=labels(InvoiceKind)),
         Column("client", "Client", Client.name, width=30),
         Column("reference", "Dossier", Booking.reference, width=16, phone=False),
         Column("issued_on", "Date", Invoice.issued_on, kind="date", width=12),
@@ -252,13 +313,13 @@ INVOICES_LIST = ListSpec(
         Column(
             "amount_due", "Net à payer", Invoice.amount_due, kind="money", width=14, phone=False
         ),
-        Column("status", "Statut", Invoice.status, width=12, labels=STATUS_LABELS),
+        Column("status", "Statut", Invoice.status, width=12, labels=labels(InvoiceStatus)),
     ),
     search=(Invoice.number, Booking.reference, Client.name),
     normalized_search=(Booking.search_text,),
     filters=(
-        ChoiceFilter("kind", "Type", Invoice.kind, tuple(KIND_LABELS.items())),
-        ChoiceFilter("status", "Statut", Invoice.status, tuple(STATUS_LABELS.items())),
+        ChoiceFilter("kind", "Type", Invoice.kind, tuple(labels(InvoiceKind).items())),
+        ChoiceFilter("status", "Statut", Invoice.status, tuple(labels(InvoiceStatus).items())),
         ChoiceFilter("site", "Site", Invoice.site_id, options_query=_site_options, value_type=int),
         DateFilter("issued_since", "Émise à partir du", Invoice.issued_on, is_datetime=False),
         DateFilter("issued_until", "Émise jusqu'au", Invoice.issued_on, "until", is_datetime=False),

@@ -11,6 +11,7 @@ bill their cancellation fees.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,9 +22,9 @@ from sqlmodel import Session, col, select
 from agence.models import Booking, Costing, CostingLine, Supplier, SupplierInvoice
 from agence.services.billing.outstanding import ZERO, cents
 from agence.services.bookings.bookings import get_booking
+from agence.services.bookings.lifecycle import audit_booking
 from agence.services.catalogue import costings
-from agence.services.common import audit, formats
-from agence.services.common.audit import AuditAction
+from agence.services.common import formats
 from agence.services.common.forms import FieldSpec, FormErrors, parse_form
 from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import RecordNotFound
@@ -173,20 +174,42 @@ def _label(supplier_name: str, invoice: SupplierInvoice) -> str:
 
 
 def _audit(session: Session, actor: Actor, booking: Booking, change: list[Any]) -> None:
-    audit.record(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        entity_type="dossier",
-        entity_id=booking.id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes={"facture fournisseur": change},
-    )
+    audit_booking(session, actor, booking, {"facture fournisseur": change})
+
+
+@dataclass(frozen=True)
+class SupplierInvoiceRow:
+    """A supplier invoice as the dossier's page shows it, as French text."""
+
+    id: str
+    supplier_id: str
+    supplier: str
+    reference: str
+    invoiced_on: str
+    due_on: str
+    amount: str
+    vat: str
+    notes: str
+    document_id: str
+
+
+@dataclass(frozen=True)
+class SupplierCostRow:
+    """One supplier of the dossier: what the costing expected it to bill, what it billed."""
+
+    supplier_id: str
+    supplier: str
+    expected: str
+    invoiced: str
+    gap: str
+    """Invoiced − expected: positive when it costs more than planned."""
+    over: bool
+    """It billed more than expected."""
 
 
 def supplier_invoices_of_booking(
     session: Session, actor: Actor, booking_id: int
-) -> list[dict[str, str]]:
+) -> list[SupplierInvoiceRow]:
     """The dossier's supplier invoices, by date, as the page shows them."""
     get_booking(session, actor, booking_id)
     rows = session.exec(
@@ -196,18 +219,18 @@ def supplier_invoices_of_booking(
         .order_by(col(SupplierInvoice.invoiced_on), col(SupplierInvoice.id))
     ).all()
     return [
-        {
-            "id": str(invoice.id),
-            "supplier_id": str(invoice.supplier_id),
-            "supplier": name,
-            "reference": invoice.reference,
-            "invoiced_on": formats.day(invoice.invoiced_on),
-            "due_on": formats.day(invoice.due_on),
-            "amount": formats.money(cents(invoice.amount_incl_vat)),
-            "vat": formats.money(cents(invoice.vat_amount)) if invoice.vat_amount else "",
-            "notes": invoice.notes,
-            "document_id": str(invoice.document_id or ""),
-        }
+        SupplierInvoiceRow(
+            id=str(invoice.id),
+            supplier_id=str(invoice.supplier_id),
+            supplier=name,
+            reference=invoice.reference,
+            invoiced_on=formats.day(invoice.invoiced_on),
+            due_on=formats.day(invoice.due_on),
+            amount=formats.money(cents(invoice.amount_incl_vat)),
+            vat=formats.money(cents(invoice.vat_amount)) if invoice.vat_amount else "",
+            notes=invoice.notes,
+            document_id=str(invoice.document_id or ""),
+        )
         for invoice, name in rows
     ]
 
@@ -245,7 +268,7 @@ def invoiced_by_supplier(session: Session, booking_id: int) -> dict[int, Decimal
     }
 
 
-def expected_vs_invoiced(session: Session, actor: Actor, booking_id: int) -> list[dict[str, str]]:
+def expected_vs_invoiced(session: Session, actor: Actor, booking_id: int) -> list[SupplierCostRow]:
     """Per supplier of the dossier (or that billed it): the costing's expected cost, what
     was invoiced, and the gap (invoiced − expected: positive = costs more than planned)."""
     booking = get_booking(session, actor, booking_id)
@@ -259,20 +282,20 @@ def expected_vs_invoiced(session: Session, actor: Actor, booking_id: int) -> lis
                 select(Supplier.id, Supplier.name).where(col(Supplier.id).in_(sorted(ids)))
             ).all()
         )
-    rows = []
+    rows: list[SupplierCostRow] = []
     for supplier_id in sorted(ids, key=lambda i: (names.get(i, ""), i)):
         planned = None if expected is None else expected.get(supplier_id, ZERO)
         billed = invoiced.get(supplier_id)
         gap = billed - planned if billed is not None and planned is not None else None
         rows.append(
-            {
-                "supplier_id": str(supplier_id),
-                "supplier": names.get(supplier_id, ""),
-                "expected": formats.money(planned),
-                "invoiced": formats.money(billed) if billed is not None else "",
-                "gap": formats.money(gap) if gap is not None else "",
-                "over": "1" if gap is not None and gap > 0 else "",
-            }
+            SupplierCostRow(
+                supplier_id=str(supplier_id),
+                supplier=names.get(supplier_id, ""),
+                expected=formats.money(planned),
+                invoiced=formats.money(billed) if billed is not None else "",
+                gap=formats.money(gap) if gap is not None else "",
+                over=gap is not None and gap > 0,
+            )
         )
     return rows
 

@@ -18,15 +18,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from agence.models import AgencySite, Booking, Client, Invoice, PaymentAllocation
-from agence.services.billing.outstanding import (
-    CREDIT_NOTE,
-    DEPOSIT,
-    FINAL,
-    HALF_CENT,
-    ISSUED,
-    PAYABLE,
-    cents,
-)
+from agence.services.billing.outstanding import HALF_CENT, cents
+from agence.services.billing.vocabulary import PAYABLE_KINDS, InvoiceKind, InvoiceStatus
 from agence.services.common import formats
 from agence.services.common.listing import (
     ChoiceFilter,
@@ -36,8 +29,6 @@ from agence.services.common.listing import (
     TextFilter,
 )
 from agence.services.parties.clients import visible_clients
-
-KIND_LABELS: dict[str, str] = {DEPOSIT: "Acompte", FINAL: "Facture", CREDIT_NOTE: "Avoir"}
 
 _note = aliased(Invoice, name="note")
 PAID = (
@@ -53,7 +44,11 @@ CREDITED = (
         _note.corrects_id.label("invoice_id"),  # type: ignore[union-attr]
         func.sum(func.abs(_note.total_incl_vat)).label("amount"),
     )
-    .where(_note.kind == CREDIT_NOTE, _note.status == ISSUED, col(_note.corrects_id).isnot(None))
+    .where(
+        _note.kind == InvoiceKind.CREDIT_NOTE,
+        _note.status == InvoiceStatus.ISSUED,
+        col(_note.corrects_id).isnot(None),
+    )
     .group_by(_note.corrects_id)
     .subquery("credited")
 )
@@ -88,7 +83,11 @@ def _unpaid_query():
         )
         .join(Client, Client.id == Invoice.client_id)  # type: ignore[arg-type]
         .join(Booking, Booking.id == Invoice.booking_id)  # type: ignore[arg-type]
-    ).where(Invoice.status == ISSUED, col(Invoice.kind).in_(PAYABLE), REMAINING > HALF_CENT)
+    ).where(
+        Invoice.status == InvoiceStatus.ISSUED,
+        col(Invoice.kind).in_(PAYABLE_KINDS),
+        REMAINING > HALF_CENT,
+    )
 
 
 def days_late(due_on: date | None, today: date) -> int | None:
@@ -124,7 +123,14 @@ UNPAID_LIST = ListSpec(
     query=_unpaid_query,
     columns=(
         Column("number", "Numéro", Invoice.number, width=22),
-        Column("kind", "Type", Invoice.kind, width=10, labels=KIND_LABELS, phone=False),
+        Column(
+            "kind",
+            "Type",
+            Invoice.kind,
+            width=10,
+            labels={kind.value: kind.short_label for kind in InvoiceKind},
+            phone=False,
+        ),
         Column("client", "Client", Client.name, width=30),
         Column("reference", "Dossier", Booking.reference, width=16, phone=False),
         Column("issued_on", "Émise le", Invoice.issued_on, kind="date", width=12, phone=False),

@@ -13,6 +13,8 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
+from agence.services.billing.vocabulary import InvoiceKind
+
 
 class DocumentKind(StrEnum):
     QUOTE = "devis"
@@ -220,12 +222,6 @@ class SupplierDocument:
     agency_contact: Addressee
     texts: LetterTexts = field(default_factory=LetterTexts)
     reply_by: date | None = None  # the earliest option deadline (request)
-
-
-class InvoiceKind(StrEnum):
-    DEPOSIT = "acompte"
-    FINAL = "solde"
-    CREDIT_NOTE = "avoir"
 
 
 @dataclass(frozen=True)

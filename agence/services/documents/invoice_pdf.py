@@ -29,11 +29,11 @@ from fpdf.enums import OutputIntentSubType, XPos, YPos
 from fpdf.output import PDFICCProfile
 from fpdf.util import builtin_srgb2014_bytes
 
+from agence.services.billing.vocabulary import InvoiceKind, LineRegime
 from agence.services.documents.content import (
     Addressee,
     Branding,
     InvoiceDocument,
-    InvoiceKind,
     InvoiceLineContent,
     VatBreakdown,
 )
@@ -50,7 +50,6 @@ from agence.services.documents.pdf import (
 )
 from agence.services.documents.pdf_sections import MINUS, bank_details
 
-MARGIN_REGIME = "margin"
 TITLE_KEYS = {
     InvoiceKind.DEPOSIT: "title_deposit_invoice",
     InvoiceKind.FINAL: "title_invoice",
@@ -113,7 +112,7 @@ def invoice_title(doc: InvoiceDocument) -> str:
 
 
 def is_margin(line: InvoiceLineContent) -> bool:
-    return line.regime == MARGIN_REGIME
+    return line.regime == LineRegime.MARGIN
 
 
 def breakdown_from_lines(lines: Iterable[InvoiceLineContent]) -> tuple[VatBreakdown, ...]:

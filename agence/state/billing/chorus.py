@@ -58,10 +58,7 @@ class ChorusInvoiceState(AppState):
             self.working = str(invoice_id)
         try:
             invoice = await asyncio.to_thread(function, int(invoice_id), actor)
-            message = rx.toast.success(
-                f"{done} : {chorus.CHORUS_STATUS_LABELS.get(invoice.chorus_status, '')}"
-                + (f" – {invoice.chorus_message}" if invoice.chorus_message else "")
-            )
+            message = rx.toast.success(f"{done} : {chorus.where_it_stands(invoice)}")
         except FormErrors as problem:
             message = rx.toast.error(next(iter(problem.errors.values())), duration=10000)
         except chorus.ChorusError as problem:

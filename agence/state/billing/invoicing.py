@@ -12,7 +12,7 @@ import reflex as rx
 from agence import routes
 from agence.db import session_scope
 from agence.services.billing import export as invoice_export
-from agence.services.billing import invoicing, payments, supplier_invoices
+from agence.services.billing import invoicing, payments, reading, supplier_invoices
 from agence.services.bookings import bookings
 from agence.services.common import files
 from agence.services.common.forms import FormErrors
@@ -28,8 +28,8 @@ class DossierInvoicesState(AppState):
     """« Factures »: the dossier's invoices, drafts made, issued, corrected by a credit note;
     « Règlements »: what was paid against them and what remains."""
 
-    invoices: list[invoicing.DossierInvoiceRow] = []
-    balance: dict[str, str] = {}
+    invoices: list[reading.DossierInvoiceRow] = []
+    balance: payments.BalanceFigures = payments.BalanceFigures()
     payment_rows: list[payments.DossierPaymentRow] = []
     open_invoices: list[list[str]] = []
     methods: list[list[str]] = []
@@ -52,20 +52,20 @@ class DossierInvoicesState(AppState):
 
     def _reload(self, actor: Actor) -> None:
         with session_scope() as session:
-            self.invoices = invoicing.invoices_of_booking(session, actor, self._booking_id or 0)
+            self.invoices = reading.invoices_of_booking(session, actor, self._booking_id or 0)
             if actor.can(Module.PAYMENTS, Action.SEE):
                 balance = payments.booking_balance(session, actor, self._booking_id or 0)
-                self.balance = {k: str(v) for k, v in balance.items() if isinstance(v, str)}
-                self.has_credit = balance["client_credit_amount"] > 0
+                self.balance = balance.figures
+                self.has_credit = balance.client_credit_amount > 0
                 self.payment_rows = payments.payments_of_booking(
                     session, actor, self._booking_id or 0
                 )
             else:
-                self.balance, self.payment_rows = {}, []
+                self.balance, self.payment_rows = payments.BalanceFigures(), []
         self.open_invoices = [
             [row.id, f"{row.number} – reste {row.remaining}"]
             for row in self.invoices
-            if row.payable == "1"
+            if row.payable
         ]
 
     @rx.event
@@ -288,7 +288,7 @@ class _InvoicingList(ListMixin, mixin=True):
         return rx.redirect(routes.record_url(routes.BOOKINGS, booking_id))
 
     def _booking_of(self, session, actor: Actor, row_id: int) -> int | None:
-        return invoicing.booking_of_invoice(session, actor, row_id)
+        return reading.booking_of_invoice(session, actor, row_id)
 
 
 class InvoicesListState(_InvoicingList, AppState):
@@ -296,7 +296,7 @@ class InvoicesListState(_InvoicingList, AppState):
     exporting_period: bool = False
 
     def _list_spec(self) -> ListSpec:
-        return invoicing.INVOICES_LIST
+        return reading.INVOICES_LIST
 
     @rx.event(background=True)
     async def export_period(self, form_data: dict):
@@ -352,8 +352,8 @@ class SupplierInvoicesState(AppState):
     """The dossier's supplier invoices: what each supplier billed against what the costing
     expected (the real margin), with their PDF."""
 
-    rows: list[dict[str, str]] = []
-    comparison: list[dict[str, str]] = []
+    rows: list[supplier_invoices.SupplierInvoiceRow] = []
+    comparison: list[supplier_invoices.SupplierCostRow] = []
     suppliers: list[list[str]] = []
     errors: dict[str, str] = {}
     dialog_open: bool = False

@@ -36,6 +36,7 @@ from agence.services.billing.chorus import (
     ChorusUnavailable,
 )
 from agence.services.billing.chorus_settings import ChorusSecretUnreadable
+from agence.services.billing.vocabulary import ChorusStatus
 from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import AccessDenied, Action, Actor, Module, Right
 from agence.services.common.records import RecordNotFound
@@ -765,7 +766,7 @@ def test_the_status_follows_chorus_up_to_rejected_with_the_reason(
         ("mise_a_disposition", ""),
         ("rejetee", REJECTION),
     ]
-    assert chorus.CHORUS_STATUS_LABELS["rejetee"] == "Rejetée"
+    assert ChorusStatus("rejetee").label == "Rejetée"
     changes = [
         entry.changes["chorus_status"]
         for entry in session.exec(

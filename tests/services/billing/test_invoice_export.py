@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from agence.db import session_scope
 from agence.models import Client, Invoice, PartyDocument
 from agence.services.billing import export as invoice_export
-from agence.services.billing import facturx, invoicing
+from agence.services.billing import facturx, invoicing, reading
 from agence.services.billing.export import ExportFailed, PeriodProblem, RequestProblem
 from agence.services.common.permissions import (
     ALL_RIGHTS,
@@ -167,8 +167,8 @@ def test_the_index_has_one_row_per_document_by_number_with_its_figures(admin, pe
     )
     by_number = {row[0]: row for row in rows}
     assert [row[0] for row in rows] == sorted(by_number)
-    reference_a = run(invoicing.invoice_detail, admin, period.final.id)["reference"]
-    reference_b = run(invoicing.invoice_detail, admin, period.mixed.id)["reference"]
+    reference_a = run(reading.invoice_detail, admin, period.final.id).reference
+    reference_b = run(reading.invoice_detail, admin, period.mixed.id).reference
 
     def figures(invoice: Invoice) -> tuple:
         row = by_number[invoice.number]

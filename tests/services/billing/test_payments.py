@@ -638,18 +638,18 @@ def test_the_dossiers_balance_and_payments(session, admin, client, booking):
     make_invoice(session, booking, "999.00", status="brouillon")
     pay(admin, client, "1000", [(deposit.id, "100"), (final.id, "400")], payer="M. Dupont")
     with session_scope() as s:
-        figures = booking_balance(s, admin, booking.id)
+        balance = booking_balance(s, admin, booking.id)
         rows = payments_of_booking(s, admin, booking.id)
-    assert figures["invoiced_amount"] == Decimal("1000.00")
-    assert figures["paid_amount"] == Decimal("500.00")
-    assert figures["credited_amount"] == Decimal("50.00")
-    assert figures["remaining_amount"] == Decimal("450.00")
-    assert figures["remaining"] == "450,00\u00a0€"
-    assert figures["client_credit_amount"] == Decimal("500.00")
-    assert [row["number"] for row in figures["invoices"]] == [deposit.number, final.number]
-    assert figures["invoices"][0]["remaining"] == "200,00\u00a0€"
-    assert figures["invoices"][0]["days_late"] == "12"
-    assert figures["invoices"][1]["credited"] == "50,00\u00a0€"
+    assert balance.invoiced_amount == Decimal("1000.00")
+    assert balance.paid_amount == Decimal("500.00")
+    assert balance.credited_amount == Decimal("50.00")
+    assert balance.remaining_amount == Decimal("450.00")
+    assert balance.figures.remaining == "450,00\u00a0€"
+    assert balance.client_credit_amount == Decimal("500.00")
+    assert [row.number for row in balance.invoices] == [deposit.number, final.number]
+    assert balance.invoices[0].remaining == "200,00\u00a0€"
+    assert balance.invoices[0].days_late == "12"
+    assert balance.invoices[1].credited == "50,00\u00a0€"
     assert [(row.invoice, row.amount) for row in rows] == [
         (deposit.number, "100,00\u00a0€"),
         (final.number, "400,00\u00a0€"),

@@ -103,10 +103,10 @@ def test_a_supplier_invoice_is_recorded_with_its_pdf_among_the_dossiers_document
     assert (document.booking_id, document.file_name) == (booking.id, "facture-car.pdf")
     assert document.title.endswith("F-2027-0456")
     assert entry.changes["facture fournisseur"][1].endswith("F-2027-0456 (950,00\u00a0€)")
-    assert [(row["reference"], row["amount"], row["vat"]) for row in rows] == [
+    assert [(row.reference, row.amount, row.vat) for row in rows] == [
         ("F-2027-0456", "950,00\u00a0€", "86,36\u00a0€")
     ]
-    assert rows[0]["document_id"] == str(document.id)
+    assert rows[0].document_id == str(document.id)
 
 
 def test_a_supplier_invoice_needs_no_pdf(admin, booking):
@@ -172,20 +172,20 @@ def test_expected_costs_per_supplier_against_invoiced(admin, booking):
     record(admin, booking, values(lunch, "500", reference="R-1", vat_amount=""))
     record(admin, booking, values(lunch, "40", reference="R-2", vat_amount=""))
     with session_scope() as s:
-        rows = {row["supplier_id"]: row for row in expected_vs_invoiced(s, admin, booking.id)}
+        rows = {row.supplier_id: row for row in expected_vs_invoiced(s, admin, booking.id)}
     assert len(rows) == 4
-    assert (rows[str(coach)]["expected"], rows[str(coach)]["invoiced"]) == (
+    assert (rows[str(coach)].expected, rows[str(coach)].invoiced) == (
         "950,00\u00a0€",
         "1\u202f000,00\u00a0€",
     )
-    assert (rows[str(coach)]["gap"], rows[str(coach)]["over"]) == ("50,00\u00a0€", "1")
-    assert (rows[str(lunch)]["expected"], rows[str(lunch)]["invoiced"]) == (
+    assert (rows[str(coach)].gap, rows[str(coach)].over) == ("50,00\u00a0€", True)
+    assert (rows[str(lunch)].expected, rows[str(lunch)].invoiced) == (
         "560,00\u00a0€",
         "540,00\u00a0€",
     )
-    assert (rows[str(lunch)]["gap"], rows[str(lunch)]["over"]) == ("-20,00\u00a0€", "")
+    assert (rows[str(lunch)].gap, rows[str(lunch)].over) == ("-20,00\u00a0€", False)
     castle = rows[str(supplier_of(booking, "Entrée château"))]
-    assert (castle["expected"], castle["invoiced"], castle["gap"]) == ("260,00\u00a0€", "", "")
+    assert (castle.expected, castle.invoiced, castle.gap) == ("260,00\u00a0€", "", "")
 
 
 def test_real_costs_are_none_until_a_supplier_invoice_then_their_sum(admin, booking):

@@ -252,7 +252,7 @@ def test_a_supplier_invoice_is_recorded_with_its_pdf_and_compared_to_the_costing
     browser.run(SupplierInvoicesState, "load_supplier_invoices")
     state = browser.state(SupplierInvoicesState)
     castle = next(s for s in state.suppliers if s[1] == "Château royal d'Amboise")
-    assert any(row["supplier"] == castle[1] for row in state.comparison)
+    assert any(row.supplier == castle[1] for row in state.comparison)
     browser.run(SupplierInvoicesState, "open_form")
     browser.run(SupplierInvoicesState, "save", {"supplier_id": castle[0], "reference": ""})
     assert {"reference", "invoiced_on", "amount_incl_vat"} <= set(state.errors)
@@ -269,7 +269,7 @@ def test_a_supplier_invoice_is_recorded_with_its_pdf_and_compared_to_the_costing
     )
     assert state.errors == {} and not state.dialog_open
     (row,) = state.rows
-    assert row["reference"] == "AMB-118" and row["document_id"]
+    assert row.reference == "AMB-118" and row.document_id
 
 
 def test_supplier_invoices_are_recorded_only_with_the_dossiers_edit_right(browser, demo, confirmed):
@@ -336,7 +336,7 @@ def test_an_overpayment_becomes_credit_applied_to_the_final_invoice_then_refunde
             "invoice_id": state.invoices[0].id,
         },
     )
-    assert state.has_credit and state.balance["client_credit"] == "204,00\u00a0€"
+    assert state.has_credit and state.balance.client_credit == "204,00\u00a0€"
     browser.run(DossierInvoicesState, "create_final")
     browser.run(DossierInvoicesState, "issue", state.invoices[-1].id)
     browser.run(DossierInvoicesState, "apply_credit", {"invoice_id": state.invoices[-1].id})
