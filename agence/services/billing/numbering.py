@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from agence.models import AppSetting, Invoice, InvoiceCounter
+from agence.services.billing.vocabulary import InvoiceKind
 from agence.services.common import audit, formats
 from agence.services.common.audit import AuditAction
 from agence.services.common.forms import FormErrors
@@ -89,7 +90,7 @@ def invoice_series(site_code: str, year: int) -> str:
 
 def series_for(session: Session, kind: str, site_code: str, year: int) -> str:
     """The series an invoice of `kind` (acompte / solde / avoir) is numbered in."""
-    if kind == "avoir" and credit_note_series_mode(session) == CreditNoteSeries.OWN:
+    if kind == InvoiceKind.CREDIT_NOTE and credit_note_series_mode(session) == CreditNoteSeries.OWN:
         return f"{CREDIT_NOTE_PREFIX}-{site_code}-{year}"
     return invoice_series(site_code, year)
 
