@@ -32,6 +32,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from agence.models import Booking, Client, Invoice, PartyDocument
+from agence.services.billing.invoice_pdf import siren_of
 from agence.services.billing.lines import ZERO
 from agence.services.billing.vocabulary import InvoiceKind, InvoiceStatus, labels
 from agence.services.common import formats
@@ -40,7 +41,6 @@ from agence.services.common.files import new_export_path
 from agence.services.common.forms import FormErrors
 from agence.services.common.listing import Column
 from agence.services.common.permissions import Action, Actor, Module
-from agence.services.documents.invoice_pdf import siren_of
 from agence.settings import get_settings
 
 INDEX_NAME = "index.xlsx"

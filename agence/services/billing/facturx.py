@@ -62,21 +62,21 @@ from lxml import etree
 from pypdf import PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from agence.services.billing.vocabulary import InvoiceKind, LineRegime
-from agence.services.documents.content import (
-    Addressee,
+from agence.services.billing.invoice_content import (
     DeductedInvoice,
     InvoiceDocument,
     InvoiceLineContent,
     VatBreakdown,
 )
-from agence.services.documents.invoice_pdf import (
+from agence.services.billing.invoice_pdf import (
     breakdown_from_lines,
     digits,
     is_margin,
     render_invoice,
     siren_of,
 )
+from agence.services.billing.vocabulary import InvoiceKind, LineRegime
+from agence.services.documents.content import Addressee
 from agence.services.documents.labels import label
 from agence.services.documents.locale import day, money
 from agence.services.documents.pdf import legal_footer_text

@@ -25,6 +25,12 @@ from agence.models import (
     PaymentMethod,
     PaymentTerm,
 )
+from agence.services.billing.invoice_content import (
+    DeductedInvoice,
+    InvoiceDocument,
+    InvoiceLineContent,
+    VatBreakdown,
+)
 from agence.services.billing.lines import ZERO
 from agence.services.billing.vocabulary import InvoiceKind, InvoiceStatus, LineRegime
 from agence.services.bookings.lifecycle import audit_booking
@@ -32,13 +38,7 @@ from agence.services.common import files, formats
 from agence.services.common.audit import AuditAction
 from agence.services.common.permissions import Actor
 from agence.services.documents import builder
-from agence.services.documents.content import (
-    Addressee,
-    DeductedInvoice,
-    InvoiceDocument,
-    InvoiceLineContent,
-    VatBreakdown,
-)
+from agence.services.documents.content import Addressee
 from agence.services.settings.payment_terms import TermRule, term_due_dates
 
 DOCUMENT_KIND = "facture"

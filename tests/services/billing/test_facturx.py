@@ -18,10 +18,10 @@ from pypdf import PdfReader
 
 from agence.services.billing import facturx
 from agence.services.billing.facturx import FacturXError, postal_address
-from agence.services.documents.content import DeductedInvoice, InvoiceDocument
-from agence.services.documents.invoice_pdf import render_invoice, siren_of
+from agence.services.billing.invoice_content import DeductedInvoice, InvoiceDocument
+from agence.services.billing.invoice_pdf import render_invoice, siren_of
+from tests.services.billing import invoice_samples as samples
 from tests.services.billing import schematron
-from tests.services.documents import invoice_samples as samples
 
 NS = facturx.NS
 D = Decimal

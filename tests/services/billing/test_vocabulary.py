@@ -13,7 +13,6 @@ from agence.services.billing.vocabulary import (
     label_of,
     labels,
 )
-from agence.services.documents.content import InvoiceKind as DocumentInvoiceKind
 
 
 def test_invoice_kinds_are_stored_as_before_with_their_titles():
@@ -56,7 +55,3 @@ def test_a_credit_note_is_not_payable():
 def test_an_unknown_stored_value_shows_the_default_label():
     assert label_of(InvoiceStatus, "emise") == "Émise"
     assert label_of(InvoiceStatus, "inconnu", "inconnu") == "inconnu"
-
-
-def test_the_invoice_documents_share_the_same_kinds():
-    assert DocumentInvoiceKind is InvoiceKind

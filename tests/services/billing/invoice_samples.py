@@ -12,14 +12,14 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from agence.services.documents.content import (
-    Addressee,
+from agence.services.billing.invoice_content import (
     DeductedInvoice,
     InvoiceDocument,
-    InvoiceKind,
     InvoiceLineContent,
     VatBreakdown,
 )
+from agence.services.billing.vocabulary import InvoiceKind
+from agence.services.documents.content import Addressee
 from tests.services.documents import samples
 
 NUMBER = "FA-VDL-2026-000123"

@@ -16,12 +16,12 @@ import pytest
 from pypdf import PdfReader
 
 from agence.services.billing import facturx
-from agence.services.documents.invoice_pdf import (
+from agence.services.billing.invoice_pdf import (
     breakdown_from_lines,
     render_invoice,
     siren_of,
 )
-from tests.services.documents import invoice_samples as samples
+from tests.services.billing import invoice_samples as samples
 
 SAMPLES = {
     "margin": samples.margin_invoice,

@@ -29,14 +29,13 @@ from fpdf.enums import OutputIntentSubType, XPos, YPos
 from fpdf.output import PDFICCProfile
 from fpdf.util import builtin_srgb2014_bytes
 
-from agence.services.billing.vocabulary import InvoiceKind, LineRegime
-from agence.services.documents.content import (
-    Addressee,
-    Branding,
+from agence.services.billing.invoice_content import (
     InvoiceDocument,
     InvoiceLineContent,
     VatBreakdown,
 )
+from agence.services.billing.vocabulary import InvoiceKind, LineRegime
+from agence.services.documents.content import Addressee, Branding
 from agence.services.documents.labels import label, with_legal_french
 from agence.services.documents.locale import day, locale_of, money
 from agence.services.documents.pdf import (
