@@ -21,6 +21,7 @@ from agence.services.common import files
 from agence.services.common.permissions import AccessDenied, AccessProblem, Action, Actor, Module
 from agence.services.common.records import RecordNotFound
 from agence.services.documents import attachments
+from agence.services.settings import logos
 from agence.settings import SESSION_COOKIE, get_settings
 
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
@@ -74,7 +75,7 @@ async def site_logo(request: Request) -> Response:
     if actor is None or not actor.can(Module.PARAMETERS, Action.SEE):
         return _refused(actor)
     with session_scope() as session:
-        found = files.logo_file(session, request.path_params["site_id"])
+        found = logos.logo_file(session, request.path_params["site_id"])
     if found is None:
         return PlainTextResponse("Logo introuvable.", status_code=404)
     path, mime = found

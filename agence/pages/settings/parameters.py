@@ -8,12 +8,12 @@ from agence import routes
 from agence.components.forms import confirm_button
 from agence.components.resource_pages import ResourcePages, register
 from agence.services.bookings.bookings import BOOKING_TYPES
-from agence.services.common.files import LOGO_MAX_BYTES
 from agence.services.settings.catalogue_types import (
     CLIENT_CATEGORIES,
     PARTICIPANT_CATEGORIES,
     PRODUCT_TYPES,
 )
+from agence.services.settings.logos import LOGO_MAX_BYTES
 from agence.services.settings.payment_methods import PAYMENT_METHODS
 from agence.services.settings.payment_terms import PAYMENT_TERMS
 from agence.services.settings.sites import SITES

@@ -7,10 +7,10 @@ import reflex as rx
 from agence import routes
 from agence.db import session_scope
 from agence.services.bookings.bookings import BOOKING_TYPES
-from agence.services.common import files
 from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import RecordNotFound
+from agence.services.settings import logos
 from agence.services.settings.catalogue_types import (
     CLIENT_CATEGORIES,
     PARTICIPANT_CATEGORIES,
@@ -51,7 +51,7 @@ class SiteFormState(FormMixin, AppState):
         if self._record_id is None:
             return
         with session_scope() as session:
-            found = files.logo_file(session, self._record_id)
+            found = logos.logo_file(session, self._record_id)
         if found is not None:
             self.logo_url = routes.site_logo_url(self._record_id, found[0].stem[-8:])
 
@@ -61,10 +61,10 @@ class SiteFormState(FormMixin, AppState):
         if self._record_id is None or not uploads:
             return
         upload = uploads[0]
-        data = await upload.read(files.LOGO_MAX_BYTES + 1)
+        data = await upload.read(logos.LOGO_MAX_BYTES + 1)
         try:
             with session_scope() as session:
-                files.store_logo(session, actor, self._record_id, data)
+                logos.store_logo(session, actor, self._record_id, data)
         except FormErrors as problem:
             self.logo_error = problem.errors.get("logo", "Fichier refusé.")
             return
@@ -81,7 +81,7 @@ class SiteFormState(FormMixin, AppState):
         if self._record_id is None:
             return
         with session_scope() as session:
-            files.remove_logo(session, actor, self._record_id)
+            logos.remove_logo(session, actor, self._record_id)
         self.logo_url = ""
         return rx.toast.success("Logo retiré.")
 

@@ -22,6 +22,7 @@ from agence.services.common import files
 from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import AccessDenied, Action, Actor, Module, Right
 from agence.services.common.records import RecordNotFound
+from agence.services.settings import logos
 from agence.settings import get_settings
 from tests.factories import actor_for, make_site, make_user
 
@@ -38,17 +39,17 @@ JPEG = image_bytes("JPEG")
 
 def store(actor: Actor, site_id: int, data: bytes) -> str:
     with session_scope() as session:
-        return files.store_logo(session, actor, site_id, data)
+        return logos.store_logo(session, actor, site_id, data)
 
 
 def remove(actor: Actor, site_id: int) -> None:
     with session_scope() as session:
-        files.remove_logo(session, actor, site_id)
+        logos.remove_logo(session, actor, site_id)
 
 
 def found(site_id: int):
     with session_scope() as session:
-        return files.logo_file(session, site_id)
+        return logos.logo_file(session, site_id)
 
 
 def site(site_id: int) -> AgencySite:
@@ -147,7 +148,7 @@ def test_a_bad_logo_is_refused_and_nothing_is_written(editor, tours, data, messa
 
 
 def test_a_logo_of_exactly_1_mb_is_accepted(editor, tours):
-    data = PNG + b"\0" * (files.LOGO_MAX_BYTES - len(PNG))
+    data = PNG + b"\0" * (logos.LOGO_MAX_BYTES - len(PNG))
     assert store(editor, tours.id, data).endswith(".png")
 
 
