@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
@@ -21,7 +22,7 @@ class AgenceSession(Session):
     """The unit of work; a lookup by an id no row can have (0, negative, past the `integer`
     range, not a number) finds nothing instead of raising from the driver."""
 
-    def get(self, entity, ident, *args, **kwargs):  # type: ignore[override]
+    def get(self, entity, ident, *args, **kwargs):
         if _has_integer_key(entity) and record_id(ident) is None:
             return None
         return super().get(entity, ident, *args, **kwargs)
@@ -31,7 +32,7 @@ class AgenceSession(Session):
 def _has_integer_key(entity: type) -> bool:
     """A table keyed by one integer column (string keys such as a numbering series pass)."""
     try:
-        keys = sa_inspect(entity).primary_key
+        keys: tuple[Any, ...] = tuple(sa_inspect(entity).primary_key)
         return len(keys) == 1 and keys[0].type.python_type is int
     except (NoInspectionAvailable, NotImplementedError):
         return False
