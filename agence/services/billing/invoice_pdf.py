@@ -437,7 +437,7 @@ def render_invoice(doc: InvoiceDocument) -> bytes:
     pdf.add_page()
     pdf.title_band(title, doc.title)
     if doc.kind is InvoiceKind.CREDIT_NOTE and doc.corrects is not None:
-        pdf.highlight(
+        pdf.callout(
             [
                 label("credit_note_refers", language).format(
                     number=doc.corrects.number, date=day(doc.corrects.issued_on, language)

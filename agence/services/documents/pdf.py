@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, TableCellFillMode, XPos, YPos
@@ -121,8 +121,12 @@ class BrandedPdf(FPDF):
     def _measure_footer(self) -> float:
         font = (self.font_family, self.font_style, self.font_size_pt)
         self.set_font(FAMILY, size=FOOTER_SIZE)
-        lines = self.multi_cell(
-            self.epw, 3, self._footer_text, align="C", dry_run=True, output="LINES"
+        # One output flag: fpdf returns that value alone (its annotation unions every mix).
+        lines = cast(
+            list[str],
+            self.multi_cell(
+                self.epw, 3, self._footer_text, align="C", dry_run=True, output="LINES"
+            ),
         )
         self.set_font(*font)
         return len(lines) * 3 + 3 + 4 + 6  # rule gap, page number line, bottom margin
@@ -287,8 +291,9 @@ class BrandedPdf(FPDF):
             key_width = min(longest + 4, w / 2)
         for key, value in rows:
             self.set_font(FAMILY, size=TEXT_SIZE)
-            height = self.multi_cell(
-                w - key_width, 4.6, clean(value), dry_run=True, output="HEIGHT"
+            height = cast(
+                float,
+                self.multi_cell(w - key_width, 4.6, clean(value), dry_run=True, output="HEIGHT"),
             )
             self.keep_space(height)
             top = self.get_y()
@@ -345,7 +350,7 @@ class BrandedPdf(FPDF):
         self.cell(4, 4.8, "•" if level == 0 else "–")
         self.multi_cell(self.epw - indent - 4, 4.8, clean(text), align="L")
 
-    def highlight(self, lines: Sequence[str], size: float = 12) -> None:
+    def callout(self, lines: Sequence[str], size: float = 12) -> None:
         """Lines that must be seen first (the meeting point, our reference), in a tinted box."""
         tint = tuple(int(c + (255 - c) * 0.88) for c in self.color)
         self.set_fill_color(*tint)

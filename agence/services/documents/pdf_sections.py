@@ -66,7 +66,7 @@ def opening(
     addressee on the right."""
     pdf.title_band(band, subtitle)
     if prominent:
-        pdf.highlight(prominent)
+        pdf.callout(prominent)
     if addressee is None:
         pdf.info_block(info_rows)
         pdf.ln(3)

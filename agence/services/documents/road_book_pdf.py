@@ -33,7 +33,7 @@ def _meeting(pdf: BrandedPdf, doc: ClientDocument) -> None:
     language = doc.language
     group = doc.group
     place = labelled("meeting", group.meeting_place, language) if group.meeting_place else ""
-    pdf.highlight([place, moment_text(group.starts_on, first_time(doc), language)])
+    pdf.callout([place, moment_text(group.starts_on, first_time(doc), language)])
     pdf.info_block(
         [
             (label("coach_company", language), group.coach_company),
