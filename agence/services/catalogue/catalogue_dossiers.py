@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -38,14 +39,14 @@ def _dossiers_query():
         .where(CatalogueProgrammeItem.dossier_id == CatalogueDossier.id)
         .scalar_subquery()
     )
-    return select(
-        CatalogueDossier.id.label("id"),  # type: ignore[union-attr]
-        CatalogueDossier.name.label("name"),
-        CatalogueDossier.dossier_type.label("dossier_type"),
-        CatalogueDossier.duration_days.label("duration_days"),
+    return sa.select(
+        col(CatalogueDossier.id).label("id"),
+        col(CatalogueDossier.name).label("name"),
+        col(CatalogueDossier.dossier_type).label("dossier_type"),
+        col(CatalogueDossier.duration_days).label("duration_days"),
         items.label("items"),
-        CatalogueDossier.active.label("active"),
-    ).where(CatalogueDossier.deleted_at.is_(None))  # type: ignore[union-attr]
+        col(CatalogueDossier.active).label("active"),
+    ).where(col(CatalogueDossier.deleted_at).is_(None))
 
 
 CATALOGUE_DOSSIERS_LIST = ListSpec(
@@ -136,17 +137,15 @@ CATALOGUE_DOSSIERS = CatalogueDossierResource()
 
 
 def _items_query():
-    return (
-        select(
-            CatalogueProgrammeItem.id.label("id"),  # type: ignore[union-attr]
-            CatalogueProgrammeItem.day.label("day"),
-            CatalogueProgrammeItem.start_time.label("start_time"),
-            CatalogueProgrammeItem.end_time.label("end_time"),
-            CatalogueProgrammeItem.title.label("title"),
-            Product.name.label("product"),
-            CatalogueProgrammeItem.dossier_id.label("parent_id"),
-        ).outerjoin(Product, Product.id == CatalogueProgrammeItem.product_id)  # type: ignore[arg-type]
-    )
+    return sa.select(
+        col(CatalogueProgrammeItem.id).label("id"),
+        col(CatalogueProgrammeItem.day).label("day"),
+        col(CatalogueProgrammeItem.start_time).label("start_time"),
+        col(CatalogueProgrammeItem.end_time).label("end_time"),
+        col(CatalogueProgrammeItem.title).label("title"),
+        col(Product.name).label("product"),
+        col(CatalogueProgrammeItem.dossier_id).label("parent_id"),
+    ).outerjoin(Product, col(Product.id) == col(CatalogueProgrammeItem.product_id))
 
 
 PROGRAMME_LIST = ListSpec(

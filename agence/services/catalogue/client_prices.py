@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
@@ -26,17 +27,17 @@ from agence.services.parties.clients import CLIENTS
 NEGOTIATED_PRICES_LIST = ListSpec(
     name="Prix négociés",
     query=lambda: (
-        select(
-            NegotiatedPrice.id.label("id"),  # type: ignore[union-attr]
-            Product.name.label("product"),
-            NegotiatedPrice.unit_price.label("unit_price"),
-            NegotiatedPrice.valid_from.label("valid_from"),
-            NegotiatedPrice.valid_to.label("valid_to"),
-            NegotiatedPrice.note.label("note"),
-            NegotiatedPrice.client_id.label("parent_id"),
+        sa.select(
+            col(NegotiatedPrice.id).label("id"),
+            col(Product.name).label("product"),
+            col(NegotiatedPrice.unit_price).label("unit_price"),
+            col(NegotiatedPrice.valid_from).label("valid_from"),
+            col(NegotiatedPrice.valid_to).label("valid_to"),
+            col(NegotiatedPrice.note).label("note"),
+            col(NegotiatedPrice.client_id).label("parent_id"),
         )
-        .join(Product, Product.id == NegotiatedPrice.product_id)  # type: ignore[arg-type]
-        .where(NegotiatedPrice.deleted_at.is_(None))  # type: ignore[union-attr]
+        .join(Product, col(Product.id) == col(NegotiatedPrice.product_id))
+        .where(col(NegotiatedPrice.deleted_at).is_(None))
     ),
     columns=(
         Column("product", "Prestation", Product.name, width=30),
@@ -96,7 +97,7 @@ class NegotiatedPriceResource(Resource[NegotiatedPrice]):
             select(NegotiatedPrice).where(
                 NegotiatedPrice.client_id == client_id,
                 NegotiatedPrice.product_id == product_id,
-                NegotiatedPrice.deleted_at.is_(None),  # type: ignore[union-attr]
+                col(NegotiatedPrice.deleted_at).is_(None),
                 NegotiatedPrice.id != (record.id if record is not None else -1),
                 *_valid_between(start, end),
             )
@@ -152,11 +153,11 @@ def preference_for(
     if client_id is None:
         return NONE
     price = session.exec(
-        select(NegotiatedPrice.unit_price)
+        select(col(NegotiatedPrice.unit_price))
         .where(
             NegotiatedPrice.client_id == client_id,
             NegotiatedPrice.product_id == product.id,
-            NegotiatedPrice.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(NegotiatedPrice.deleted_at).is_(None),
             *_valid_on(NegotiatedPrice, on),
         )
         .order_by(col(NegotiatedPrice.valid_from).desc())
@@ -166,9 +167,9 @@ def preference_for(
             unit_sale_price=price, note=f"Prix négocié client : {formats.money(price)}"
         )
     discounts = session.exec(
-        select(ClientDiscount.product_type_id, ClientDiscount.percent).where(
+        select(col(ClientDiscount.product_type_id), col(ClientDiscount.percent)).where(
             ClientDiscount.client_id == client_id,
-            ClientDiscount.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(ClientDiscount.deleted_at).is_(None),
             or_(
                 col(ClientDiscount.product_type_id) == product.product_type_id,
                 col(ClientDiscount.product_type_id).is_(None),

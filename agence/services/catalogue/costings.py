@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
@@ -739,7 +740,7 @@ def client_choices(session: Session, actor: Actor) -> list[tuple[str, str]]:
     """Clients the user may quote for (a rep restricted to his clients sees his)."""
     statement = visible_clients(
         select(Client.id, Client.name)
-        .where(Client.deleted_at.is_(None))  # type: ignore[union-attr]
+        .where(col(Client.deleted_at).is_(None))
         .order_by(Client.name)
         .limit(500),
         actor,
@@ -816,7 +817,7 @@ def costing_values(
             header[name] = ""
     rows = session.exec(
         select(CostingLine, Supplier.name)
-        .outerjoin(Supplier, Supplier.id == CostingLine.supplier_id)  # type: ignore[arg-type]
+        .outerjoin(Supplier, col(Supplier.id) == col(CostingLine.supplier_id))
         .where(CostingLine.costing_id == costing.id)
         .order_by(col(CostingLine.position), col(CostingLine.id))
     ).all()
@@ -914,7 +915,7 @@ def _write(
         row.id: (row.supplier_status, row.supplier_reference, row.supplier_option_until)
         for row in session.exec(select(CostingLine).where(CostingLine.costing_id == costing.id))
     }
-    session.exec(delete(CostingLine).where(CostingLine.costing_id == costing.id))  # type: ignore[call-overload]
+    session.exec(delete(CostingLine).where(col(CostingLine.costing_id) == costing.id))
     positions = {values.get("key", ""): n for n, values in enumerate(lines, start=1)}
     new_lines = []
     for position, (values, line) in enumerate(zip(lines, parsed.lines, strict=True), start=1):
@@ -1064,18 +1065,18 @@ def _costings_query():
         .scalar_subquery()
     )
     return (
-        select(
-            Costing.id.label("id"),  # type: ignore[union-attr]
-            Costing.name.label("name"),
-            Client.name.label("client"),
-            Costing.service_date.label("service_date"),
-            Costing.paying.label("paying"),
+        sa.select(
+            col(Costing.id).label("id"),
+            col(Costing.name).label("name"),
+            col(Client.name).label("client"),
+            col(Costing.service_date).label("service_date"),
+            col(Costing.paying).label("paying"),
             lines.label("lines"),
-            Costing.updated_at.label("updated_at"),
+            col(Costing.updated_at).label("updated_at"),
         )
-        .outerjoin(Client, Client.id == Costing.client_id)  # type: ignore[arg-type]
+        .outerjoin(Client, col(Client.id) == col(Costing.client_id))
         .where(
-            Costing.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(Costing.deleted_at).is_(None),
             col(Costing.is_template).is_(False),
             col(Costing.for_booking).is_(False),
         )
@@ -1130,7 +1131,7 @@ class CostingResource(Resource[Costing]):
         dossier = session.exec(
             select(CatalogueDossier.name).where(
                 CatalogueDossier.costing_id == record.id,
-                CatalogueDossier.deleted_at.is_(None),  # type: ignore[union-attr]
+                col(CatalogueDossier.deleted_at).is_(None),
             )
         ).first()
         if dossier is not None:

@@ -5,10 +5,11 @@ when the product is saved, so the product always shows what applies."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlalchemy import func, orm
+from sqlmodel import Session, col, select
 
 from agence.models import CostingLine, ProductType, Supplier, VatRate
 from agence.models.catalogue import NegotiatedPrice, Product, Rate
@@ -38,31 +39,37 @@ MAX_TAGS_LENGTH = 300
 
 def _products_query():
     return (
-        select(
-            Product.id.label("id"),  # type: ignore[union-attr]
-            Product.name.label("name"),
-            ProductType.label.label("product_type"),
-            Supplier.name.label("supplier"),
-            Product.basis.label("basis"),
-            Product.vat_regime.label("vat_regime"),
-            Product.capacity_max.label("capacity_max"),
-            Product.active.label("active"),
+        sa.select(
+            col(Product.id).label("id"),
+            col(Product.name).label("name"),
+            col(ProductType.label).label("product_type"),
+            col(Supplier.name).label("supplier"),
+            col(Product.basis).label("basis"),
+            col(Product.vat_regime).label("vat_regime"),
+            col(Product.capacity_max).label("capacity_max"),
+            col(Product.active).label("active"),
         )
-        .join(ProductType, ProductType.id == Product.product_type_id)  # type: ignore[arg-type]
-        .outerjoin(Supplier, Supplier.id == Product.supplier_id)  # type: ignore[arg-type]
-        .where(Product.deleted_at.is_(None))  # type: ignore[union-attr]
+        .join(ProductType, col(ProductType.id) == col(Product.product_type_id))
+        .outerjoin(Supplier, col(Supplier.id) == col(Product.supplier_id))
+        .where(col(Product.deleted_at).is_(None))
     )
 
 
-def _type_options(session: Session) -> list[tuple[str, str]]:
+def _type_options(session: orm.Session) -> list[tuple[str, str]]:
     return [
         (str(i), label)
-        for i, label in session.exec(
+        for i, label in session.execute(
             select(ProductType.id, ProductType.label).order_by(
-                ProductType.position, ProductType.label
+                col(ProductType.position), col(ProductType.label)
             )
         )
     ]
+
+
+def _supplier_options(session: orm.Session) -> list[tuple[str, str]]:
+    # The listing hands its option queries the session it runs in, always the app's
+    # sqlmodel Session; its filter only declares the SQLAlchemy base class.
+    return list(supplier_choices(cast(Session, session)))
 
 
 PRODUCTS_LIST = ListSpec(
@@ -99,7 +106,7 @@ PRODUCTS_LIST = ListSpec(
             "supplier",
             "Fournisseur",
             Product.supplier_id,
-            options_query=lambda session: list(supplier_choices(session)),
+            options_query=_supplier_options,
             value_type=int,
         ),
         ChoiceFilter("vat_regime", "Régime de TVA", Product.vat_regime, tuple(VAT_REGIMES.items())),
@@ -236,7 +243,7 @@ class ProductResource(Resource[Product]):
                 for i, label in session.exec(
                     select(ProductType.id, ProductType.label)
                     .where(ProductType.active)
-                    .order_by(ProductType.position, ProductType.label)
+                    .order_by(col(ProductType.position), col(ProductType.label))
                 )
             ),
             "supplier_id": supplier_choices(session),
@@ -326,9 +333,9 @@ def vat_rate_choices(session: Session) -> tuple[tuple[str, str], ...]:
     return tuple(
         (str(i), f"{formats.percent(rate)} — {label}")
         for i, rate, label in session.exec(
-            select(VatRate.id, VatRate.rate, VatRate.label)
+            select(col(VatRate.id), col(VatRate.rate), col(VatRate.label))
             .where(VatRate.active)
-            .order_by(VatRate.rate.desc())  # type: ignore[attr-defined]
+            .order_by(col(VatRate.rate).desc())
         )
     )
 
@@ -343,8 +350,8 @@ def product_choices(session: Session) -> tuple[tuple[str, str], ...]:
         (str(i), name)
         for i, name in session.exec(
             select(Product.id, Product.name)
-            .where(Product.deleted_at.is_(None), Product.active)  # type: ignore[union-attr]
-            .order_by(Product.name)
+            .where(col(Product.deleted_at).is_(None), Product.active)
+            .order_by(col(Product.name))
         )
     )
 
@@ -360,7 +367,7 @@ def product_usage(session: Session, product_id: int) -> dict[str, int]:
             .select_from(NegotiatedPrice)
             .where(
                 NegotiatedPrice.product_id == product_id,
-                NegotiatedPrice.deleted_at.is_(None),  # type: ignore[union-attr]
+                col(NegotiatedPrice.deleted_at).is_(None),
             )
         ).one(),
     }

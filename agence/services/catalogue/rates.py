@@ -11,7 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_
+import sqlalchemy as sa
+from sqlalchemy import or_, orm
 from sqlmodel import Session, col, select
 
 from agence.models import ParticipantCategory
@@ -63,7 +64,7 @@ def default_category_id(session: Session) -> int | None:
     return session.exec(
         select(ParticipantCategory.id)
         .where(ParticipantCategory.active)
-        .order_by(ParticipantCategory.position)
+        .order_by(col(ParticipantCategory.position))
     ).first()
 
 
@@ -129,36 +130,36 @@ def overlap_message(rate: Rate) -> str:
 
 def _rates_query():
     return (
-        select(
-            Rate.id.label("id"),  # type: ignore[union-attr]
-            Product.name.label("product"),
-            Rate.label.label("label"),
-            Rate.valid_from.label("valid_from"),
-            Rate.valid_to.label("valid_to"),
-            Rate.days.label("days"),
-            Rate.min_group.label("min_group"),
-            Rate.max_group.label("max_group"),
-            ParticipantCategory.label.label("category"),
-            Rate.purchase_price.label("purchase_price"),
-            Rate.sale_price.label("sale_price"),
-            Rate.markup_percent.label("markup_percent"),
-            Rate.product_id.label("parent_id"),
+        sa.select(
+            col(Rate.id).label("id"),
+            col(Product.name).label("product"),
+            col(Rate.label).label("label"),
+            col(Rate.valid_from).label("valid_from"),
+            col(Rate.valid_to).label("valid_to"),
+            col(Rate.days).label("days"),
+            col(Rate.min_group).label("min_group"),
+            col(Rate.max_group).label("max_group"),
+            col(ParticipantCategory.label).label("category"),
+            col(Rate.purchase_price).label("purchase_price"),
+            col(Rate.sale_price).label("sale_price"),
+            col(Rate.markup_percent).label("markup_percent"),
+            col(Rate.product_id).label("parent_id"),
         )
-        .join(Product, Product.id == Rate.product_id)  # type: ignore[arg-type]
+        .join(Product, col(Product.id) == col(Rate.product_id))
         .join(
             ParticipantCategory,
-            ParticipantCategory.id == Rate.participant_category_id,  # type: ignore[arg-type]
+            col(ParticipantCategory.id) == col(Rate.participant_category_id),
         )
-        .where(Product.deleted_at.is_(None))  # type: ignore[union-attr]
+        .where(col(Product.deleted_at).is_(None))
     )
 
 
-def _category_options(session: Session) -> list[tuple[str, str]]:
+def _category_options(session: orm.Session) -> list[tuple[str, str]]:
     return [
         (str(i), label)
-        for i, label in session.exec(
+        for i, label in session.execute(
             select(ParticipantCategory.id, ParticipantCategory.label).order_by(
-                ParticipantCategory.position
+                col(ParticipantCategory.position)
             )
         )
     ]
@@ -262,7 +263,7 @@ class RateResource(Resource[Rate]):
                 for i, label in session.exec(
                     select(ParticipantCategory.id, ParticipantCategory.label)
                     .where(ParticipantCategory.active)
-                    .order_by(ParticipantCategory.position)
+                    .order_by(col(ParticipantCategory.position))
                 )
             )
         }
