@@ -49,6 +49,7 @@ from agence.services.bookings.lifecycle import (
     check,
     record_event,
 )
+from agence.services.bookings.vocabulary import SupplierStatus
 from agence.services.catalogue import costings
 from agence.services.common import formats, identifiers
 from agence.services.common.audit import AuditAction
@@ -420,10 +421,10 @@ def _cancel_supplier_bookings(session: Session, booking: Booking) -> None:
     for line in session.exec(
         select(CostingLine).where(
             CostingLine.costing_id == booking.costing_id,
-            col(CostingLine.supplier_status).in_(("option", "confirme")),
+            col(CostingLine.supplier_status).in_((SupplierStatus.OPTION, SupplierStatus.CONFIRMED)),
         )
     ):
-        line.supplier_status = "annule"
+        line.supplier_status = SupplierStatus.CANCELLED
         session.add(line)
 
 
