@@ -24,10 +24,9 @@ from agence.models import (
     Supplier,
 )
 from agence.services.bookings.bookings import closed_reason, get_booking, is_editable
-from agence.services.bookings.lifecycle import Status
+from agence.services.bookings.lifecycle import Status, audit_booking
 from agence.services.bookings.vocabulary import ConflictKind
-from agence.services.common import audit, formats
-from agence.services.common.audit import AuditAction
+from agence.services.common import formats
 from agence.services.common.forms import FieldSpec, FormErrors
 from agence.services.common.listing import ChoiceFilter, Column, ListSpec, active_filter
 from agence.services.common.permissions import Action, Actor, Module
@@ -321,15 +320,7 @@ def assign(
             None,
             "; ".join(c.message for c in found) + f" Motif : {reason.strip()}",
         ]
-    audit.record(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        entity_type="dossier",
-        entity_id=booking.id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes=changes,
-    )
+    audit_booking(session, actor, booking, changes)
     return assignment
 
 
@@ -341,15 +332,7 @@ def unassign(session: Session, actor: Actor, booking_id: int, assignment_id: int
         raise RecordNotFound("affectation", assignment_id)
     guide = session.get(Guide, assignment.guide_id)
     session.delete(assignment)
-    audit.record(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        entity_type="dossier",
-        entity_id=booking.id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes={"guide": [guide.name if guide else "?", None]},
-    )
+    audit_booking(session, actor, booking, {"guide": [guide.name if guide else "?", None]})
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from agence.models import (
 )
 from agence.models.base import utcnow
 from agence.services.bookings.bookings import get_booking, scope
-from agence.services.bookings.lifecycle import Status
+from agence.services.bookings.lifecycle import Status, audit_booking
 from agence.services.bookings.vocabulary import Recommendation, SurveyAuthor
-from agence.services.common import audit, files, formats
+from agence.services.common import files, formats
 from agence.services.common.audit import AuditAction
 from agence.services.common.forms import FieldSpec, FormErrors, parse_form
 from agence.services.common.permissions import Action, Actor, Module
@@ -124,14 +124,12 @@ def create_link(
     )
     session.add(survey)
     session.flush()
-    audit.record(
+    audit_booking(
         session,
         actor,
+        booking,
+        {"enquête de satisfaction": [None, f"lien pour {address}"]},
         AuditAction.CREATE,
-        entity_type="dossier",
-        entity_id=booking.id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes={"enquête de satisfaction": [None, f"lien pour {address}"]},
     )
     return survey, token
 
@@ -250,14 +248,12 @@ def record_by_staff(
     session.add(survey)
     session.flush()
     _store(session, survey, clean)
-    audit.record(
+    audit_booking(
         session,
         actor,
+        booking,
+        {"enquête de satisfaction": [None, f"note globale {clean['overall']}/5"]},
         AuditAction.CREATE,
-        entity_type="dossier",
-        entity_id=booking.id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes={"enquête de satisfaction": [None, f"note globale {clean['overall']}/5"]},
     )
     return survey
 

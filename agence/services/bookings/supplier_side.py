@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from agence.models import Booking, CostingLine, Product, Supplier, SupplierExchange
 from agence.services.bookings import availability
 from agence.services.bookings.bookings import get_booking
-from agence.services.bookings.lifecycle import STATUS_LABELS, Status
+from agence.services.bookings.lifecycle import STATUS_LABELS, Status, audit_booking
 from agence.services.bookings.vocabulary import (
     EXCHANGE_DIRECTION_LABELS,
     EXCHANGE_KIND_LABELS,
@@ -27,8 +27,7 @@ from agence.services.bookings.vocabulary import (
     SupplierStatus,
 )
 from agence.services.catalogue import costings, pricing
-from agence.services.common import audit, formats
-from agence.services.common.audit import AuditAction
+from agence.services.common import formats
 from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import RecordNotFound
@@ -227,14 +226,11 @@ def set_service_booking(
     session.add(line)
     after = (line.supplier_status, line.supplier_reference, line.supplier_option_until)
     if before != after:
-        audit.record(
+        audit_booking(
             session,
             actor,
-            AuditAction.UPDATE,
-            entity_type="dossier",
-            entity_id=booking.id,
-            entity_label=f"{booking.reference} {booking.title}",
-            changes={
+            booking,
+            {
                 f"fournisseur : {line.label}": [
                     STATUSES.get(before[0], before[0]),
                     STATUSES[status] + (f" ({line.supplier_reference})" if reference else ""),
