@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, func, or_, orm
 from sqlmodel import Session, col, delete, select
 
 from agence.models import (
@@ -79,53 +80,58 @@ class Duplicate:
     reason: str
 
 
-def sales_rep_options(session: Session) -> list[tuple[str, str]]:
+# The option queries and the decoration of a listing take the SQLAlchemy session the listing
+# is typed with (SQLModel's is one), hence session.execute rather than session.exec.
+
+
+def sales_rep_options(session: orm.Session) -> list[tuple[str, str]]:
     return [
         (str(user_id), f"{first} {last}")
-        for user_id, first, last in session.exec(
+        for user_id, first, last in session.execute(
             select(User.id, User.first_name, User.last_name)
             .where(User.is_sales_rep, User.active)
-            .order_by(User.last_name, User.first_name)
+            .order_by(col(User.last_name), col(User.first_name))
         )
     ]
 
 
-def _category_options(session: Session) -> list[tuple[str, str]]:
+def _category_options(session: orm.Session) -> list[tuple[str, str]]:
     return [
         (str(category_id), name)
-        for category_id, name in session.exec(
-            select(ClientCategory.id, ClientCategory.name).order_by(ClientCategory.name)
+        for category_id, name in session.execute(
+            select(ClientCategory.id, ClientCategory.name).order_by(col(ClientCategory.name))
         )
     ]
 
 
-def _tag_options(session: Session) -> list[tuple[str, str]]:
+def _tag_options(session: orm.Session) -> list[tuple[str, str]]:
     return [
         (str(tag_id), name)
-        for tag_id, name in session.exec(select(Tag.id, Tag.name).order_by(Tag.name))
+        for tag_id, name in session.execute(select(Tag.id, Tag.name).order_by(col(Tag.name)))
     ]
 
 
-def _department_options(session: Session) -> list[tuple[str, str]]:
-    departments = session.exec(
+def _department_options(session: orm.Session) -> list[tuple[str, str]]:
+    departments = session.scalars(
         select(Client.department)
-        .where(Client.department != "", Client.deleted_at.is_(None))  # type: ignore[union-attr]
+        .where(Client.department != "", col(Client.deleted_at).is_(None))
         .distinct()
-        .order_by(Client.department)
+        .order_by(col(Client.department))
     ).all()
     return [(code, code) for code in departments]
 
 
 def visible_clients(statement, actor: Actor):
     """Row-level scope of every client query: not deleted, and « ses clients » when so limited."""
-    statement = statement.where(Client.deleted_at.is_(None))  # type: ignore[union-attr]
+    statement = statement.where(col(Client.deleted_at).is_(None))
     if actor.own_clients_only:
         statement = statement.where(Client.sales_rep_id == actor.user_id)
     return statement
 
 
-def _add_outstanding(session: Session, rows: list[dict[str, Any]]) -> None:
-    balances = outstanding_for(session, [row["id"] for row in rows])
+def _add_outstanding(session: orm.Session, rows: list[dict[str, Any]]) -> None:
+    # The listing runs on the app's sessions, all SQLModel's.
+    balances = outstanding_for(cast(Session, session), [row["id"] for row in rows])
     for row in rows:
         balance = balances.get(row["id"])
         row["outstanding"] = balance.total if balance else None
@@ -135,39 +141,37 @@ def _add_outstanding(session: Session, rows: list[dict[str, Any]]) -> None:
 def rep_name(rep_column):
     """The sales rep's name as a scalar subquery: unlike a join, counting rows ignores it."""
     return (
-        select(User.first_name + " " + User.last_name)
+        select(col(User.first_name) + " " + col(User.last_name))
         .where(User.id == rep_column)
         .scalar_subquery()
     )
 
 
 def _clients_query():
-    return select(
-        Client.id.label("id"),  # type: ignore[union-attr]
-        Client.name.label("name"),
-        Client.client_type.label("client_type"),
-        Client.status.label("status"),
-        Client.city.label("city"),
+    return sa.select(
+        col(Client.id).label("id"),
+        col(Client.name).label("name"),
+        col(Client.client_type).label("client_type"),
+        col(Client.status).label("status"),
+        col(Client.city).label("city"),
         rep_name(Client.sales_rep_id).label("sales_rep"),
-        Client.last_visit_on.label("last_visit_on"),
-        Client.revenue.label("revenue"),
-        Client.account_code.label("account_code"),
-        Client.email.label("email"),
-        Client.phone.label("phone"),
-        Client.next_action_on.label("next_action_on"),
+        col(Client.last_visit_on).label("last_visit_on"),
+        col(Client.revenue).label("revenue"),
+        col(Client.account_code).label("account_code"),
+        col(Client.email).label("email"),
+        col(Client.phone).label("phone"),
+        col(Client.next_action_on).label("next_action_on"),
     )
 
 
 def has_category(category_id: int):
-    return Client.id.in_(  # type: ignore[union-attr]
+    return col(Client.id).in_(
         select(ClientCategoryLink.client_id).where(ClientCategoryLink.category_id == category_id)
     )
 
 
 def has_tag(tag_id: int):
-    return Client.id.in_(  # type: ignore[union-attr]
-        select(ClientTag.client_id).where(ClientTag.tag_id == tag_id)
-    )
+    return col(Client.id).in_(select(ClientTag.client_id).where(ClientTag.tag_id == tag_id))
 
 
 CLIENTS_LIST = ListSpec(
@@ -274,17 +278,19 @@ def find_duplicates(
     exclude_id: int | None = None,
 ) -> list[Duplicate]:
     """Clients with the same SIRET, the same e-mail, or the same name in the same postcode."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if siret:
-        conditions.append(Client.siret == siret)
+        conditions.append(col(Client.siret) == siret)
     if email:
         conditions.append(func.lower(Client.email) == email.lower())
     normalized = normalize_text(name)
     if normalized and postcode:
-        conditions.append((Client.search_name == normalized) & (Client.postcode == postcode))
+        conditions.append(
+            (col(Client.search_name) == normalized) & (col(Client.postcode) == postcode)
+        )
     if not conditions:
         return []
-    statement = select(Client).where(or_(*conditions), Client.deleted_at.is_(None))  # type: ignore[union-attr]
+    statement = select(Client).where(or_(*conditions), col(Client.deleted_at).is_(None))
     if exclude_id is not None:
         statement = statement.where(Client.id != exclude_id)
     found = []
@@ -328,7 +334,7 @@ def tags_of(session: Session, client_id: int) -> list[str]:
     return list(
         session.exec(
             select(Tag.name)
-            .join(ClientTag, ClientTag.tag_id == Tag.id)
+            .join(ClientTag, col(ClientTag.tag_id) == Tag.id)
             .where(ClientTag.client_id == client_id)
             .order_by(Tag.name)
         )
@@ -474,7 +480,7 @@ class ClientResource(Resource[Client]):
                 for i, label in session.exec(
                     select(PaymentMethod.id, PaymentMethod.label)
                     .where(PaymentMethod.active)
-                    .order_by(PaymentMethod.position)
+                    .order_by(col(PaymentMethod.position))
                 )
             ),
             "categories": tuple(_category_options(session)),

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
+import sqlalchemy as sa
 from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, select
 
 from agence.models import AppSetting, Client, Contact, User, VisitReport, VisitReportContact
@@ -79,16 +81,16 @@ def _describe_action(kind: str, on: date | None, note: str) -> str:
 
 
 def _due_query():
-    return select(
-        Client.id.label("id"),  # type: ignore[union-attr]
-        Client.name.label("name"),
-        Client.status.label("status"),
-        Client.next_action_kind.label("next_action_kind"),
-        Client.next_action_on.label("next_action_on"),
-        Client.next_action_note.label("next_action_note"),
-        Client.phone.label("phone"),
-        Client.city.label("city"),
-    ).where(Client.next_action_kind != "")
+    return sa.select(
+        col(Client.id).label("id"),
+        col(Client.name).label("name"),
+        col(Client.status).label("status"),
+        col(Client.next_action_kind).label("next_action_kind"),
+        col(Client.next_action_on).label("next_action_on"),
+        col(Client.next_action_note).label("next_action_note"),
+        col(Client.phone).label("phone"),
+        col(Client.city).label("city"),
+    ).where(col(Client.next_action_kind) != "")
 
 
 def _mine(statement, actor: Actor):
@@ -134,13 +136,14 @@ FOLLOW_UPS_LIST = ListSpec(
 
 def _due_clause(value: str):
     today = formats.today()
+    planned_on = col(Client.next_action_on)
     if value == Due.LATE:
-        return Client.next_action_on < today
+        return planned_on < today
     if value == Due.TODAY:
-        return Client.next_action_on == today
+        return planned_on == today
     if value == Due.THIS_WEEK:
-        return Client.next_action_on <= today + timedelta(days=6 - today.weekday())
-    return Client.next_action_on <= today
+        return planned_on <= today + timedelta(days=6 - today.weekday())
+    return planned_on <= today
 
 
 PIPELINE_LIST = ListSpec(
@@ -200,15 +203,15 @@ def months_ago(today: date, months: int) -> date:
 
 
 def _to_visit_query():
-    return select(
-        Client.id.label("id"),  # type: ignore[union-attr]
-        Client.name.label("name"),
-        Client.status.label("status"),
-        Client.city.label("city"),
-        Client.last_visit_on.label("last_visit_on"),
-        Client.revenue.label("revenue"),
-        Client.phone.label("phone"),
-    ).where(Client.status != ClientStatus.INACTIVE)
+    return sa.select(
+        col(Client.id).label("id"),
+        col(Client.name).label("name"),
+        col(Client.status).label("status"),
+        col(Client.city).label("city"),
+        col(Client.last_visit_on).label("last_visit_on"),
+        col(Client.revenue).label("revenue"),
+        col(Client.phone).label("phone"),
+    ).where(col(Client.status) != ClientStatus.INACTIVE)
 
 
 def visit_limit(session: Session) -> date:
@@ -217,7 +220,7 @@ def visit_limit(session: Session) -> date:
 
 
 def not_visited_since(limit: date):
-    return or_(Client.last_visit_on.is_(None), Client.last_visit_on < limit)  # type: ignore[union-attr]
+    return or_(col(Client.last_visit_on).is_(None), col(Client.last_visit_on) < limit)
 
 
 TO_VISIT_LIST = ListSpec(
@@ -308,7 +311,7 @@ def open_draft(session: Session, actor: Actor, client_id: int | None = None) -> 
         select(VisitReport).where(
             VisitReport.sales_rep_id == actor.user_id,
             VisitReport.status == ReportStatus.DRAFT,
-            VisitReport.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(VisitReport.deleted_at).is_(None),
             VisitReport.subject == "",
             VisitReport.body == "",
         )
@@ -370,12 +373,12 @@ def _set_contacts(session: Session, report: VisitReport, value: str) -> None:
     valid = session.exec(
         select(Contact.id).where(
             Contact.client_id == report.client_id,
-            Contact.id.in_(ids),  # type: ignore[union-attr]
-            Contact.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(Contact.id).in_(ids),
+            col(Contact.deleted_at).is_(None),
         )
     ).all()
-    for contact_id in valid:
-        session.add(VisitReportContact(report_id=report.id or 0, contact_id=contact_id))
+    for contact_id in valid:  # an id read from the table is never None
+        session.add(VisitReportContact(report_id=report.id or 0, contact_id=cast(int, contact_id)))
 
 
 def report_contacts(session: Session, report_id: int) -> list[int]:
@@ -423,14 +426,15 @@ def validate_report(session: Session, actor: Actor, report_id: int) -> VisitRepo
     report.updated_at = utcnow()
     session.add(report)
     changes: dict[str, Any] = {}
+    visit_on: date = clean["visit_on"]  # the report's date, required to validate it
     if ReportKind(report.kind).met_in_person and (
-        client.last_visit_on is None or report.visit_on > client.last_visit_on  # type: ignore[operator]
+        client.last_visit_on is None or visit_on > client.last_visit_on
     ):
         changes["last_visit_on"] = [
             audit.json_safe(client.last_visit_on),
-            audit.json_safe(report.visit_on),
+            audit.json_safe(visit_on),
         ]
-        client.last_visit_on = report.visit_on
+        client.last_visit_on = visit_on
     if report.next_action_kind:
         changes["prochaine action"] = [
             _describe_action(
@@ -464,22 +468,22 @@ def discard_draft(session: Session, actor: Actor, report_id: int) -> None:
 
 
 def _reports_query():
-    rep = User.__table__.alias("rep")
+    rep = aliased(User, name="rep")
     return (
-        select(
-            VisitReport.id.label("id"),  # type: ignore[union-attr]
-            VisitReport.visit_on.label("visit_on"),
-            VisitReport.kind.label("kind"),
-            Client.name.label("client"),
-            VisitReport.subject.label("subject"),
-            VisitReport.interest.label("interest"),
-            (rep.c.first_name + " " + rep.c.last_name).label("sales_rep"),
-            VisitReport.status.label("status"),
-            VisitReport.client_id.label("client_id"),
+        sa.select(
+            col(VisitReport.id).label("id"),
+            col(VisitReport.visit_on).label("visit_on"),
+            col(VisitReport.kind).label("kind"),
+            col(Client.name).label("client"),
+            col(VisitReport.subject).label("subject"),
+            col(VisitReport.interest).label("interest"),
+            (col(rep.first_name) + " " + col(rep.last_name)).label("sales_rep"),
+            col(VisitReport.status).label("status"),
+            col(VisitReport.client_id).label("client_id"),
         )
-        .join(Client, Client.id == VisitReport.client_id, isouter=True)
-        .join(rep, rep.c.id == VisitReport.sales_rep_id, isouter=True)
-        .where(VisitReport.deleted_at.is_(None))  # type: ignore[union-attr]
+        .join(Client, col(Client.id) == VisitReport.client_id, isouter=True)
+        .join(rep, col(rep.id) == VisitReport.sales_rep_id, isouter=True)
+        .where(col(VisitReport.deleted_at).is_(None))
     )
 
 
@@ -488,8 +492,9 @@ def _reports_scope(statement, actor: Actor):
     visible = visible_clients(select(Client.id), actor)
     return statement.where(
         or_(
-            VisitReport.sales_rep_id == actor.user_id,
-            (VisitReport.status == ReportStatus.VALIDATED) & VisitReport.client_id.in_(visible),  # type: ignore[union-attr]
+            col(VisitReport.sales_rep_id) == actor.user_id,
+            (col(VisitReport.status) == ReportStatus.VALIDATED)
+            & col(VisitReport.client_id).in_(visible),
         )
     )
 
@@ -540,7 +545,7 @@ def client_options(
     """Clients the rep may pick for a report (his first when restricted), by name."""
     statement = visible_clients(select(Client.id, Client.name, Client.city), actor)
     for term in normalize_text(search).split()[:5]:
-        statement = statement.where(Client.search_name.like(f"%{term}%"))
+        statement = statement.where(col(Client.search_name).like(f"%{term}%"))
     rows = session.exec(statement.order_by(Client.name).limit(limit)).all()
     return [Choice(str(i), f"{name} — {city}" if city else name) for i, name, city in rows]
 
@@ -552,6 +557,6 @@ def contact_options(session: Session, client_id: int) -> list[Choice]:
 
 def count_due(session: Session, actor: Actor) -> int:
     statement = _mine(select(func.count()).select_from(Client), actor).where(
-        Client.next_action_kind != "", Client.next_action_on <= formats.today()
+        col(Client.next_action_kind) != "", col(Client.next_action_on) <= formats.today()
     )
     return session.exec(statement).one()

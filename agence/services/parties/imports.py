@@ -19,11 +19,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import load_workbook
 from openpyxl.worksheet._reader import WorkSheetParser
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agence.models import ParticipantCategory, Product, User
 from agence.services.bookings.participants import PARTICIPANTS, ROOM_TYPES
@@ -100,7 +100,7 @@ def _products_by_name(session: Session) -> dict[str, str]:
     return {
         normalize_text(name): str(product_id)
         for product_id, name in session.exec(
-            select(Product.id, Product.name).where(Product.deleted_at.is_(None))  # type: ignore[union-attr]
+            select(Product.id, Product.name).where(col(Product.deleted_at).is_(None))
         )
     }
 
@@ -691,8 +691,8 @@ def process(
     check_mapping(target, mapping)
     lookups = {name: lookup(session) for name, lookup in target.lookups.items()}
     labels = {name: spec.label for name, spec in field_specs(target).items()}
-    reps = {
-        email.lower(): user_id
+    reps = {  # an id read from the table is never None
+        email.lower(): cast(int, user_id)
         for user_id, email in session.exec(
             select(User.id, User.email).where(User.is_sales_rep, User.active)
         )

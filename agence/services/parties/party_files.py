@@ -28,7 +28,7 @@ def main_address(session: Session, owner_field: str, owner_id: int) -> Address |
         .where(
             getattr(Address, owner_field) == owner_id,
             Address.kind == AddressKind.BILLING,
-            Address.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(Address.deleted_at).is_(None),
         )
         .order_by(col(Address.is_default).desc(), col(Address.id))
     ).first()
@@ -53,13 +53,8 @@ def sync_main_address(
     before = _describe(address)
     if clean.get("billing_line1"):
         if address is None:
-            address = Address(
-                kind=AddressKind.BILLING.value,
-                is_default=True,
-                line1="",
-                city="",
-                **{owner_field: owner_id},
-            )
+            address = Address(kind=AddressKind.BILLING.value, is_default=True, line1="", city="")
+            setattr(address, owner_field, owner_id)
         address.line1 = clean["billing_line1"]
         address.line2 = clean.get("billing_line2") or ""
         address.postcode = clean.get("billing_postcode") or ""

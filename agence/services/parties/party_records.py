@@ -4,8 +4,9 @@ edit the file, and the file must be within the user's reach."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from agence.models import (
@@ -39,15 +40,15 @@ def _contacts_list(parent_field: str) -> ListSpec:
     parent = getattr(Contact, parent_field)
     return ListSpec(
         name="Contacts",
-        query=lambda: select(
-            Contact.id.label("id"),  # type: ignore[union-attr]
-            (Contact.last_name + " " + Contact.first_name).label("name"),
-            Contact.role.label("role"),
-            Contact.email.label("email"),
-            Contact.phone.label("phone"),
-            Contact.mobile.label("mobile"),
-            Contact.is_main.label("is_main"),
-            Contact.email_opt_out.label("email_opt_out"),
+        query=lambda: sa.select(
+            col(Contact.id).label("id"),
+            (col(Contact.last_name) + " " + col(Contact.first_name)).label("name"),
+            col(Contact.role).label("role"),
+            col(Contact.email).label("email"),
+            col(Contact.phone).label("phone"),
+            col(Contact.mobile).label("mobile"),
+            col(Contact.is_main).label("is_main"),
+            col(Contact.email_opt_out).label("email_opt_out"),
             parent.label("parent_id"),
         ).where(_not_deleted(Contact)),
         columns=(
@@ -131,8 +132,8 @@ SUPPLIER_CONTACTS = SupplierContactResource()
 
 
 def contacts_of(session: Session, client_id: int) -> list[tuple[int, str]]:
-    return [
-        (contact_id, " ".join(filter(None, [first, last])))
+    return [  # an id read from the table is never None
+        (cast(int, contact_id), " ".join(filter(None, [first, last])))
         for contact_id, first, last in session.exec(
             select(Contact.id, Contact.first_name, Contact.last_name)
             .where(Contact.client_id == client_id, _not_deleted(Contact))
@@ -148,14 +149,14 @@ def _addresses_list(parent_field: str) -> ListSpec:
     parent = getattr(Address, parent_field)
     return ListSpec(
         name="Adresses",
-        query=lambda: select(
-            Address.id.label("id"),  # type: ignore[union-attr]
-            Address.kind.label("kind"),
-            Address.label.label("label"),
-            Address.line1.label("line1"),
-            Address.postcode.label("postcode"),
-            Address.city.label("city"),
-            Address.is_default.label("is_default"),
+        query=lambda: sa.select(
+            col(Address.id).label("id"),
+            col(Address.kind).label("kind"),
+            col(Address.label).label("label"),
+            col(Address.line1).label("line1"),
+            col(Address.postcode).label("postcode"),
+            col(Address.city).label("city"),
+            col(Address.is_default).label("is_default"),
             parent.label("parent_id"),
         ).where(_not_deleted(Address)),
         columns=(
@@ -265,7 +266,7 @@ def _product_type_options(session: Session) -> tuple[tuple[str, str], ...]:
         for i, label in session.exec(
             select(ProductType.id, ProductType.label)
             .where(ProductType.active)
-            .order_by(ProductType.position, ProductType.label)
+            .order_by(col(ProductType.position), col(ProductType.label))
         )
     )
 
@@ -273,15 +274,15 @@ def _product_type_options(session: Session) -> tuple[tuple[str, str], ...]:
 CLIENT_DISCOUNTS_LIST = ListSpec(
     name="Remises",
     query=lambda: (
-        select(
-            ClientDiscount.id.label("id"),  # type: ignore[union-attr]
-            ProductType.label.label("product_type"),
-            ClientDiscount.percent.label("percent"),
-            ClientDiscount.valid_from.label("valid_from"),
-            ClientDiscount.valid_to.label("valid_to"),
-            ClientDiscount.client_id.label("parent_id"),
+        sa.select(
+            col(ClientDiscount.id).label("id"),
+            col(ProductType.label).label("product_type"),
+            col(ClientDiscount.percent).label("percent"),
+            col(ClientDiscount.valid_from).label("valid_from"),
+            col(ClientDiscount.valid_to).label("valid_to"),
+            col(ClientDiscount.client_id).label("parent_id"),
         )
-        .join(ProductType, ProductType.id == ClientDiscount.product_type_id, isouter=True)
+        .join(ProductType, col(ProductType.id) == ClientDiscount.product_type_id, isouter=True)
         .where(_not_deleted(ClientDiscount))
     ),
     columns=(
@@ -345,16 +346,16 @@ CLIENT_DISCOUNTS = ClientDiscountResource()
 CLIENT_CONTRACTS_LIST = ListSpec(
     name="Contrats cadres",
     query=lambda: (
-        select(
-            ClientContract.id.label("id"),  # type: ignore[union-attr]
-            ClientContract.reference.label("reference"),
-            ClientContract.starts_on.label("starts_on"),
-            ClientContract.ends_on.label("ends_on"),
-            ClientContract.invoicing_mode.label("invoicing_mode"),
-            PartyDocument.title.label("document"),
-            ClientContract.client_id.label("parent_id"),
+        sa.select(
+            col(ClientContract.id).label("id"),
+            col(ClientContract.reference).label("reference"),
+            col(ClientContract.starts_on).label("starts_on"),
+            col(ClientContract.ends_on).label("ends_on"),
+            col(ClientContract.invoicing_mode).label("invoicing_mode"),
+            col(PartyDocument.title).label("document"),
+            col(ClientContract.client_id).label("parent_id"),
         )
-        .join(PartyDocument, PartyDocument.id == ClientContract.document_id, isouter=True)
+        .join(PartyDocument, col(PartyDocument.id) == ClientContract.document_id, isouter=True)
         .where(_not_deleted(ClientContract))
     ),
     columns=(

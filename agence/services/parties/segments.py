@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agence.models import Segment
 from agence.models.base import utcnow
@@ -57,9 +57,9 @@ def visible_segments(
             select(Segment)
             .where(
                 Segment.list_key == list_key,
-                or_(Segment.owner_id == actor.user_id, Segment.shared),
+                or_(col(Segment.owner_id) == actor.user_id, col(Segment.shared)),
             )
-            .order_by(Segment.name)
+            .order_by(col(Segment.name))
         )
     )
 

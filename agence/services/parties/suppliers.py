@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from agence.models import Address, PaymentTerm, Supplier, VatRate
 from agence.services.common import formats
@@ -82,17 +83,17 @@ def cancellation_percent(steps: list[dict[str, Any]], days_before: int) -> Decim
 
 
 def _suppliers_query():
-    return select(
-        Supplier.id.label("id"),  # type: ignore[union-attr]
-        Supplier.name.label("name"),
-        Supplier.supplier_type.label("supplier_type"),
-        Supplier.city.label("city"),
-        Supplier.phone.label("phone"),
-        Supplier.email.label("email"),
-        Supplier.default_vat_regime.label("default_vat_regime"),
-        Supplier.account_code.label("account_code"),
-        Supplier.active.label("active"),
-    ).where(Supplier.deleted_at.is_(None))  # type: ignore[union-attr]
+    return sa.select(
+        col(Supplier.id).label("id"),
+        col(Supplier.name).label("name"),
+        col(Supplier.supplier_type).label("supplier_type"),
+        col(Supplier.city).label("city"),
+        col(Supplier.phone).label("phone"),
+        col(Supplier.email).label("email"),
+        col(Supplier.default_vat_regime).label("default_vat_regime"),
+        col(Supplier.account_code).label("account_code"),
+        col(Supplier.active).label("active"),
+    ).where(col(Supplier.deleted_at).is_(None))
 
 
 SUPPLIERS_LIST = ListSpec(
@@ -229,10 +230,10 @@ class SupplierResource(Resource[Supplier]):
             "default_vat_rate_id": tuple(
                 (str(i), f"{formats.percent(rate)} — {label}")
                 for i, rate, label in session.exec(
-                    select(VatRate.id, VatRate.rate, VatRate.label)
+                    select(col(VatRate.id), col(VatRate.rate), col(VatRate.label))
                     .where(VatRate.active)
-                    .order_by(VatRate.rate.desc())
-                )  # type: ignore[attr-defined]
+                    .order_by(col(VatRate.rate).desc())
+                )
             ),
         }
 
@@ -319,7 +320,7 @@ def supplier_choices(session: Session) -> tuple[tuple[str, str], ...]:
         (str(i), name)
         for i, name in session.exec(
             select(Supplier.id, Supplier.name)
-            .where(Supplier.deleted_at.is_(None), Supplier.active)  # type: ignore[union-attr]
-            .order_by(Supplier.name)
+            .where(col(Supplier.deleted_at).is_(None), Supplier.active)
+            .order_by(col(Supplier.name))
         )
     )
