@@ -26,7 +26,8 @@ from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, update
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from agence.db import session_scope
@@ -47,7 +48,7 @@ from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import RecordNotFound, get_record
 from agence.services.documents import mailer
 from agence.services.documents.attachments import readable_document
-from agence.services.documents.content import KIND_LABELS
+from agence.services.documents.content import KIND_LABELS, DocumentKind
 from agence.services.documents.mailer import Attachment, Delivery, MailAccount, SmtpLink
 from agence.services.parties.clients import CLIENTS
 from agence.services.parties.suppliers import SUPPLIERS
@@ -319,7 +320,7 @@ def _claim(message_id: int) -> tuple[OutgoingMessage | None, _Outbound | str | N
     send (already sent, failed, or taken by another worker), (row, reason) for one that fails
     before the network."""
     with session_scope() as session:
-        taken = session.execute(
+        taken = session.exec(
             update(OutgoingMessage)
             .where(col(OutgoingMessage.id) == message_id, col(OutgoingMessage.status) == PENDING)
             .values(
@@ -345,12 +346,20 @@ def _claim(message_id: int) -> tuple[OutgoingMessage | None, _Outbound | str | N
             return row, str(exc)
 
 
+def _kind_label(stored: str) -> str:
+    """The label of a message's stored kind; « Message » for none ("") or an unknown one."""
+    try:
+        return KIND_LABELS[DocumentKind(stored)]
+    except ValueError:
+        return "Message"
+
+
 def _note_supplier_exchange(session: Session, message: OutgoingMessage) -> None:
     """A message to a supplier from a dossier that the server accepted is also an exchange of
     the dossier's supplier correspondence (written with the « envoyé », never apart)."""
     if message.supplier_id is None or message.booking_id is None:
         return
-    label = KIND_LABELS.get(message.kind, "Message")
+    label = _kind_label(message.kind)
     session.add(
         SupplierExchange(
             booking_id=message.booking_id,
@@ -522,7 +531,7 @@ def resume_interrupted_messages(
     interrupted = _interrupted_claims(now, lease)
 
     def fail(session: Session, condition: ColumnElement[bool], answer: str) -> int:
-        return session.execute(
+        return session.exec(
             update(OutgoingMessage)
             .where(condition)
             .values(status=FAILED, server_answer=answer)
@@ -550,7 +559,7 @@ def resume_interrupted_messages(
             ),
             LEFT_WAITING,
         )
-        resumed = session.execute(
+        resumed = session.exec(
             update(OutgoingMessage)
             .where(interrupted)
             .values(status=PENDING, resumed=True)
@@ -589,10 +598,10 @@ async def resume_at_start_up() -> None:
 # --- The log ------------------------------------------------------------------------------------
 
 
-def _attachment_count():
+def _attachment_count() -> ScalarSelect[int]:
     return (
         select(func.count(col(MessageAttachment.id)))
-        .where(MessageAttachment.message_id == OutgoingMessage.id)
+        .where(col(MessageAttachment.message_id) == OutgoingMessage.id)
         .correlate(OutgoingMessage)
         .scalar_subquery()
     )
@@ -605,7 +614,7 @@ def messages_list(owner_field: str) -> ListSpec:
         raise ValueError(owner_field)
     return ListSpec(
         name="Correspondance",
-        query=lambda: select(
+        query=lambda: sa.select(
             col(OutgoingMessage.id).label("id"),
             col(OutgoingMessage.created_at).label("created_at"),
             col(OutgoingMessage.user_label).label("user_label"),

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import StrictUndefined, Template, UndefinedError
 from jinja2.exceptions import SecurityError
@@ -112,6 +112,7 @@ class _List(list):
     """A list the template built, carrying its printed size (see `_measured`)."""
 
     __slots__ = ("size",)
+    size: int
 
 
 class _Tuple(tuple):
@@ -124,9 +125,10 @@ class _Dict(dict):
     """A dict the template built, carrying its printed size (see `_measured`)."""
 
     __slots__ = ("size",)
+    size: int
 
 
-_MEASURED = {list: _List, tuple: _Tuple, dict: _Dict}
+_MEASURED: dict[type, type[_List | _Tuple | _Dict]] = {list: _List, tuple: _Tuple, dict: _Dict}
 
 
 def _size(value: Any) -> int:
@@ -380,7 +382,8 @@ def run(template: Template, context: Mapping[str, Any], deadline: float) -> str:
     """A compiled template rendered within the budget (time, loop turns, printed size);
     raises TemplateProblem (line, French reason)."""
     budget = _BUDGET.set(_Budget(deadline))
-    chunks = template.generate(dict(context))
+    # `generate` is a generator function (annotated as a mere Iterator): closed when stopped.
+    chunks = cast(Generator[str, None, None], template.generate(dict(context)))
     try:
         return _streamed(chunks)
     except (
