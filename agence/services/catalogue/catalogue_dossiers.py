@@ -15,20 +15,14 @@ from sqlmodel import Session, col, select
 from agence.models.catalogue import CatalogueDossier, CatalogueProgrammeItem, Costing, Product
 from agence.services.catalogue.costings import copy_costing
 from agence.services.catalogue.products import product_choices
+from agence.services.catalogue.vocabulary import DossierType
 from agence.services.common import formats
 from agence.services.common.forms import FieldSpec, read_times
 from agence.services.common.listing import ChoiceFilter, Column, ListSpec, active_filter
 from agence.services.common.permissions import Actor, Module
 from agence.services.common.records import PARENT_KEY, Resource
 
-DOSSIER_TYPES: dict[str, str] = {
-    "visite": "Visite",
-    "journee": "Journée",
-    "sejour": "Séjour",
-    "seminaire": "Séminaire",
-    "scolaire": "Scolaire",
-    "incentive": "Incentive",
-}
+DOSSIER_TYPES: dict[str, str] = DossierType.labels()
 MAX_DAYS = 60
 
 
@@ -98,7 +92,7 @@ class CatalogueDossierResource(Resource[CatalogueDossier]):
         return record.name
 
     def defaults(self, session: Session) -> dict[str, str]:
-        return {"active": "on", "dossier_type": "journee", "duration_days": "1"}
+        return {"active": "on", "dossier_type": DossierType.DAY_TRIP, "duration_days": "1"}
 
     def validate(self, session, actor, record, clean, errors) -> None:
         days = clean.get("duration_days")

@@ -25,6 +25,13 @@ from agence.services.catalogue import pricing
 from agence.services.catalogue.client_prices import NONE, Preference, preference_for
 from agence.services.catalogue.products import BASES, PRODUCTS_LIST
 from agence.services.catalogue.rates import find_rate
+from agence.services.catalogue.vocabulary import (
+    LINE_BASIS_LABELS,
+    LINE_REGIME_LABELS,
+    ProductBasis,
+    line_basis,
+    line_regime,
+)
 from agence.services.common import audit, formats, identifiers
 from agence.services.common.audit import AuditAction
 from agence.services.common.forms import (
@@ -45,8 +52,6 @@ ROUNDINGS: dict[str, str] = {
     "0.50": "0,50 €",
     "1.00": "1 €",
 }
-LINE_BASES: dict[str, str] = {"person": "Par personne", "group": "Par groupe / unité"}
-REGIMES: dict[str, str] = {"margin": "Marge", "normal": "Normale"}
 CONSUMERS = (("for_paying", "payants"), ("for_free", "gratuits"), ("for_staff", "accomp."))
 UNPRICED_FIELDS = ("name", "notes")
 """Header fields the price does not depend on: a costing is priced before it is named."""
@@ -82,7 +87,7 @@ HEADER_FIELDS: tuple[FieldSpec, ...] = (
 
 LINE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("label", "Libellé", required=True, max_length=200),
-    FieldSpec("basis", "Base", "choice", required=True, choices=tuple(LINE_BASES.items())),
+    FieldSpec("basis", "Base", "choice", required=True, choices=tuple(LINE_BASIS_LABELS.items())),
     FieldSpec(
         "quantity",
         "Quantité",
@@ -93,7 +98,9 @@ LINE_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("unit_cost", "Coût unitaire TTC", "decimal", required=True, min_value=Decimal(0)),
     FieldSpec("vat_rate", "TVA (%)", "percent", required=True, max_value=100),
-    FieldSpec("regime", "Régime", "choice", required=True, choices=tuple(REGIMES.items())),
+    FieldSpec(
+        "regime", "Régime", "choice", required=True, choices=tuple(LINE_REGIME_LABELS.items())
+    ),
     FieldSpec("for_paying", "Payants", "bool"),
     FieldSpec("for_free", "Gratuits", "bool"),
     FieldSpec("for_staff", "Accompagnateurs", "bool"),
@@ -139,10 +146,10 @@ def blank_line(label: str = "") -> dict[str, str]:
     line.update(
         key=new_key(),
         label=label,
-        basis="person",
+        basis=pricing.Basis.PERSON,
         quantity="1",
         vat_rate="20",
-        regime="margin",
+        regime=pricing.Regime.MARGIN,
         for_paying=ON,
         for_free=ON,
     )
@@ -349,8 +356,8 @@ def parse_costing(header: dict[str, str], lines: list[dict[str, str]]) -> Parsed
                     vat_rate=line["vat_rate"],
                     regime=pricing.Regime(line["regime"]),
                     applies_to=consumers,
-                    capacity=line.get("capacity") if line["basis"] == "group" else None,
-                    supplier_free_rule=rule if line["basis"] == "person" else None,
+                    capacity=line.get("capacity") if line["basis"] == pricing.Basis.GROUP else None,
+                    supplier_free_rule=rule if line["basis"] == pricing.Basis.PERSON else None,
                     markup_percent=line.get("markup_percent"),
                     unit_sale_price=line.get("unit_sale_price"),
                     discount_percent=line.get("discount_percent"),
@@ -714,10 +721,10 @@ def line_from_product(
         supplier_id=str(product.supplier_id or ""),
         supplier=supplier.name if supplier else "Agence",
         product_type_id=str(product.product_type_id),
-        basis="person" if product.basis == "personne" else "group",
-        capacity=str(product.unit_capacity or "") if product.basis == "unite" else "",
+        basis=line_basis(product.basis),
+        capacity=str(product.unit_capacity or "") if product.basis == ProductBasis.UNIT else "",
         vat_rate=formats.decimal_for_input(vat.rate) if vat else "20",
-        regime="normal" if product.vat_regime == "normal" else "margin",
+        regime=line_regime(product.vat_regime),
         supplier_free=str(product.free_places or ""),
         supplier_free_per=str(product.free_places_per or ""),
         unit_cost="0",
@@ -798,7 +805,7 @@ def line_values(line: CostingLine, supplier_name: str) -> dict[str, str]:
         attached_to=str(line.attached_to or ""),
         line_id=str(line.id or ""),
     )
-    if line.basis == "person":
+    if line.basis == pricing.Basis.PERSON:
         values["capacity"] = ""
     return values
 
@@ -937,7 +944,7 @@ def _write(
                 for_paying=line["for_paying"],
                 for_free=line["for_free"],
                 for_staff=line["for_staff"],
-                capacity=line.get("capacity") if line["basis"] == "group" else None,
+                capacity=line.get("capacity") if line["basis"] == pricing.Basis.GROUP else None,
                 supplier_free=line.get("supplier_free") or 0,
                 supplier_free_per=line.get("supplier_free_per") or 0,
                 markup_percent=line.get("markup_percent"),

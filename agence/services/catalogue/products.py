@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from agence.models import CostingLine, ProductType, Supplier, VatRate
 from agence.models.catalogue import NegotiatedPrice, Product, Rate
+from agence.services.catalogue.vocabulary import ProductBasis
 from agence.services.common import formats
 from agence.services.common.forms import FieldSpec
 from agence.services.common.listing import ChoiceFilter, Column, ListSpec, TextFilter, active_filter
@@ -21,17 +22,13 @@ from agence.services.common.records import Resource
 from agence.services.common.text import normalize_text
 from agence.services.parties.clients import LANGUAGES
 from agence.services.parties.suppliers import (
-    VAT_REGIMES,
     parse_schedule,
     schedule_text,
     supplier_choices,
 )
+from agence.services.parties.vocabulary import VAT_REGIME_SHORT_LABELS, VatRegime
 
-BASES: dict[str, str] = {
-    "personne": "Par personne",
-    "groupe": "Par groupe (forfait)",
-    "unite": "Par unité (capacité par unité)",
-}
+BASES: dict[str, str] = ProductBasis.labels()
 FROM_SUPPLIER = ""
 LANGUAGE_FIELD = "language:"
 MAX_TAGS_LENGTH = 300
@@ -85,7 +82,7 @@ PRODUCTS_LIST = ListSpec(
             "Régime de TVA",
             Product.vat_regime,
             width=14,
-            labels={"marge": "Marge", "normal": "Normal"},
+            labels=VAT_REGIME_SHORT_LABELS,
             phone=False,
         ),
         Column(
@@ -109,7 +106,9 @@ PRODUCTS_LIST = ListSpec(
             options_query=_supplier_options,
             value_type=int,
         ),
-        ChoiceFilter("vat_regime", "Régime de TVA", Product.vat_regime, tuple(VAT_REGIMES.items())),
+        ChoiceFilter(
+            "vat_regime", "Régime de TVA", Product.vat_regime, tuple(VatRegime.labels().items())
+        ),
         TextFilter("tags", "Mot-clé", Product.tags),
         active_filter(Product.active),
     ),
@@ -193,7 +192,7 @@ class ProductResource(Resource[Product]):
             "vat_regime",
             "Régime de TVA",
             "choice",
-            choices=((FROM_SUPPLIER, "Selon le fournisseur"), *VAT_REGIMES.items()),
+            choices=((FROM_SUPPLIER, "Selon le fournisseur"), *VatRegime.labels().items()),
         ),
         FieldSpec("vat_rate_id", "Taux de TVA", "ref", help="Vide : celui du fournisseur."),
         FieldSpec("sales_account", "Compte de vente", "account", max_length=12),
@@ -252,7 +251,7 @@ class ProductResource(Resource[Product]):
         }
 
     def defaults(self, session: Session) -> dict[str, str]:
-        return {"active": "on", "basis": "personne", "vat_regime": FROM_SUPPLIER}
+        return {"active": "on", "basis": ProductBasis.PERSON, "vat_regime": FROM_SUPPLIER}
 
     def form_values(self, session: Session, record: Product) -> dict[str, str]:
         values = super().form_values(session, record)
@@ -284,14 +283,14 @@ class ProductResource(Resource[Product]):
         low, high = clean.get("capacity_min"), clean.get("capacity_max")
         if low and high and low > high:
             errors.setdefault("capacity_max", "La capacité maximum est inférieure au minimum.")
-        if clean.get("basis") == "unite" and not clean.get("unit_capacity"):
+        if clean.get("basis") == ProductBasis.UNIT and not clean.get("unit_capacity"):
             errors.setdefault("unit_capacity", "Indiquez combien de personnes une unité accueille.")
 
     def apply(self, session: Session, record: Product, clean: dict[str, Any]) -> None:
         super().apply(session, record, clean)
         supplier = session.get(Supplier, record.supplier_id) if record.supplier_id else None
         if not clean.get("vat_regime"):
-            record.vat_regime = supplier.default_vat_regime if supplier else "normal"
+            record.vat_regime = supplier.default_vat_regime if supplier else VatRegime.NORMAL
         if not clean.get("vat_rate_id"):
             record.vat_rate_id = (
                 supplier.default_vat_rate_id if supplier else None
@@ -309,7 +308,9 @@ class ProductResource(Resource[Product]):
             schedule = list(supplier.cancellation_schedule)
             record.cancellation_terms = record.cancellation_terms or supplier.cancellation_terms
         record.cancellation_schedule = schedule
-        record.unit_capacity = clean.get("unit_capacity") if record.basis == "unite" else None
+        record.unit_capacity = (
+            clean.get("unit_capacity") if record.basis == ProductBasis.UNIT else None
+        )
         record.languages = clean.get("languages") or []
         record.search_name = normalize_text(record.name)
         supplier_name = supplier.name if supplier else ""

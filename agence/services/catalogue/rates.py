@@ -18,32 +18,28 @@ from sqlmodel import Session, col, select
 from agence.models import ParticipantCategory
 from agence.models.catalogue import Product, Rate
 from agence.services.catalogue.products import PRODUCTS
+from agence.services.catalogue.vocabulary import RateDays
 from agence.services.common import formats
 from agence.services.common.forms import FieldSpec
 from agence.services.common.listing import ChoiceFilter, Column, DateFilter, ListSpec
 from agence.services.common.permissions import Actor, Module
 from agence.services.common.records import PARENT_KEY, Resource
 
-DAYS: dict[str, str] = {
-    "tous": "Tous les jours",
-    "semaine": "En semaine (lundi–vendredi)",
-    "weekend": "Le week-end (samedi, dimanche)",
-}
+DAYS: dict[str, str] = RateDays.labels()
 WEEKEND = (5, 6)
 ADULT = "ADULTE"
-PRICING_MODES = {"vente": "Prix de vente", "majoration": "Majoration"}
 
 
 def applies_on(days: str, day: date) -> bool:
-    if days == "semaine":
+    if days == RateDays.WEEKDAYS:
         return day.weekday() not in WEEKEND
-    if days == "weekend":
+    if days == RateDays.WEEKEND:
         return day.weekday() in WEEKEND
     return True
 
 
 def days_overlap(first: str, second: str) -> bool:
-    return first == "tous" or second == "tous" or first == second
+    return first == RateDays.EVERY_DAY or second == RateDays.EVERY_DAY or first == second
 
 
 def _tier_label(low: int, high: int | None) -> str:
@@ -272,7 +268,7 @@ class RateResource(Resource[Rate]):
         category = default_category_id(session)
         today = formats.today()
         return {
-            "days": "tous",
+            "days": RateDays.EVERY_DAY,
             "min_group": "1",
             "participant_category_id": str(category or ""),
             "valid_from": date(today.year, 1, 1).isoformat(),
@@ -304,7 +300,7 @@ class RateResource(Resource[Rate]):
             clean["participant_category_id"],
             start,
             end,
-            clean.get("days") or "tous",
+            clean.get("days") or RateDays.EVERY_DAY,
             low,
             high,
             excluded_id=record.id if record is not None else None,

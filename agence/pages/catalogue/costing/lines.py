@@ -6,7 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from agence.pages.catalogue.costing.fields import DEBOUNCE, error
-from agence.services.catalogue.costings import LINE_BASES, REGIMES
+from agence.services.catalogue.pricing import Basis
+from agence.services.catalogue.vocabulary import LINE_BASIS_LABELS, LINE_REGIME_LABELS
 
 _SMALL_LABEL = {"font_size": "0.72rem"}
 
@@ -165,11 +166,11 @@ def _line_fields(S, line, index) -> rx.Component:
     """The basis, quantities, cost, VAT and price of the line; a per-group line gives how many
     people one unit serves, a per-person line the supplier's free places."""
     return rx.flex(
-        line_select(S, line, index, "basis", "Base", LINE_BASES),
+        line_select(S, line, index, "basis", "Base", LINE_BASIS_LABELS),
         line_input(S, line, index, "quantity", "Quantité", "4.5rem"),
         line_input(S, line, index, "unit_cost", "Coût unit. TTC"),
         rx.cond(
-            line["basis"] == "group",
+            line["basis"] == Basis.GROUP.value,
             line_input(S, line, index, "capacity", "1 unité pour", "5rem", "numeric"),
             rx.hstack(
                 line_input(S, line, index, "supplier_free", "Grat. fourn.", "4rem", "numeric"),
@@ -188,7 +189,7 @@ def _line_fields(S, line, index) -> rx.Component:
             spacing="1",
         ),
         line_input(S, line, index, "vat_rate", "TVA %", "4rem"),
-        line_select(S, line, index, "regime", "Régime", REGIMES),
+        line_select(S, line, index, "regime", "Régime", LINE_REGIME_LABELS),
         line_input(S, line, index, "markup_percent", "Majoration %", "5rem"),
         line_input(S, line, index, "unit_sale_price", "Prix vente unit.", "6rem"),
         line_input(S, line, index, "discount_percent", "Remise %", "4.5rem"),
