@@ -80,11 +80,11 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import httpx
 from authlib.deprecate import AuthlibDeprecationWarning
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
 from agence.db import session_scope
@@ -628,7 +628,7 @@ def _set(session: Session, invoice_id: int, expected: Sequence[str], **values: A
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return cast(CursorResult[Any], result).rowcount == 1  # an UPDATE answers a cursor result
 
 
 def _record(
@@ -845,10 +845,9 @@ def confirm_not_deposited(invoice_id: int, actor: Actor) -> Invoice:
 def pending_invoice_ids(session: Session) -> list[int]:
     """The deposited invoices whose status may still move, oldest news first: what a periodic
     job (`agence` CLI, cron) polls."""
-    return list(
-        session.exec(
-            select(Invoice.id)
-            .where(col(Invoice.chorus_status).in_(list(FOLLOWED)))
-            .order_by(col(Invoice.chorus_status_at), col(Invoice.id))
-        ).all()
-    )
+    ids = session.exec(
+        select(col(Invoice.id))
+        .where(col(Invoice.chorus_status).in_(list(FOLLOWED)))
+        .order_by(col(Invoice.chorus_status_at), col(Invoice.id))
+    ).all()
+    return cast(list[int], list(ids))  # an id read from the table is never None

@@ -377,4 +377,8 @@ def _apply(session: Session, invoice: Invoice, computed: _Computed) -> None:
 
 
 def compute(session: Session, invoice: Invoice, booking: Booking, *, issuing: bool) -> None:
-    _apply(session, invoice, _COMPUTE[invoice.kind](session, invoice, booking, issuing=issuing))
+    _apply(
+        session,
+        invoice,
+        _COMPUTE[InvoiceKind(invoice.kind)](session, invoice, booking, issuing=issuing),
+    )

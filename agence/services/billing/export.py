@@ -128,8 +128,8 @@ def _issued_in(actor: Actor, since: date, until: date) -> Any:
     limited to his clients exports theirs only (as the list of invoices shows them)."""
     statement = (
         select(Invoice, Booking.reference, PartyDocument)
-        .join(Booking, Booking.id == Invoice.booking_id)  # type: ignore[arg-type]
-        .outerjoin(PartyDocument, PartyDocument.id == Invoice.document_id)  # type: ignore[arg-type]
+        .join(Booking, col(Booking.id) == Invoice.booking_id)
+        .outerjoin(PartyDocument, col(PartyDocument.id) == Invoice.document_id)
         .where(
             Invoice.status == InvoiceStatus.ISSUED,
             col(Invoice.issued_on) >= since,

@@ -55,12 +55,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
 import facturx
 from babel import Locale
 from lxml import etree
 from pypdf import PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    StreamObject,
+    TextStringObject,
+)
 
 from agence.services.billing.invoice_content import (
     DeductedInvoice,
@@ -820,7 +827,9 @@ def _normalise(pdf: bytes, issued_on: date, keywords: str) -> bytes:
     writer = PdfWriter(clone_from=io.BytesIO(pdf))
     writer.pdf_header = PDF_HEADER  # a clone starts at 1.3; embedded files need 1.7 (PDF/A-3)
     writer.add_metadata({"/CreationDate": pdf_date, "/ModDate": pdf_date, "/Producer": PRODUCER})
-    stream = writer.root_object["/Metadata"].get_object()
+    # pypdf types what a dictionary holds as any PDF object: the catalog's /Metadata is the
+    # XMP stream, its /Names a dictionary whose /EmbeddedFiles name tree lists (name, filespec)
+    stream = cast(StreamObject, writer.root_object["/Metadata"].get_object())
     packet = stream.get_data().decode("utf-8")
     head, _, rest = packet.partition("<x:xmpmeta")
     body, _, tail = rest.rpartition("</x:xmpmeta>")
@@ -836,7 +845,8 @@ def _normalise(pdf: bytes, issued_on: date, keywords: str) -> bytes:
         keywords_node = etree.SubElement(node.getparent(), f"{{{XMP_NS['pdf']}}}Keywords")
         keywords_node.text = keywords
     stream.set_data((head + etree.tostring(root, encoding="unicode") + tail).encode("utf-8"))
-    names = writer.root_object["/Names"]["/EmbeddedFiles"]["/Names"]
+    catalog_names = cast(DictionaryObject, writer.root_object["/Names"])
+    names = cast(ArrayObject, cast(DictionaryObject, catalog_names["/EmbeddedFiles"])["/Names"])
     for filespec in list(names)[1::2]:
         params = filespec.get_object()["/EF"]["/F"].get_object()["/Params"]
         params[NameObject("/ModDate")] = TextStringObject(pdf_date)

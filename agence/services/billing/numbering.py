@@ -121,7 +121,7 @@ def last_issued_on(session: Session, series: str) -> date | None:
     carries the latest date — read through the (series, sequence) unique index, not a scan
     of the year's invoices."""
     return session.exec(
-        select(Invoice.issued_on)
+        select(col(Invoice.issued_on))
         .where(Invoice.series == series, col(Invoice.sequence).is_not(None))
         .order_by(col(Invoice.sequence).desc())
         .limit(1)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import case, func
 from sqlalchemy.orm import aliased
@@ -85,7 +85,7 @@ def outstanding_for(session: Session, client_ids: Iterable[int]) -> dict[int, Ou
         return {}
     limits = dict(
         session.exec(
-            select(Client.id, Client.credit_limit).where(Client.id.in_(ids))  # type: ignore[union-attr]
+            select(col(Client.id), col(Client.credit_limit)).where(col(Client.id).in_(ids))
         ).all()
     )
     per_source = {source.key: source.amounts(session, ids) for source in SOURCES}
@@ -177,8 +177,11 @@ def invoiced_on(booking_id: Any) -> Any:
     will ever bill — it is counted in the invoices' part, never again as « not invoiced »; a
     cancelled final invoice leaves the dossier to invoice again."""
     billed = case(
-        (_invoiced.kind == InvoiceKind.DEPOSIT, _invoiced.amount_due - credited_on(_invoiced.id)),
-        ((_invoiced.kind == InvoiceKind.FINAL) & ~_cancelled(_invoiced), _invoiced.amount_due),
+        (
+            col(_invoiced.kind) == InvoiceKind.DEPOSIT,
+            _invoiced.amount_due - credited_on(_invoiced.id),
+        ),
+        ((col(_invoiced.kind) == InvoiceKind.FINAL) & ~_cancelled(_invoiced), _invoiced.amount_due),
         else_=0,
     )
     return (
@@ -211,12 +214,12 @@ def invoice_balances(session: Session, invoice_ids: Iterable[int]) -> dict[int, 
     if not ids:
         return {}
     rows = session.exec(
-        select(Invoice.id, Invoice.amount_due, paid_on(Invoice.id), credited_on(Invoice.id)).where(
-            col(Invoice.id).in_(ids)
-        )
+        select(
+            col(Invoice.id), col(Invoice.amount_due), paid_on(Invoice.id), credited_on(Invoice.id)
+        ).where(col(Invoice.id).in_(ids))
     ).all()
-    return {
-        invoice_id: InvoiceBalance(cents(due), cents(paid), cents(credited))
+    return {  # a key read from the table is never None
+        cast(int, invoice_id): InvoiceBalance(cents(due), cents(paid), cents(credited))
         for invoice_id, due, paid, credited in rows
     }
 
@@ -224,7 +227,7 @@ def invoice_balances(session: Session, invoice_ids: Iterable[int]) -> dict[int, 
 def _issued_balances(client_ids: list[int]):
     """Per issued deposit or final invoice of these clients: its client and its balance."""
     return (
-        select(Invoice.client_id.label("client_id"), balance_expr().label("balance"))
+        select(col(Invoice.client_id).label("client_id"), balance_expr().label("balance"))
         .where(
             col(Invoice.client_id).in_(client_ids),
             Invoice.status == InvoiceStatus.ISSUED,
@@ -262,15 +265,15 @@ def client_credits(session: Session, client_ids: list[int]) -> dict[int, Decimal
         session.exec(
             select(Payment.client_id, func.sum(Payment.amount))
             .where(col(Payment.client_id).in_(ids))
-            .group_by(Payment.client_id)
+            .group_by(col(Payment.client_id))
         ).all()
     )
     add(
         session.exec(
             select(Payment.client_id, func.sum(PaymentAllocation.amount))
-            .join(Payment, Payment.id == PaymentAllocation.payment_id)  # type: ignore[arg-type]
+            .join(Payment, col(Payment.id) == PaymentAllocation.payment_id)
             .where(col(Payment.client_id).in_(ids))
-            .group_by(Payment.client_id)
+            .group_by(col(Payment.client_id))
         ).all(),
         -1,
     )
@@ -291,7 +294,7 @@ def client_credits(session: Session, client_ids: list[int]) -> dict[int, Decimal
                 Invoice.status == InvoiceStatus.ISSUED,
                 col(Invoice.corrects_id).is_(None),
             )
-            .group_by(Invoice.client_id)
+            .group_by(col(Invoice.client_id))
         ).all()
     )
     return {client_id: amount for client_id, amount in credits.items() if amount}
@@ -310,7 +313,7 @@ def confirmed_not_invoiced(session: Session, client_ids: list[int]) -> dict[int,
     what its issued invoices already bill (never below zero: that part is in the invoices)."""
     left = Booking.total_price - invoiced_on(Booking.id)
     per_booking = (
-        select(Booking.client_id.label("client_id"), left.label("left"))
+        select(col(Booking.client_id).label("client_id"), left.label("left"))
         .where(
             col(Booking.client_id).in_(client_ids),
             col(Booking.status).in_((Status.CONFIRMED, Status.DONE)),

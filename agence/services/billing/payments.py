@@ -23,9 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, func
+import sqlalchemy as sa
+from sqlalchemy import case, func, orm
 from sqlmodel import Session, col, delete, select
 
 from agence.models import (
@@ -180,7 +181,8 @@ def _allocation_problem(
 def _parse_amount(raw: Decimal | str) -> Decimal:
     """A typed amount (« 1 234,56 ») or a Decimal, to the cent; ValueError in French."""
     value = raw if isinstance(raw, Decimal) else parse_decimal(str(raw).strip())
-    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
+    # a finite Decimal's exponent is an int (only NaN and infinities have a letter)
+    if not value.is_finite() or cast(int, value.as_tuple().exponent) < -2:
         raise ValueError("Montant invalide : deux décimales au plus.")
     if value > MAX_AMOUNT:
         raise ValueError("Montant trop élevé.")
@@ -464,7 +466,7 @@ def unallocate(
     if not allocations:
         raise FormErrors({"": "Ce règlement n'est pas affecté à cette facture."})
     try:
-        released = allocated if amount in (None, "") else _parse_amount(amount)  # type: ignore[arg-type]
+        released = allocated if amount in (None, "") else _parse_amount(amount)
     except ValueError as exc:
         raise FormErrors({"amount": str(exc)}) from exc
     if released <= 0 or released > allocated:
@@ -599,10 +601,11 @@ def settle_if_paid(session: Session, actor: Actor, booking_id: int) -> bool:
             col(Invoice.kind).in_(PAYABLE_KINDS),
         )
     ).all()
-    finals = [number for _, kind, number in invoices if kind == InvoiceKind.FINAL]
+    # read from the table, an id is never None, nor is an issued invoice's number
+    finals = [cast(str, number) for _, kind, number in invoices if kind == InvoiceKind.FINAL]
     if not finals:
         return False
-    balances = invoice_balances(session, [invoice_id for invoice_id, _, _ in invoices])
+    balances = invoice_balances(session, [cast(int, invoice_id) for invoice_id, _, _ in invoices])
     if any(balance.remaining > 0 for balance in balances.values()):
         return False
     lifecycle.change_status(
@@ -757,23 +760,23 @@ def payments_of_booking(session: Session, actor: Actor, booking_id: int) -> list
     """The « Règlements » tab: each payment's part settled on the dossier's invoices."""
     actor.require(Module.PAYMENTS, Action.SEE)
     bookings.get_booking(session, actor, booking_id)
-    rows = session.exec(
-        select(
-            PaymentAllocation.id,
-            Payment.id,
-            Payment.received_on,
-            Payment.amount,
-            PaymentMethod.label,
-            Payment.bank_reference,
-            Payment.payer,
-            Invoice.id,
-            Invoice.number,
-            PaymentAllocation.amount,
+    rows = session.execute(
+        sa.select(
+            col(PaymentAllocation.id),
+            col(Payment.id),
+            col(Payment.received_on),
+            col(Payment.amount),
+            col(PaymentMethod.label),
+            col(Payment.bank_reference),
+            col(Payment.payer),
+            col(Invoice.id),
+            col(Invoice.number),
+            col(PaymentAllocation.amount),
         )
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)  # type: ignore[arg-type]
-        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)  # type: ignore[arg-type]
-        .outerjoin(PaymentMethod, PaymentMethod.id == Payment.payment_method_id)  # type: ignore[arg-type]
-        .where(Invoice.booking_id == booking_id)
+        .join(Payment, col(Payment.id) == PaymentAllocation.payment_id)
+        .join(Invoice, col(Invoice.id) == PaymentAllocation.invoice_id)
+        .outerjoin(PaymentMethod, col(PaymentMethod.id) == Payment.payment_method_id)
+        .where(col(Invoice.booking_id) == booking_id)
         .order_by(col(Payment.received_on), col(Payment.id), col(PaymentAllocation.id))
     ).all()
     return [
@@ -813,7 +816,7 @@ def booking_of_payment(session: Session, actor: Actor, payment_id: int) -> int |
         raise RecordNotFound(ENTITY, payment_id)
     return session.exec(
         select(Invoice.booking_id)
-        .join(PaymentAllocation, PaymentAllocation.invoice_id == Invoice.id)  # type: ignore[arg-type]
+        .join(PaymentAllocation, col(PaymentAllocation.invoice_id) == Invoice.id)
         .where(PaymentAllocation.payment_id == payment_id)
         .order_by(col(PaymentAllocation.id))
     ).first()
@@ -831,30 +834,31 @@ UNALLOCATED = case((col(Payment.is_refund), 0), else_=Payment.amount - ALLOCATED
 
 def _payments_query():
     return (
-        select(
-            Payment.id.label("id"),  # type: ignore[union-attr]
-            Payment.received_on.label("received_on"),
-            Client.name.label("client"),
-            Payment.client_id.label("client_id"),
-            Payment.amount.label("amount"),
-            PaymentMethod.label.label("method"),
-            Payment.bank_reference.label("reference"),
-            Payment.payer.label("payer"),
+        sa.select(
+            col(Payment.id).label("id"),
+            col(Payment.received_on).label("received_on"),
+            col(Client.name).label("client"),
+            col(Payment.client_id).label("client_id"),
+            col(Payment.amount).label("amount"),
+            col(PaymentMethod.label).label("method"),
+            col(Payment.bank_reference).label("reference"),
+            col(Payment.payer).label("payer"),
             ALLOCATED.label("allocated"),
             UNALLOCATED.label("unallocated"),
-            Payment.is_refund.label("is_refund"),
-            (User.first_name + " " + User.last_name).label("recorded_by"),
+            col(Payment.is_refund).label("is_refund"),
+            (col(User.first_name) + " " + col(User.last_name)).label("recorded_by"),
         )
-        .join(Client, Client.id == Payment.client_id)  # type: ignore[arg-type]
-        .outerjoin(PaymentMethod, PaymentMethod.id == Payment.payment_method_id)  # type: ignore[arg-type]
-        .outerjoin(User, User.id == Payment.created_by_id)  # type: ignore[arg-type]
+        .join(Client, col(Client.id) == Payment.client_id)
+        .outerjoin(PaymentMethod, col(PaymentMethod.id) == Payment.payment_method_id)
+        .outerjoin(User, col(User.id) == Payment.created_by_id)
     )
 
 
-def _method_options(session: Session) -> list[tuple[str, str]]:
+def _method_options(session: orm.Session) -> list[tuple[str, str]]:
+    # listing hands its callbacks the SQLAlchemy session it is typed with
     return [
         (str(method_id), label)
-        for method_id, label in session.exec(
+        for method_id, label in session.execute(
             select(PaymentMethod.id, PaymentMethod.label).order_by(col(PaymentMethod.position))
         )
     ]
@@ -865,10 +869,10 @@ def _not_allocated(_value: str) -> Any:
     row-by-row subquery of the columns would be read for every payment)."""
     allocated = (
         select(
-            PaymentAllocation.payment_id.label("payment_id"),  # type: ignore[attr-defined]
+            col(PaymentAllocation.payment_id).label("payment_id"),
             func.sum(PaymentAllocation.amount).label("amount"),
         )
-        .group_by(PaymentAllocation.payment_id)
+        .group_by(col(PaymentAllocation.payment_id))
         .subquery("allocated")
     )
     open_payments = (
@@ -882,7 +886,7 @@ def _not_allocated(_value: str) -> Any:
     return col(Payment.id).in_(open_payments)
 
 
-def _decorate_payments(session: Session, rows: list[dict[str, Any]]) -> None:
+def _decorate_payments(session: orm.Session, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         row["allocated"] = cents(row["allocated"])
         row["unallocated"] = cents(row["unallocated"])

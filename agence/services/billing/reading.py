@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func
+import sqlalchemy as sa
+from sqlalchemy import func, orm
 from sqlmodel import Session, col, select
 
 from agence.models import AgencySite, Booking, Client, Invoice, InvoiceLine
@@ -264,22 +265,22 @@ def invoice_detail(session: Session, actor: Actor, invoice_id: int) -> InvoiceDe
 
 def _invoices_query():
     return (
-        select(
-            Invoice.id.label("id"),  # type: ignore[union-attr]
+        sa.select(
+            col(Invoice.id).label("id"),
             func.coalesce(Invoice.number, DRAFT_LABEL).label("number"),
-            Invoice.kind.label("kind"),
-            Client.name.label("client"),
-            Booking.reference.label("reference"),
-            Invoice.issued_on.label("issued_on"),
-            Invoice.due_on.label("due_on"),
-            Invoice.total_incl_vat.label("total_incl_vat"),
-            Invoice.amount_due.label("amount_due"),
-            Invoice.status.label("status"),
-            Invoice.booking_id.label("booking_id"),
-            Invoice.document_id.label("document_id"),
+            col(Invoice.kind).label("kind"),
+            col(Client.name).label("client"),
+            col(Booking.reference).label("reference"),
+            col(Invoice.issued_on).label("issued_on"),
+            col(Invoice.due_on).label("due_on"),
+            col(Invoice.total_incl_vat).label("total_incl_vat"),
+            col(Invoice.amount_due).label("amount_due"),
+            col(Invoice.status).label("status"),
+            col(Invoice.booking_id).label("booking_id"),
+            col(Invoice.document_id).label("document_id"),
         )
-        .join(Client, Client.id == Invoice.client_id)  # type: ignore[arg-type]
-        .join(Booking, Booking.id == Invoice.booking_id)  # type: ignore[arg-type]
+        .join(Client, col(Client.id) == Invoice.client_id)
+        .join(Booking, col(Booking.id) == Invoice.booking_id)
     )
 
 
@@ -290,10 +291,11 @@ def _scope(statement, actor: Actor):
     return statement.where(col(Invoice.client_id).in_(visible_clients(select(Client.id), actor)))
 
 
-def _site_options(session: Session) -> list[tuple[str, str]]:
+def _site_options(session: orm.Session) -> list[tuple[str, str]]:
+    # listing hands its callbacks the SQLAlchemy session it is typed with
     return [
         (str(i), name)
-        for i, name in session.exec(
+        for i, name in session.execute(
             select(AgencySite.id, AgencySite.name).order_by(AgencySite.name)
         )
     ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -141,7 +141,7 @@ def record_supplier_invoice(
         reference=clean["reference"],
         invoiced_on=clean["invoiced_on"],
         due_on=clean["due_on"],
-        amount_incl_vat=amount,
+        amount_incl_vat=clean["amount_incl_vat"],
         vat_amount=vat or ZERO,
         notes=clean["notes"],
         document_id=document_id,
@@ -214,7 +214,7 @@ def supplier_invoices_of_booking(
     get_booking(session, actor, booking_id)
     rows = session.exec(
         select(SupplierInvoice, Supplier.name)
-        .join(Supplier, Supplier.id == SupplierInvoice.supplier_id)  # type: ignore[arg-type]
+        .join(Supplier, col(Supplier.id) == SupplierInvoice.supplier_id)
         .where(SupplierInvoice.booking_id == booking_id)
         .order_by(col(SupplierInvoice.invoiced_on), col(SupplierInvoice.id))
     ).all()
@@ -263,7 +263,7 @@ def invoiced_by_supplier(session: Session, booking_id: int) -> dict[int, Decimal
         for supplier_id, total in session.exec(
             select(SupplierInvoice.supplier_id, func.sum(SupplierInvoice.amount_incl_vat))
             .where(SupplierInvoice.booking_id == booking_id)
-            .group_by(SupplierInvoice.supplier_id)
+            .group_by(col(SupplierInvoice.supplier_id))
         )
     }
 
@@ -277,11 +277,10 @@ def expected_vs_invoiced(session: Session, actor: Actor, booking_id: int) -> lis
     ids = _supplier_ids(session, booking) | set(invoiced) | set(expected or {})
     names: dict[int, str] = {}
     if ids:
-        names.update(
-            session.exec(
-                select(Supplier.id, Supplier.name).where(col(Supplier.id).in_(sorted(ids)))
-            ).all()
-        )
+        found = session.exec(
+            select(col(Supplier.id), col(Supplier.name)).where(col(Supplier.id).in_(sorted(ids)))
+        ).all()
+        names.update((cast(int, i), name) for i, name in found)  # an id read is never None
     rows: list[SupplierCostRow] = []
     for supplier_id in sorted(ids, key=lambda i: (names.get(i, ""), i)):
         planned = None if expected is None else expected.get(supplier_id, ZERO)

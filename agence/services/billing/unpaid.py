@@ -13,9 +13,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+import sqlalchemy as sa
+from sqlalchemy import func, orm
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from agence.models import AgencySite, Booking, Client, Invoice, PaymentAllocation
 from agence.services.billing.outstanding import HALF_CENT, cents
@@ -33,15 +34,15 @@ from agence.services.parties.clients import visible_clients
 _note = aliased(Invoice, name="note")
 PAID = (
     select(
-        PaymentAllocation.invoice_id.label("invoice_id"),  # type: ignore[attr-defined]
+        col(PaymentAllocation.invoice_id).label("invoice_id"),
         func.sum(PaymentAllocation.amount).label("amount"),
     )
-    .group_by(PaymentAllocation.invoice_id)
+    .group_by(col(PaymentAllocation.invoice_id))
     .subquery("paid")
 )
 CREDITED = (
     select(
-        _note.corrects_id.label("invoice_id"),  # type: ignore[union-attr]
+        col(_note.corrects_id).label("invoice_id"),
         func.sum(func.abs(_note.total_incl_vat)).label("amount"),
     )
     .where(
@@ -49,7 +50,7 @@ CREDITED = (
         _note.status == InvoiceStatus.ISSUED,
         col(_note.corrects_id).isnot(None),
     )
-    .group_by(_note.corrects_id)
+    .group_by(col(_note.corrects_id))
     .subquery("credited")
 )
 REMAINING = (
@@ -67,22 +68,22 @@ def with_balances(statement: Any) -> Any:
 
 def _unpaid_query():
     return with_balances(
-        select(
-            Invoice.id.label("id"),  # type: ignore[union-attr]
-            Invoice.number.label("number"),
-            Invoice.kind.label("kind"),
-            Client.name.label("client"),
-            Invoice.client_id.label("client_id"),
-            Booking.reference.label("reference"),
-            Invoice.booking_id.label("booking_id"),
-            Invoice.issued_on.label("issued_on"),
-            Invoice.due_on.label("due_on"),
-            Invoice.total_incl_vat.label("total"),
-            Invoice.amount_due.label("amount_due"),
+        sa.select(
+            col(Invoice.id).label("id"),
+            col(Invoice.number).label("number"),
+            col(Invoice.kind).label("kind"),
+            col(Client.name).label("client"),
+            col(Invoice.client_id).label("client_id"),
+            col(Booking.reference).label("reference"),
+            col(Invoice.booking_id).label("booking_id"),
+            col(Invoice.issued_on).label("issued_on"),
+            col(Invoice.due_on).label("due_on"),
+            col(Invoice.total_incl_vat).label("total"),
+            col(Invoice.amount_due).label("amount_due"),
             REMAINING.label("remaining"),
         )
-        .join(Client, Client.id == Invoice.client_id)  # type: ignore[arg-type]
-        .join(Booking, Booking.id == Invoice.booking_id)  # type: ignore[arg-type]
+        .join(Client, col(Client.id) == Invoice.client_id)
+        .join(Booking, col(Booking.id) == Invoice.booking_id)
     ).where(
         Invoice.status == InvoiceStatus.ISSUED,
         col(Invoice.kind).in_(PAYABLE_KINDS),
@@ -97,7 +98,7 @@ def days_late(due_on: date | None, today: date) -> int | None:
     return (today - due_on).days
 
 
-def _decorate(session: Session, rows: list[dict[str, Any]]) -> None:
+def _decorate(session: orm.Session, rows: list[dict[str, Any]]) -> None:
     today = formats.today()
     for row in rows:
         row["remaining"] = cents(row["remaining"])
@@ -106,13 +107,14 @@ def _decorate(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def _late_only(_value: str) -> Any:
-    return Invoice.due_on < formats.today()
+    return col(Invoice.due_on) < formats.today()
 
 
-def _site_options(session: Session) -> list[tuple[str, str]]:
+def _site_options(session: orm.Session) -> list[tuple[str, str]]:
+    # listing hands its callbacks the SQLAlchemy session it is typed with
     return [
         (str(site_id), name)
-        for site_id, name in session.exec(
+        for site_id, name in session.execute(
             select(AgencySite.id, AgencySite.name).order_by(AgencySite.name)
         )
     ]
