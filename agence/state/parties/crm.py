@@ -163,7 +163,7 @@ class ReportFormState(AppState):
                     self.draft = {**self.draft, "client_id": value, "contacts": ""}
                     self._load_client(session, actor)
         except FormErrors as problem:
-            return rx.toast.error(problem.errors.get("", "Enregistrement impossible."))
+            return self._toast_problem(problem, "Enregistrement impossible.")
         except RecordNotFound:
             self.errors = {**self.errors, name: "Client introuvable."}
             return
@@ -208,7 +208,7 @@ class ReportFormState(AppState):
                 crm.validate_report(session, actor, self._report_id)
         except FormErrors as problem:
             self.errors = problem.errors
-            return rx.toast.error(problem.errors.get("", "Complétez les champs signalés."))
+            return self._toast_problem(problem, "Complétez les champs signalés.")
         except RecordNotFound:
             self.errors = {"client_id": "Choisissez un client."}
             return

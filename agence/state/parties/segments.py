@@ -56,7 +56,7 @@ class SegmentsMixin(ListMixin, mixin=True):
                     session, actor, int(segment_id), self._segment_list()
                 )
         except FormErrors as problem:
-            return rx.toast.error(problem.errors.get("segment", "Filtre introuvable."))
+            return self._toast_problem(problem, None)
         self.search, self.filters = query.search, query.filters
         if query.sort:
             self.sort, self.desc = query.sort, query.desc
@@ -72,6 +72,6 @@ class SegmentsMixin(ListMixin, mixin=True):
             with session_scope() as session:
                 segments.delete_segment(session, actor, int(segment_id), self._segment_list())
         except FormErrors as problem:
-            return rx.toast.error(problem.errors.get("segment", "Suppression impossible."))
+            return self._toast_problem(problem, None)
         self._load_segments(actor)
         return rx.toast.success("Filtre supprimé.")

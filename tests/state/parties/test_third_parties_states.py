@@ -287,6 +287,23 @@ def test_a_visit_report_draft_survives_a_reload_and_is_then_validated(browser, s
     assert client.last_visit_on == report.visit_on and client.next_action_kind == "devis"
 
 
+def test_validating_an_incomplete_report_toasts_to_complete_the_fields(browser, session):
+    reference_data()
+    rep = make_user(session)
+    client = _client(session, "CSE Michelin", rep)
+    browser.sign_in(rep)
+    browser.visit(
+        routes.record_route(routes.TIERS_REPORTS),
+        routes.record_url(routes.TIERS_REPORTS, "nouveau"),
+        record_id="nouveau",
+        client=str(client.id),
+    )
+    browser.run(ReportFormState, "open_report")
+    events = browser.run(ReportFormState, "validate")
+    assert "Complétez les champs signalés." in str(events)
+    assert "subject" in browser.state(ReportFormState).errors
+
+
 def test_writing_a_report_needs_the_create_right(browser, session):
     reference_data()
     browser.sign_in(make_user(session, _without(Module.THIRD_PARTIES, Action.CREATE)))
@@ -356,6 +373,23 @@ def test_a_segment_is_saved_then_reapplied(browser, session):
     assert state.total == 1 and state.filters == {"status": "prospect"}
     browser.run(ClientsListState, "delete_segment", state.segments[0].id)
     assert state.segments == []
+
+
+def test_another_users_private_segment_is_refused_with_the_reason(browser, session):
+    reference_data()
+    _client(session, "École B", status="prospect")
+    browser.sign_in(make_user(session))
+    browser.run(ClientsListState, "open_clients")
+    browser.run(ClientsListState, "filter_changed", "status", "prospect")
+    browser.run(ClientsListState, "save_segment", {"segment_name": "Mes prospects"})
+    segment_id = browser.state(ClientsListState).segments[0].id
+
+    other = type(browser)()
+    other.sign_in(make_user(session))
+    other.run(ClientsListState, "open_clients")
+    assert "Segment introuvable." in str(other.run(ClientsListState, "apply_segment", segment_id))
+    refused = other.run(ClientsListState, "delete_segment", segment_id)
+    assert "Seul l'auteur d'un segment peut le supprimer." in str(refused)
 
 
 def test_follow_ups_and_clients_to_visit_show_the_reps_own_clients(browser, session):
