@@ -59,10 +59,8 @@ class ChorusInvoiceState(AppState):
         try:
             invoice = await asyncio.to_thread(function, int(invoice_id), actor)
             message = rx.toast.success(f"{done} : {chorus.where_it_stands(invoice)}")
-        except FormErrors as problem:
-            message = rx.toast.error(next(iter(problem.errors.values())), duration=10000)
-        except chorus.ChorusError as problem:
-            message = rx.toast.error(str(problem), duration=10000)
+        except (FormErrors, chorus.ChorusError) as problem:
+            message = self._toast_problem(problem, None, duration=10000)
         except (RecordNotFound, AccessDenied):
             message = None
         async with self:

@@ -101,8 +101,10 @@ class DossierInvoicesState(AppState):
         if self._booking_id is not None:
             self._reload(actor)
 
-    def _run(self, actor: Actor, action, success: str):
-        """One action in one transaction; its problem shown next to the dialog's fields."""
+    def _run(self, actor: Actor, action, success: str, *, from_button: bool = False, **toast: Any):
+        """One action in one transaction. Its refusal is kept in `errors`, which a dialog shows
+        next to its fields; an action from a button has no fields to show them, so its first
+        message becomes the toast (`toast`: options of `rx.toast.error`)."""
         if self._booking_id is None:
             return None
         try:
@@ -110,7 +112,7 @@ class DossierInvoicesState(AppState):
                 action(session)
         except FormErrors as problem:
             self.errors = problem.errors
-            return None
+            return self._toast_problem(problem, None, **toast) if from_button else None
         except RecordNotFound:
             return rx.toast.error("Facture introuvable.")
         self.errors, self.dialog = {}, ""
@@ -155,14 +157,12 @@ class DossierInvoicesState(AppState):
     def create_final(self):
         actor = self._require(Module.INVOICING, Action.CREATE)
         booking_id = self._booking_id or 0
-        result = self._run(
+        return self._run(
             actor,
             lambda session: invoicing.create_final(session, actor, booking_id),
             "Facture de solde préparée (brouillon).",
+            from_button=True,
         )
-        if self.errors:
-            return rx.toast.error(next(iter(self.errors.values())))
-        return result
 
     @rx.event
     def create_credit_note(self, form_data: dict):
@@ -186,28 +186,25 @@ class DossierInvoicesState(AppState):
         actor = self._require(Module.INVOICING, Action.VALIDATE)
         if not str(invoice_id).isdigit():
             return
-        result = self._run(
+        return self._run(
             actor,
             lambda session: invoicing.issue(session, actor, int(invoice_id)),
             "Facture émise.",
+            from_button=True,
+            duration=10000,
         )
-        if self.errors:
-            return rx.toast.error(next(iter(self.errors.values())), duration=10000)
-        return result
 
     @rx.event
     def delete_draft(self, invoice_id: str):
         actor = self._require(Module.INVOICING, Action.CREATE)
         if not str(invoice_id).isdigit():
             return
-        result = self._run(
+        return self._run(
             actor,
             lambda session: invoicing.delete_draft(session, actor, int(invoice_id)),
             "Brouillon supprimé.",
+            from_button=True,
         )
-        if self.errors:
-            return rx.toast.error(next(iter(self.errors.values())))
-        return result
 
     @rx.event
     def apply_credit(self, form_data: dict):

@@ -113,6 +113,21 @@ def test_deposit_payment_final_and_credit_note_from_the_dossier_tabs(browser, de
     assert documents.file_name == f"{final.number}.pdf"
 
 
+def test_a_refused_button_action_toasts_its_first_message(browser, demo, confirmed):
+    # Issuing and deleting have no dialog to show a refusal next to a field: the toast says it.
+    browser.sign_in(make_user(demo))
+    _open(browser, confirmed.id)
+    browser.run(DossierInvoicesState, "load_invoices")
+    state = browser.state(DossierInvoicesState)
+    browser.run(DossierInvoicesState, "create_deposit", {"percent": "30"})
+    browser.run(DossierInvoicesState, "issue", state.invoices[0].id)
+    deposit = state.invoices[0]
+    toast = str(browser.run(DossierInvoicesState, "issue", deposit.id))
+    assert f"La facture {deposit.number} est déjà émise." in toast and "10000" in toast
+    assert '["error"]' in str(browser.run(DossierInvoicesState, "delete_draft", deposit.id))
+    assert state.errors and _count(demo, Invoice) == 1
+
+
 def test_the_payments_tab_rows_carry_the_bank_reference_and_the_invoice_settled(
     browser, demo, confirmed
 ):
