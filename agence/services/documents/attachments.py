@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import exists, or_
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
 
 from agence.models import (
@@ -28,6 +29,7 @@ from agence.services.common.forms import FormErrors
 from agence.services.common.listing import Column, ListSpec
 from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import RecordNotFound, Resource, get_record
+from agence.services.documents.content import INVOICE_CREDIT_NOTE, DocumentKind
 from agence.services.parties.clients import CLIENTS
 from agence.services.parties.suppliers import SUPPLIERS
 from agence.settings import get_settings
@@ -58,10 +60,10 @@ def _parent(session: Session, actor: Actor, parent_field: str, parent_id: int):
 # Kinds of the documents the agency generated and kept (`DocumentKind` values): an issued
 # invoice or credit note, and what the client was given (sent, or handed over signed).
 KEPT_KINDS: dict[str, str] = {
-    "facture": "facture émise",
-    "devis": "devis remis au client",
-    "contrat": "contrat remis au client",
-    "avenant": "avenant remis au client",
+    DocumentKind.INVOICE: "facture émise",
+    DocumentKind.QUOTE: "devis remis au client",
+    DocumentKind.CONTRACT: "contrat remis au client",
+    DocumentKind.AMENDMENT: "avenant remis au client",
 }
 # The e-mail carrying a document, by its status (`correspondence`'s, which imports this module).
 _SENT = "envoye"
@@ -72,21 +74,21 @@ _NOT_SENT_YET = {
 }
 
 
-def kept_clause():
+def kept_clause() -> ColumnElement[bool]:
     """True for a document kept as it is (the rules of `keeping_reason`, in SQL). An invoice's
     and a supplier invoice's PDF belong to the invoice's dossier: the indexed `booking_id`
     finds them."""
     return or_(
         col(PartyDocument.kind).in_(tuple(KEPT_KINDS)),
         exists().where(
-            Invoice.booking_id == PartyDocument.booking_id,
-            Invoice.document_id == PartyDocument.id,
+            col(Invoice.booking_id) == PartyDocument.booking_id,
+            col(Invoice.document_id) == PartyDocument.id,
         ),
         exists().where(
-            SupplierInvoice.booking_id == PartyDocument.booking_id,
-            SupplierInvoice.document_id == PartyDocument.id,
+            col(SupplierInvoice.booking_id) == PartyDocument.booking_id,
+            col(SupplierInvoice.document_id) == PartyDocument.id,
         ),
-        exists().where(MessageAttachment.document_id == PartyDocument.id),
+        exists().where(col(MessageAttachment.document_id) == PartyDocument.id),
     )
 
 
@@ -96,9 +98,10 @@ def keeping_reason(session: Session, document: PartyDocument) -> str | None:
         select(Invoice.kind, Invoice.number).where(Invoice.document_id == document.id)
     ).first()
     if invoice is not None:
-        what = "de l'avoir" if invoice.kind == "avoir" else "de la facture"
+        kind, number = invoice
+        what = "de l'avoir" if kind == INVOICE_CREDIT_NOTE else "de la facture"
         return (
-            f"Ce document est le PDF {what} {invoice.number or ''} : une facture ou un avoir "
+            f"Ce document est le PDF {what} {number or ''} : une facture ou un avoir "
             "émis se conserve tel quel (dix ans) et ne peut pas être retiré."
         )
     received = session.exec(
@@ -133,18 +136,18 @@ def keeping_reason(session: Session, document: PartyDocument) -> str | None:
 
 
 def documents_list(parent_field: str) -> ListSpec:
-    parent = getattr(PartyDocument, parent_field)
+    parent = col(getattr(PartyDocument, parent_field))
     return ListSpec(
         name="Documents",
-        query=lambda: select(
-            PartyDocument.id.label("id"),  # type: ignore[union-attr]
-            PartyDocument.title.label("title"),
-            PartyDocument.file_name.label("file_name"),
-            PartyDocument.size.label("size"),
-            PartyDocument.uploaded_at.label("uploaded_at"),
+        query=lambda: sa.select(
+            col(PartyDocument.id).label("id"),
+            col(PartyDocument.title).label("title"),
+            col(PartyDocument.file_name).label("file_name"),
+            col(PartyDocument.size).label("size"),
+            col(PartyDocument.uploaded_at).label("uploaded_at"),
             parent.label("parent_id"),
             kept_clause().label("kept"),
-        ).where(PartyDocument.deleted_at.is_(None)),  # type: ignore[union-attr]
+        ).where(col(PartyDocument.deleted_at).is_(None)),
         columns=(
             Column("title", "Titre", PartyDocument.title, width=30),
             Column("file_name", "Fichier", PartyDocument.file_name, width=30, phone=False),
@@ -215,8 +218,8 @@ def store_document(
         size=len(data),
         sha256=digest,
         uploaded_by_id=actor.user_id,
-        **{parent_field: parent_id},
     )
+    setattr(document, parent_field, parent_id)  # one of PARENTS' keys: module_of refused others
     session.add(document)
     session.flush()
     audit.record(

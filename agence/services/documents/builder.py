@@ -1,12 +1,13 @@
 """Reads a dossier into document content (content.py): which version, which prices, which
-programme, which supplier's services. The letter texts are added afterwards (templates.py).
+programme, which supplier's services. The letter texts are added afterwards (the templates
+package).
 
 The caller has checked the rights and the dossier's access (`bookings.get_booking`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -48,6 +49,7 @@ from agence.services.documents.content import (
     SupplierService,
 )
 from agence.services.documents.locale import money
+from agence.services.parties.vocabulary import AddressKind
 from agence.services.settings.payment_terms import TermRule, term_due_dates
 from agence.settings import get_settings
 
@@ -96,14 +98,14 @@ def _address_of(session: Session, **owner: int) -> tuple[str, ...]:
     addresses = session.exec(
         select(Address).where(
             getattr(Address, field) == owner_id,
-            Address.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(Address.deleted_at).is_(None),
         )
     ).all()
     if not addresses:
         return ()
     chosen = sorted(
         addresses,
-        key=lambda a: (a.kind != "facturation", not a.is_default, a.id or 0),
+        key=lambda a: (a.kind != AddressKind.BILLING, not a.is_default, a.id or 0),
     )[0]
     return _lines(chosen.line1, chosen.line2, f"{chosen.postcode} {chosen.city}".strip())
 
@@ -546,20 +548,21 @@ def supplier_document(
             continue
         line = priced_lines[index] if index < len(priced_lines) else None
         option_until = costings_date(values.get("supplier_option_until", ""))
-        common = {
-            "label": values.get("label", ""),
-            "quantity": _detail(line, language) if line else "",
-            "status": (statuses or {}).get(values.get("supplier_status", ""), ""),
-            "supplier_reference": values.get("supplier_reference", ""),
-            "option_until": option_until,
-        }
+        # The whole stay when the line has no slot in the programme; else one per slot.
+        whole_stay = SupplierService(
+            day=booking.starts_on,
+            time="",
+            label=values.get("label", ""),
+            quantity=_detail(line, language) if line else "",
+            status=(statuses or {}).get(values.get("supplier_status", ""), ""),
+            supplier_reference=values.get("supplier_reference", ""),
+            option_until=option_until,
+        )
         items = slots.get(values.get("product_id", ""), [])
         if not items:
-            services.append(SupplierService(day=booking.starts_on, time="", **common))
+            services.append(whole_stay)
         for item in items:
-            services.append(
-                SupplierService(day=item.day, time=_time(item), notes=item.notes, **common)
-            )
+            services.append(replace(whole_stay, day=item.day, time=_time(item), notes=item.notes))
     if not services:
         raise FormErrors({"supplier_id": f"{supplier.name} n'a pas de prestation dans ce dossier."})
     brand = branding(session, booking.site_id)

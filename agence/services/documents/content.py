@@ -38,6 +38,15 @@ KIND_LABELS: dict[DocumentKind, str] = {
 SUPPLIER_KINDS = (DocumentKind.SUPPLIER_REQUEST, DocumentKind.VOUCHER)
 LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}
 
+# Billing's stored words that documents read: an issued invoice's PDF is kept as it is, and its
+# e-mail is a document kind. They mirror `InvoiceStatus.ISSUED` and `InvoiceKind` of
+# agence/services/billing/vocabulary.py, which documents may not import (billing uses documents,
+# never the reverse); tests/services/documents/test_billing_words.py keeps them equal.
+INVOICE_ISSUED = "emise"
+INVOICE_DEPOSIT = "acompte"
+INVOICE_FINAL = "solde"
+INVOICE_CREDIT_NOTE = "avoir"
+
 
 @dataclass(frozen=True)
 class Branding:

@@ -25,9 +25,10 @@ from agence.models import (
     Supplier,
     User,
 )
+from agence.services.bookings import lifecycle
 from agence.services.bookings.bookings import get_booking
 from agence.services.bookings.supplier_side import STATUSES
-from agence.services.common import audit, files, identifiers
+from agence.services.common import files, identifiers
 from agence.services.common.audit import AuditAction
 from agence.services.common.forms import FormErrors
 from agence.services.common.permissions import Action, Actor, Module
@@ -35,6 +36,10 @@ from agence.services.common.records import RecordNotFound
 from agence.services.common.text import slugify
 from agence.services.documents import builder, correspondence, mailer, render, templates
 from agence.services.documents.content import (
+    INVOICE_CREDIT_NOTE,
+    INVOICE_DEPOSIT,
+    INVOICE_FINAL,
+    INVOICE_ISSUED,
     KIND_LABELS,
     LANGUAGES,
     SUPPLIER_KINDS,
@@ -116,9 +121,9 @@ def client_recipients(session: Session, booking: Booking) -> tuple[tuple[str, ..
         contact = session.exec(
             select(Contact)
             .where(
-                Contact.client_id == booking.client_id,
-                Contact.deleted_at.is_(None),  # type: ignore[union-attr]
-                Contact.email != "",
+                col(Contact.client_id) == booking.client_id,
+                col(Contact.deleted_at).is_(None),
+                col(Contact.email) != "",
             )
             .order_by(col(Contact.is_main).desc(), col(Contact.id))
         ).first()
@@ -131,17 +136,17 @@ def client_recipients(session: Session, booking: Booking) -> tuple[tuple[str, ..
 def contact_suggestions(session: Session, booking: Booking, supplier_id: int | None) -> list[str]:
     """Every e-mail address of the client's (or the supplier's) contacts, to add with a click."""
     owner = (
-        Contact.supplier_id == supplier_id
+        col(Contact.supplier_id) == supplier_id
         if supplier_id
-        else Contact.client_id == booking.client_id
+        else col(Contact.client_id) == booking.client_id
     )
     found = [
         email
         for email in session.exec(
             select(Contact.email).where(
                 owner,
-                Contact.deleted_at.is_(None),  # type: ignore[union-attr]
-                Contact.email != "",
+                col(Contact.deleted_at).is_(None),
+                col(Contact.email) != "",
             )
         ).all()
         if email
@@ -206,22 +211,28 @@ def _prepare(
 ) -> _Prepared:
     content = _content(session, booking, request, on)
     sender_name, sender_email = _sender(session, actor)
+    recipients: tuple[str, ...]
     if isinstance(content, SupplierDocument):
         recipients = (content.supplier.contact_email,) if content.supplier.contact_email else ()
         recipient_name = content.supplier.contact_name
-        make_context = templates.context_for_supplier_document
+        context = templates.context_for_supplier_document(
+            content,
+            recipient_name=recipient_name,
+            recipient_email=recipients[0] if recipients else "",
+            sender_name=sender_name,
+            sender_email=sender_email,
+        )
         version, supplier_name = booking.version, content.supplier.name
     else:
         recipients, recipient_name = client_recipients(session, booking)
-        make_context = templates.context_for_client_document
+        context = templates.context_for_client_document(
+            content,
+            recipient_name=recipient_name,
+            recipient_email=recipients[0] if recipients else "",
+            sender_name=sender_name,
+            sender_email=sender_email,
+        )
         version, supplier_name = content.version, ""
-    context = make_context(
-        content,  # type: ignore[arg-type]
-        recipient_name=recipient_name,
-        recipient_email=recipients[0] if recipients else "",
-        sender_name=sender_name,
-        sender_email=sender_email,
-    )
     return _Prepared(content, context, recipients, recipient_name, version, supplier_name)
 
 
@@ -230,8 +241,8 @@ def find_booking(session: Session, actor: Actor, reference: str) -> Booking:
     actor.require(Module.BOOKINGS, Action.SEE)
     booking_id = session.exec(
         select(Booking.id).where(
-            Booking.reference == reference.strip().upper(),
-            Booking.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(Booking.reference) == reference.strip().upper(),
+            col(Booking.deleted_at).is_(None),
         )
     ).first()
     if booking_id is None:
@@ -333,14 +344,12 @@ def keep_document(
     )
     session.add(document)
     session.flush()
-    audit.record(
+    lifecycle.audit_booking(
         session,
         actor,
+        booking,
+        {"document": [None, document.title]},
         AuditAction.FILE_UPLOADED,
-        entity_type="dossier",
-        entity_id=booking.id,
-        entity_label=f"{booking.reference} {booking.title}",
-        changes={"document": [None, document.title]},
     )
     return document
 
@@ -480,9 +489,18 @@ def queue_supplier_batch(
 # --- Invoices ----------------------------------------------------------------------------------
 
 INVOICE_TYPES = {
-    "fr": {"acompte": "Facture d'acompte", "solde": "Facture", "avoir": "Avoir"},
-    "en": {"acompte": "Deposit invoice", "solde": "Invoice", "avoir": "Credit note"},
+    "fr": {
+        INVOICE_DEPOSIT: "Facture d'acompte",
+        INVOICE_FINAL: "Facture",
+        INVOICE_CREDIT_NOTE: "Avoir",
+    },
+    "en": {
+        INVOICE_DEPOSIT: "Deposit invoice",
+        INVOICE_FINAL: "Invoice",
+        INVOICE_CREDIT_NOTE: "Credit note",
+    },
 }
+"""The « type » placeholder of the invoice e-mail, by language then by the invoice's kind."""
 
 
 def _issued_invoice(session: Session, actor: Actor, invoice_id: int) -> tuple[Invoice, Booking]:
@@ -491,7 +509,7 @@ def _issued_invoice(session: Session, actor: Actor, invoice_id: int) -> tuple[In
     if invoice is None:
         raise RecordNotFound("facture", invoice_id)
     booking = get_booking(session, actor, invoice.booking_id)
-    if invoice.status != "emise" or invoice.document_id is None:
+    if invoice.status != INVOICE_ISSUED or invoice.document_id is None:
         raise FormErrors({"": "Seule une facture émise s'envoie."})
     return invoice, booking
 
@@ -506,7 +524,7 @@ def _invoice_context(
         "numero": invoice.number or "",
         "type": INVOICE_TYPES.get(language, INVOICE_TYPES["fr"]).get(invoice.kind, ""),
         "date": invoice.issued_on,
-        "echeance": invoice.due_on if invoice.kind != "avoir" else None,
+        "echeance": invoice.due_on if invoice.kind != INVOICE_CREDIT_NOTE else None,
         "montant": invoice.total_incl_vat,
         "net_a_payer": invoice.amount_due,
     }
