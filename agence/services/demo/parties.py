@@ -23,13 +23,24 @@ from agence.services.common.text import department_of, normalize_text
 from agence.services.parties.clients import next_account_code, refresh_location, set_tags
 from agence.services.parties.suppliers import next_account_code as next_supplier_code
 from agence.services.parties.suppliers import refresh_supplier_location
+from agence.services.parties.vocabulary import (
+    AddressKind,
+    ClientStatus,
+    ClientType,
+    Interest,
+    NextAction,
+    ReportKind,
+    ReportStatus,
+    SupplierType,
+    VatRegime,
+)
 
 # (name, type, status, city, postcode, street, category, tags, revenue, credit limit)
 CLIENTS = (
     (
         "École élémentaire Jules-Ferry",
-        "scolaire",
-        "client",
+        ClientType.SCHOOL,
+        ClientStatus.CLIENT,
         "Tours",
         "37000",
         "4 rue de la Victoire",
@@ -40,8 +51,8 @@ CLIENTS = (
     ),
     (
         "Collège Anatole-France",
-        "scolaire",
-        "client",
+        ClientType.SCHOOL,
+        ClientStatus.CLIENT,
         "Blois",
         "41000",
         "12 avenue du Maréchal",
@@ -52,8 +63,8 @@ CLIENTS = (
     ),
     (
         "Lycée Descartes",
-        "scolaire",
-        "prospect",
+        ClientType.SCHOOL,
+        ClientStatus.PROSPECT,
         "Tours",
         "37000",
         "10 rue des Minimes",
@@ -64,8 +75,8 @@ CLIENTS = (
     ),
     (
         "CSE Michelin Joué-lès-Tours",
-        "ce",
-        "client",
+        ClientType.WORKS_COUNCIL,
+        ClientStatus.CLIENT,
         "Joué-lès-Tours",
         "37300",
         "Avenue du Général de Gaulle",
@@ -76,8 +87,8 @@ CLIENTS = (
     ),
     (
         "CSE SNCF Centre-Val de Loire",
-        "ce",
-        "client",
+        ClientType.WORKS_COUNCIL,
+        ClientStatus.CLIENT,
         "Orléans",
         "45000",
         "1 place Albert-Ier",
@@ -88,8 +99,8 @@ CLIENTS = (
     ),
     (
         "Amicale des retraités de Saumur",
-        "association",
-        "client",
+        ClientType.ASSOCIATION,
+        ClientStatus.CLIENT,
         "Saumur",
         "49400",
         "8 quai Mayaud",
@@ -100,8 +111,8 @@ CLIENTS = (
     ),
     (
         "Club Rotary Amboise",
-        "association",
-        "prospect",
+        ClientType.ASSOCIATION,
+        ClientStatus.PROSPECT,
         "Amboise",
         "37400",
         "3 rue Nationale",
@@ -112,8 +123,8 @@ CLIENTS = (
     ),
     (
         "Voyages Gauthier Autocars",
-        "autocariste",
-        "client",
+        ClientType.COACH_OPERATOR,
+        ClientStatus.CLIENT,
         "Vendôme",
         "41100",
         "ZA du Bois de l'Oulette",
@@ -124,8 +135,8 @@ CLIENTS = (
     ),
     (
         "Cars Rouillé",
-        "autocariste",
-        "prospect",
+        ClientType.COACH_OPERATOR,
+        ClientStatus.PROSPECT,
         "Chinon",
         "37500",
         "Route de Tours",
@@ -136,8 +147,8 @@ CLIENTS = (
     ),
     (
         "Loire Tours International",
-        "agence",
-        "client",
+        ClientType.AGENCY,
+        ClientStatus.CLIENT,
         "Paris",
         "75009",
         "22 rue Laffitte",
@@ -148,8 +159,8 @@ CLIENTS = (
     ),
     (
         "Europa Reisen GmbH",
-        "agence",
-        "client",
+        ClientType.AGENCY,
+        ClientStatus.CLIENT,
         "Paris",
         "75008",
         "5 rue de Berri",
@@ -160,8 +171,8 @@ CLIENTS = (
     ),
     (
         "Groupe Hospitalier Bretonneau",
-        "entreprise",
-        "prospect",
+        ClientType.COMPANY,
+        ClientStatus.PROSPECT,
         "Tours",
         "37000",
         "2 boulevard Tonnellé",
@@ -172,8 +183,8 @@ CLIENTS = (
     ),
     (
         "Laboratoires Servier Gidy",
-        "entreprise",
-        "client",
+        ClientType.COMPANY,
+        ClientStatus.CLIENT,
         "Gidy",
         "45520",
         "905 route de Saran",
@@ -184,8 +195,8 @@ CLIENTS = (
     ),
     (
         "Mairie de Chinon",
-        "collectivite",
-        "client",
+        ClientType.PUBLIC_BODY,
+        ClientStatus.CLIENT,
         "Chinon",
         "37500",
         "Place du Général-de-Gaulle",
@@ -196,8 +207,8 @@ CLIENTS = (
     ),
     (
         "Conseil départemental d'Indre-et-Loire",
-        "collectivite",
-        "prospect",
+        ClientType.PUBLIC_BODY,
+        ClientStatus.PROSPECT,
         "Tours",
         "37000",
         "Place de la Préfecture",
@@ -208,8 +219,8 @@ CLIENTS = (
     ),
     (
         "Office de tourisme de Loches",
-        "collectivite",
-        "client",
+        ClientType.PUBLIC_BODY,
+        ClientStatus.CLIENT,
         "Loches",
         "37600",
         "Place de la Marne",
@@ -220,8 +231,8 @@ CLIENTS = (
     ),
     (
         "Association Les Amis du Patrimoine",
-        "association",
-        "inactif",
+        ClientType.ASSOCIATION,
+        ClientStatus.INACTIVE,
         "Langeais",
         "37130",
         "Rue Anne-de-Bretagne",
@@ -232,8 +243,8 @@ CLIENTS = (
     ),
     (
         "Comité des fêtes de Montlouis",
-        "association",
-        "client",
+        ClientType.ASSOCIATION,
+        ClientStatus.CLIENT,
         "Montlouis-sur-Loire",
         "37270",
         "Place François-Mitterrand",
@@ -256,13 +267,37 @@ CONTACTS = (
     ("M.", "Hervé", "Chevalier", "Gérant"),
 )
 SUPPLIERS = (
-    ("Château royal d'Amboise", "site", "Amboise", "37400", "Montée de l'Émir Abd el Kader", 1, 20),
-    ("Château de Chenonceau", "site", "Chenonceaux", "37150", "Château de Chenonceau", 1, 20),
-    ("Domaine de Chambord", "site", "Chambord", "41250", "Château de Chambord", 1, 25),
-    ("Restaurant L'Orangerie", "restauration", "Chenonceaux", "37150", "Allée du Château", 1, 20),
+    (
+        "Château royal d'Amboise",
+        SupplierType.SITE,
+        "Amboise",
+        "37400",
+        "Montée de l'Émir Abd el Kader",
+        1,
+        20,
+    ),
+    (
+        "Château de Chenonceau",
+        SupplierType.SITE,
+        "Chenonceaux",
+        "37150",
+        "Château de Chenonceau",
+        1,
+        20,
+    ),
+    ("Domaine de Chambord", SupplierType.SITE, "Chambord", "41250", "Château de Chambord", 1, 25),
+    (
+        "Restaurant L'Orangerie",
+        SupplierType.CATERING,
+        "Chenonceaux",
+        "37150",
+        "Allée du Château",
+        1,
+        20,
+    ),
     (
         "Auberge du Bon Laboureur",
-        "restauration",
+        SupplierType.CATERING,
         "Chenonceaux",
         "37150",
         "6 rue du Dr Bretonneau",
@@ -271,7 +306,7 @@ SUPPLIERS = (
     ),
     (
         "Hôtel Le Grand Monarque",
-        "hebergement",
+        SupplierType.ACCOMMODATION,
         "Azay-le-Rideau",
         "37190",
         "3 place de la République",
@@ -280,19 +315,61 @@ SUPPLIERS = (
     ),
     (
         "Hôtel Mercure Tours Centre",
-        "hebergement",
+        SupplierType.ACCOMMODATION,
         "Tours",
         "37000",
         "29 rue Édouard-Vaillant",
         1,
         25,
     ),
-    ("Autocars Touraine Évasion", "transport", "Tours", "37000", "Rue de la Milletière", 0, 0),
-    ("Guides Conférenciers du Val de Loire", "guide", "Tours", "37000", "Rue Nationale", 0, 0),
-    ("Cave Monmousseau", "activite", "Montrichard", "41400", "71 route de Vierzon", 1, 20),
-    ("Salle des Halles de Tours", "salle", "Tours", "37000", "Place Gaston-Paillhou", 0, 0),
-    ("Bateaux de Loire La Gabare", "activite", "Amboise", "37400", "Quai Charles-Guinot", 1, 20),
+    (
+        "Autocars Touraine Évasion",
+        SupplierType.TRANSPORT,
+        "Tours",
+        "37000",
+        "Rue de la Milletière",
+        0,
+        0,
+    ),
+    (
+        "Guides Conférenciers du Val de Loire",
+        SupplierType.GUIDE,
+        "Tours",
+        "37000",
+        "Rue Nationale",
+        0,
+        0,
+    ),
+    (
+        "Cave Monmousseau",
+        SupplierType.ACTIVITY,
+        "Montrichard",
+        "41400",
+        "71 route de Vierzon",
+        1,
+        20,
+    ),
+    (
+        "Salle des Halles de Tours",
+        SupplierType.VENUE,
+        "Tours",
+        "37000",
+        "Place Gaston-Paillhou",
+        0,
+        0,
+    ),
+    (
+        "Bateaux de Loire La Gabare",
+        SupplierType.ACTIVITY,
+        "Amboise",
+        "37400",
+        "Quai Charles-Guinot",
+        1,
+        20,
+    ),
 )
+_BOOKED_AHEAD = (SupplierType.ACCOMMODATION, SupplierType.CATERING)
+"""Suppliers with a longer option deadline and a cancellation schedule."""
 CATEGORIES = (
     "Écoles primaires",
     "Collèges et lycées",
@@ -307,7 +384,7 @@ CATEGORIES = (
 
 def _address(owner: dict, street: str, postcode: str, city: str) -> Address:
     return Address(
-        kind="facturation",
+        kind=AddressKind.BILLING,
         is_default=True,
         line1=street,
         postcode=postcode,
@@ -352,12 +429,14 @@ def seed_parties(session: Session) -> None:
             revenue=Decimal(revenue),
             credit_limit=limit,
             last_visit_on=today - timedelta(days=rng.randint(10, 400))
-            if status != "prospect"
+            if status != ClientStatus.PROSPECT
             else None,
-            chorus_engagement_required=kind == "collectivite",
+            chorus_engagement_required=kind == ClientType.PUBLIC_BODY,
         )
-        if status != "inactif" and rng.random() < 0.6:
-            client.next_action_kind = rng.choice(["appel", "visite", "devis", "email"])
+        if status != ClientStatus.INACTIVE and rng.random() < 0.6:
+            client.next_action_kind = rng.choice(
+                [NextAction.CALL, NextAction.VISIT, NextAction.QUOTE, NextAction.EMAIL]
+            )
             client.next_action_on = today + timedelta(days=rng.randint(-5, 20))
             client.next_action_note = "Proposer le programme printemps"
         session.add(client)
@@ -391,8 +470,8 @@ def seed_parties(session: Session) -> None:
             last_name=last,
             is_company=False,
             search_name=normalize_text(f"{last} {first}"),
-            client_type="particulier",
-            status="client",
+            client_type=ClientType.PERSON,
+            status=ClientStatus.CLIENT,
             city=city,
             postcode=postcode,
             department=department_of(postcode),
@@ -412,30 +491,30 @@ def seed_parties(session: Session) -> None:
             VisitReport(
                 client_id=client.id,
                 sales_rep_id=client.sales_rep_id,
-                kind="visite",
+                kind=ReportKind.VISIT,
                 visit_on=client.last_visit_on,
                 subject="Présentation de la brochure groupes",
                 body="Rencontre avec le responsable des voyages. Intéressé par une journée "
                 "châteaux + déjeuner en mai pour 45 personnes.",
-                interest=rng.choice(["moyen", "fort"]),
-                status="valide",
+                interest=rng.choice([Interest.MEDIUM, Interest.HIGH]),
+                status=ReportStatus.VALIDATED,
             )
         )
-    for name, kind, city, postcode, street, free, per in SUPPLIERS:
+    for name, supplier_type, city, postcode, street, free, per in SUPPLIERS:
         supplier = Supplier(
             name=name,
             search_name=normalize_text(name),
-            supplier_type=kind,
+            supplier_type=supplier_type,
             city=city,
             postcode=postcode,
             department=department_of(postcode),
             account_code=next_supplier_code(session),
-            default_vat_regime="marge",
+            default_vat_regime=VatRegime.MARGIN,
             free_places=free,
             free_places_per=per,
-            option_deadline_days=30 if kind in ("hebergement", "restauration") else 15,
+            option_deadline_days=30 if supplier_type in _BOOKED_AHEAD else 15,
             cancellation_schedule=[{"days": 30, "percent": "30"}, {"days": 7, "percent": "100"}]
-            if kind in ("hebergement", "restauration")
+            if supplier_type in _BOOKED_AHEAD
             else [],
             email=f"groupes@{normalize_text(name).replace(' ', '-')[:30]}.fr",
             phone=f"02 47 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
