@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -41,14 +42,14 @@ def slot_text(value: time | None) -> str:
 
 CAPACITIES_LIST = ListSpec(
     name="Disponibilités",
-    query=lambda: select(
-        ProductCapacity.id.label("id"),  # type: ignore[union-attr]
-        ProductCapacity.label.label("label"),
-        ProductCapacity.valid_from.label("valid_from"),
-        ProductCapacity.valid_to.label("valid_to"),
-        ProductCapacity.start_time.label("start_time"),
-        ProductCapacity.capacity.label("capacity"),
-        ProductCapacity.product_id.label("parent_id"),
+    query=lambda: sa.select(
+        col(ProductCapacity.id).label("id"),
+        col(ProductCapacity.label).label("label"),
+        col(ProductCapacity.valid_from).label("valid_from"),
+        col(ProductCapacity.valid_to).label("valid_to"),
+        col(ProductCapacity.start_time).label("start_time"),
+        col(ProductCapacity.capacity).label("capacity"),
+        col(ProductCapacity.product_id).label("parent_id"),
     ),
     columns=(
         Column("label", "Libellé", ProductCapacity.label, width=20),

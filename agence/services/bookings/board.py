@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy import and_, exists, func
 from sqlmodel import Session, col, select
 
@@ -76,8 +77,8 @@ def _row(booking: Booking, client_name: str, detail: str, urgent: bool = False) 
 def _bookings(session: Session, actor: Actor, *conditions, order) -> list[tuple[Booking, str]]:
     statement = (
         select(Booking, Client.name)
-        .join(Client, Client.id == Booking.client_id)  # type: ignore[arg-type]
-        .where(Booking.deleted_at.is_(None), *conditions)  # type: ignore[union-attr]
+        .join(Client, col(Client.id) == col(Booking.client_id))
+        .where(col(Booking.deleted_at).is_(None), *conditions)
         .order_by(order, col(Booking.id))
         .limit(ROWS_PER_SECTION)
     )
@@ -108,22 +109,23 @@ def board(
             order=col(Booking.option_until),
         )
     ]
-    supplier_rows = session.exec(
+    # Five columns: SQLAlchemy's select and execute (sqlmodel's select is typed up to four).
+    supplier_rows = session.execute(
         scope(
-            select(
+            sa.select(
                 Booking,
-                Client.name,
-                CostingLine.label,
-                Supplier.name,
-                CostingLine.supplier_option_until,
+                col(Client.name),
+                col(CostingLine.label),
+                col(Supplier.name),
+                col(CostingLine.supplier_option_until),
             )
-            .join(Client, Client.id == Booking.client_id)  # type: ignore[arg-type]
-            .join(CostingLine, CostingLine.costing_id == Booking.costing_id)  # type: ignore[arg-type]
-            .join(Supplier, Supplier.id == CostingLine.supplier_id)  # type: ignore[arg-type]
+            .join(Client, col(Client.id) == col(Booking.client_id))
+            .join(CostingLine, col(CostingLine.costing_id) == col(Booking.costing_id))
+            .join(Supplier, col(Supplier.id) == col(CostingLine.supplier_id))
             .where(
-                Booking.deleted_at.is_(None),  # type: ignore[union-attr]
-                Booking.status != Status.CANCELLED,
-                CostingLine.supplier_status == SupplierStatus.OPTION,
+                col(Booking.deleted_at).is_(None),
+                col(Booking.status) != Status.CANCELLED,
+                col(CostingLine.supplier_status) == SupplierStatus.OPTION,
                 col(CostingLine.supplier_option_until).is_not(None),
                 col(CostingLine.supplier_option_until) <= horizon,
             )
@@ -164,13 +166,13 @@ def board(
     unbooked = session.exec(
         scope(
             select(Booking, Client.name, to_book)
-            .join(Client, Client.id == Booking.client_id)  # type: ignore[arg-type]
+            .join(Client, col(Client.id) == col(Booking.client_id))
             .where(
-                Booking.deleted_at.is_(None),  # type: ignore[union-attr]
+                col(Booking.deleted_at).is_(None),
                 Booking.status == Status.CONFIRMED,
                 exists().where(
                     and_(
-                        CostingLine.costing_id == Booking.costing_id,
+                        col(CostingLine.costing_id) == col(Booking.costing_id),
                         col(CostingLine.supplier_id).is_not(None),
                         col(CostingLine.supplier_status).in_(NOT_BOOKED),
                     )

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import exists, func
+import sqlalchemy as sa
+from sqlalchemy import exists, func, orm
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -73,6 +74,8 @@ from agence.services.parties.clients import (
 from agence.services.parties.suppliers import cancellation_percent
 
 MAX_DAYS = 60
+_Statement = TypeVar("_Statement", bound=sa.Select[*tuple[Any, ...]])
+"""A query on the dossiers, of any columns, narrowed by `scope` to the same query."""
 
 
 class BookingTypeResource(CodedListResource):
@@ -126,7 +129,7 @@ def reference_of(site_code: str, year: int, number: int) -> str:
 # --- Access -----------------------------------------------------------------------------------
 
 
-def scope(statement, actor: Actor):
+def scope(statement: _Statement, actor: Actor) -> _Statement:
     """A rep limited to his clients sees the dossiers of his clients only."""
     if not actor.own_clients_only:
         return statement
@@ -168,9 +171,12 @@ CREATION_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 
-def _options(session: Session, model, label_column, order) -> tuple[tuple[str, str], ...]:
+def _site_options(session: orm.Session) -> tuple[tuple[str, str], ...]:
     return tuple(
-        (str(i), label) for i, label in session.exec(select(model.id, label_column).order_by(order))
+        (str(i), name)
+        for i, name in session.execute(
+            select(AgencySite.id, AgencySite.name).order_by(col(AgencySite.name))
+        )
     )
 
 
@@ -181,8 +187,8 @@ def creation_choices(session: Session) -> dict[str, tuple[tuple[str, str], ...]]
             (str(i), name)
             for i, name in session.exec(
                 select(CatalogueDossier.id, CatalogueDossier.name)
-                .where(CatalogueDossier.deleted_at.is_(None), CatalogueDossier.active)  # type: ignore[union-attr]
-                .order_by(CatalogueDossier.name)
+                .where(col(CatalogueDossier.deleted_at).is_(None), CatalogueDossier.active)
+                .order_by(col(CatalogueDossier.name))
             )
         ),
         "booking_type_id": tuple(
@@ -190,10 +196,10 @@ def creation_choices(session: Session) -> dict[str, tuple[tuple[str, str], ...]]
             for i, label in session.exec(
                 select(BookingType.id, BookingType.label)
                 .where(BookingType.active)
-                .order_by(BookingType.position)
+                .order_by(col(BookingType.position))
             )
         ),
-        "site_id": _options(session, AgencySite, AgencySite.name, AgencySite.name),
+        "site_id": _site_options(session),
         "sales_rep_id": tuple(sales_rep_options(session)),
     }
 
@@ -213,8 +219,8 @@ def search_clients(session: Session, actor: Actor, text: str, limit: int = 8) ->
     terms = normalize_text(text).split()
     statement = select(Client.id, Client.name, Client.city, Client.sales_rep_id)
     for term in terms[:5]:
-        statement = statement.where(Client.search_text.contains(term))  # type: ignore[attr-defined]
-    statement = visible_clients(statement.order_by(Client.name).limit(limit), actor)
+        statement = statement.where(col(Client.search_text).contains(term))
+    statement = visible_clients(statement.order_by(col(Client.name)).limit(limit), actor)
     return [
         ClientHit(id=str(i), name=name, city=city or "", rep=str(rep or ""))
         for i, name, city, rep in session.exec(statement)
@@ -276,7 +282,7 @@ def create_booking(session: Session, actor: Actor, data: dict[str, Any]) -> Book
     if errors:
         raise FormErrors(errors)
     assert client is not None and starts_on is not None and ends_on is not None
-    site = session.get(AgencySite, clean["site_id"])
+    site = session.get_one(AgencySite, clean["site_id"])  # the form took a listed site
     year = starts_on.year
     number = next_number(session, site.id or 0, year)
     booking = Booking(
@@ -335,7 +341,7 @@ def _first_costing(
     session: Session, actor: Actor, booking: Booking, template: CatalogueDossier | None
 ) -> Costing:
     source = session.get(Costing, template.costing_id) if template and template.costing_id else None
-    group = {
+    group: dict[str, Any] = {
         "name": booking.title,
         "client_id": booking.client_id,
         "service_date": booking.starts_on,
@@ -451,9 +457,11 @@ def cancellation_fee(session: Session, booking: Booking, on: date) -> Decimal:
     return max(by_client, by_suppliers).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _costing_strings(session: Session, costing_id: int):
+def _costing_strings(
+    session: Session, costing_id: int
+) -> tuple[dict[str, str], list[dict[str, str]]]:
     """The saved costing as text, read without rights (the caller has checked them)."""
-    return costings.saved_strings(session, session.get(Costing, costing_id))
+    return costings.saved_strings(session, session.get_one(Costing, costing_id))
 
 
 def start_amendment(session: Session, actor: Actor, booking_id: int, reason: str) -> Booking:
@@ -495,14 +503,14 @@ def start_amendment(session: Session, actor: Actor, booking_id: int, reason: str
     ).all():
         data = item.model_dump(exclude={"id", "created_at", "updated_at"})
         data["version"] = booking.version
-        copy = BookingProgrammeItem(**data)
-        session.add(copy)
+        item_copy = BookingProgrammeItem(**data)
+        session.add(item_copy)
         session.flush()
         # The guides stay on the new version's slots (the old version's slots keep none).
         for assignment in session.exec(
             select(GuideAssignment).where(GuideAssignment.programme_item_id == item.id)
         ):
-            assignment.programme_item_id = copy.id or 0
+            assignment.programme_item_id = item_copy.id or 0
             session.add(assignment)
     booking.updated_at = utcnow()
     session.add(booking)
@@ -732,8 +740,8 @@ def contact_choices(session: Session, client_id: int) -> tuple[tuple[str, str], 
         (str(i), f"{first} {last}".strip())
         for i, first, last in session.exec(
             select(Contact.id, Contact.first_name, Contact.last_name)
-            .where(Contact.client_id == client_id, Contact.deleted_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Contact.last_name)
+            .where(Contact.client_id == client_id, col(Contact.deleted_at).is_(None))
+            .order_by(col(Contact.last_name))
         )
     )
 
@@ -743,50 +751,51 @@ def contact_choices(session: Session, client_id: int) -> tuple[tuple[str, str], 
 
 def _bookings_query():
     return (
-        select(
-            Booking.id.label("id"),  # type: ignore[union-attr]
-            Booking.reference.label("reference"),
-            Booking.title.label("title"),
-            Client.name.label("client"),
-            Booking.starts_on.label("starts_on"),
-            Booking.ends_on.label("ends_on"),
-            Booking.status.label("status"),
-            BookingType.label.label("booking_type"),
-            Booking.paying.label("paying"),
-            Booking.total_price.label("total_price"),
-            (User.first_name + " " + User.last_name).label("sales_rep"),
-            Booking.option_until.label("option_until"),
+        sa.select(
+            col(Booking.id).label("id"),
+            col(Booking.reference).label("reference"),
+            col(Booking.title).label("title"),
+            col(Client.name).label("client"),
+            col(Booking.starts_on).label("starts_on"),
+            col(Booking.ends_on).label("ends_on"),
+            col(Booking.status).label("status"),
+            col(BookingType.label).label("booking_type"),
+            col(Booking.paying).label("paying"),
+            col(Booking.total_price).label("total_price"),
+            (col(User.first_name) + " " + col(User.last_name)).label("sales_rep"),
+            col(Booking.option_until).label("option_until"),
         )
-        .join(Client, Client.id == Booking.client_id)  # type: ignore[arg-type]
-        .join(BookingType, BookingType.id == Booking.booking_type_id)  # type: ignore[arg-type]
-        .outerjoin(User, User.id == Booking.sales_rep_id)  # type: ignore[arg-type]
-        .where(Booking.deleted_at.is_(None))  # type: ignore[union-attr]
+        .join(Client, col(Client.id) == col(Booking.client_id))
+        .join(BookingType, col(BookingType.id) == col(Booking.booking_type_id))
+        .outerjoin(User, col(User.id) == col(Booking.sales_rep_id))
+        .where(col(Booking.deleted_at).is_(None))
     )
 
 
-def _type_options(session: Session) -> list[tuple[str, str]]:
+def _type_options(session: orm.Session) -> list[tuple[str, str]]:
     return [
         (str(i), label)
-        for i, label in session.exec(
-            select(BookingType.id, BookingType.label).order_by(BookingType.position)
+        for i, label in session.execute(
+            select(BookingType.id, BookingType.label).order_by(col(BookingType.position))
         )
     ]
 
 
-def _guide_options(session: Session) -> list[tuple[str, str]]:
+def _guide_options(session: orm.Session) -> list[tuple[str, str]]:
     return [
         (str(i), name)
-        for i, name in session.exec(
+        for i, name in session.execute(
             select(Guide.id, Guide.name)
-            .where(Guide.deleted_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Guide.name)
+            .where(col(Guide.deleted_at).is_(None))
+            .order_by(col(Guide.name))
         )
     ]
 
 
-def _with_guide(guide_id: int):
+def _with_guide(guide_id: int) -> sa.Exists:
     return exists().where(
-        GuideAssignment.booking_id == Booking.id, GuideAssignment.guide_id == guide_id
+        col(GuideAssignment.booking_id) == col(Booking.id),
+        col(GuideAssignment.guide_id) == guide_id,
     )
 
 
@@ -827,9 +836,7 @@ BOOKINGS_LIST = ListSpec(
             "site",
             "Site",
             Booking.site_id,
-            options_query=lambda session: list(
-                _options(session, AgencySite, AgencySite.name, AgencySite.name)
-            ),
+            options_query=lambda session: list(_site_options(session)),
             value_type=int,
         ),
         ChoiceFilter(
@@ -859,7 +866,7 @@ BOOKINGS_LIST = ListSpec(
     scope=scope,
     # Clients, types and users are joined for display only (every dossier has a client and a
     # type): the count of 300 000 dossiers skips them.
-    count_query=lambda: select(Booking.id).where(Booking.deleted_at.is_(None)),  # type: ignore[union-attr]
+    count_query=lambda: select(Booking.id).where(col(Booking.deleted_at).is_(None)),
 )
 
 
@@ -941,7 +948,7 @@ def _client_has_bookings(session: Session, client_id: int) -> str | None:
     count = session.exec(
         select(func.count())
         .select_from(Booking)
-        .where(Booking.client_id == client_id, Booking.deleted_at.is_(None))  # type: ignore[union-attr]
+        .where(Booking.client_id == client_id, col(Booking.deleted_at).is_(None))
     ).one()
     return f"Ce client a {count} dossier(s)." if count else None
 

@@ -12,6 +12,7 @@ from datetime import time
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import String, cast
 from sqlmodel import Session, col, select
 
@@ -39,18 +40,18 @@ LANGUAGE_FIELD = "language:"
 GUIDES_LIST = ListSpec(
     name="Guides",
     query=lambda: (
-        select(
-            Guide.id.label("id"),  # type: ignore[union-attr]
-            Guide.name.label("name"),
-            Supplier.name.label("supplier"),
-            Guide.specialities.label("specialities"),
-            Guide.areas.label("areas"),
-            Guide.daily_rate.label("daily_rate"),
-            Guide.active.label("active"),
+        sa.select(
+            col(Guide.id).label("id"),
+            col(Guide.name).label("name"),
+            col(Supplier.name).label("supplier"),
+            col(Guide.specialities).label("specialities"),
+            col(Guide.areas).label("areas"),
+            col(Guide.daily_rate).label("daily_rate"),
+            col(Guide.active).label("active"),
         )
-        .outerjoin(Supplier, Supplier.id == Guide.supplier_id)  # type: ignore[arg-type]
-        .where(Guide.deleted_at.is_(None))
-    ),  # type: ignore[union-attr]
+        .outerjoin(Supplier, col(Supplier.id) == col(Guide.supplier_id))
+        .where(col(Guide.deleted_at).is_(None))
+    ),
     columns=(
         Column("name", "Guide", Guide.name, width=28),
         Column("supplier", "Fournisseur", Supplier.name, width=28, render=lambda v: v or "Agence"),
@@ -134,10 +135,10 @@ GUIDES = GuideResource()
 UNAVAILABILITY_LIST = ListSpec(
     name="Indisponibilités",
     query=lambda: select(
-        GuideUnavailability.id.label("id"),  # type: ignore[union-attr]
-        GuideUnavailability.day.label("day"),
-        GuideUnavailability.reason.label("reason"),
-        GuideUnavailability.guide_id.label("parent_id"),
+        col(GuideUnavailability.id).label("id"),
+        col(GuideUnavailability.day).label("day"),
+        col(GuideUnavailability.reason).label("reason"),
+        col(GuideUnavailability.guide_id).label("parent_id"),
     ),
     columns=(
         Column("day", "Jour", GuideUnavailability.day, kind="date", width=12),
@@ -226,10 +227,10 @@ def conflicts(
         )
     for other, reference, title in session.exec(
         select(GuideAssignment, Booking.reference, BookingProgrammeItem.title)
-        .join(Booking, Booking.id == GuideAssignment.booking_id)  # type: ignore[arg-type]
+        .join(Booking, col(Booking.id) == col(GuideAssignment.booking_id))
         .join(
             BookingProgrammeItem,
-            BookingProgrammeItem.id == GuideAssignment.programme_item_id,  # type: ignore[arg-type]
+            col(BookingProgrammeItem.id) == col(GuideAssignment.programme_item_id),
         )
         .where(
             GuideAssignment.guide_id == guide.id,
@@ -350,7 +351,7 @@ def assignments_by_item(session: Session, booking: Booking) -> dict[int, list[Gu
     found: dict[int, list[GuideOnSlot]] = {}
     for assignment, name in session.exec(
         select(GuideAssignment, Guide.name)
-        .join(Guide, Guide.id == GuideAssignment.guide_id)  # type: ignore[arg-type]
+        .join(Guide, col(Guide.id) == col(GuideAssignment.guide_id))
         .where(GuideAssignment.booking_id == booking.id)
         .order_by(col(Guide.name))
     ):
@@ -365,7 +366,7 @@ def guide_choices(session: Session) -> tuple[tuple[str, str], ...]:
         (str(i), name)
         for i, name in session.exec(
             select(Guide.id, Guide.name)
-            .where(Guide.deleted_at.is_(None), Guide.active)  # type: ignore[union-attr]
-            .order_by(Guide.name)
+            .where(col(Guide.deleted_at).is_(None), Guide.active)
+            .order_by(col(Guide.name))
         )
     )

@@ -3,8 +3,9 @@ shares the room, dietary needs. Listed, exported and imported with the common ma
 
 from __future__ import annotations
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlalchemy import func, orm
+from sqlmodel import Session, col, select
 
 from agence.models import Participant, ParticipantCategory
 from agence.services.bookings.bookings import BOOKINGS
@@ -18,12 +19,12 @@ ROOM_TYPES = ROOM_TYPE_LABELS
 MAX_PARTICIPANTS = 2000
 
 
-def _category_options(session: Session) -> list[tuple[str, str]]:
+def _category_options(session: orm.Session) -> list[tuple[str, str]]:
     return [
         (str(i), label)
-        for i, label in session.exec(
+        for i, label in session.execute(
             select(ParticipantCategory.id, ParticipantCategory.label).order_by(
-                ParticipantCategory.position
+                col(ParticipantCategory.position)
             )
         )
     ]
@@ -31,18 +32,18 @@ def _category_options(session: Session) -> list[tuple[str, str]]:
 
 PARTICIPANTS_LIST = ListSpec(
     name="Participants",
-    query=lambda: select(
-        Participant.id.label("id"),  # type: ignore[union-attr]
-        Participant.last_name.label("last_name"),
-        Participant.first_name.label("first_name"),
-        ParticipantCategory.label.label("category"),
-        Participant.room_type.label("room_type"),
-        Participant.room.label("room"),
-        Participant.dietary_needs.label("dietary_needs"),
-        Participant.booking_id.label("parent_id"),
+    query=lambda: sa.select(
+        col(Participant.id).label("id"),
+        col(Participant.last_name).label("last_name"),
+        col(Participant.first_name).label("first_name"),
+        col(ParticipantCategory.label).label("category"),
+        col(Participant.room_type).label("room_type"),
+        col(Participant.room).label("room"),
+        col(Participant.dietary_needs).label("dietary_needs"),
+        col(Participant.booking_id).label("parent_id"),
     ).outerjoin(
         ParticipantCategory,
-        ParticipantCategory.id == Participant.participant_category_id,  # type: ignore[arg-type]
+        col(ParticipantCategory.id) == col(Participant.participant_category_id),
     ),
     columns=(
         Column("last_name", "Nom", Participant.last_name, width=22),

@@ -122,8 +122,8 @@ def product_planning(
     rows = session.exec(
         scope(
             select(StockReservation, Booking.reference, Client.name)
-            .join(Booking, Booking.id == StockReservation.booking_id)  # type: ignore[arg-type]
-            .join(Client, Client.id == Booking.client_id)  # type: ignore[arg-type]
+            .join(Booking, col(Booking.id) == col(StockReservation.booking_id))
+            .join(Client, col(Client.id) == col(Booking.client_id))
             .where(
                 StockReservation.product_id == product_id,
                 StockReservation.day >= first,
@@ -140,16 +140,16 @@ def product_planning(
         (capacity_id, day): int(total)
         for capacity_id, day, total in session.exec(
             select(
-                StockReservation.capacity_id,
-                StockReservation.day,
-                func.sum(StockReservation.quantity),
+                col(StockReservation.capacity_id),
+                col(StockReservation.day),
+                func.sum(col(StockReservation.quantity)),
             )
             .where(
                 StockReservation.product_id == product_id,
                 StockReservation.day >= first,
                 StockReservation.day <= last,
             )
-            .group_by(StockReservation.capacity_id, StockReservation.day)
+            .group_by(col(StockReservation.capacity_id), col(StockReservation.day))
         ).all()
     }
     slots = sorted({slot_text(c.start_time) for c in capacities})
@@ -203,10 +203,10 @@ def guide_planning(
     for assignment, reference, title in session.exec(
         scope(
             select(GuideAssignment, Booking.reference, BookingProgrammeItem.title)
-            .join(Booking, Booking.id == GuideAssignment.booking_id)  # type: ignore[arg-type]
+            .join(Booking, col(Booking.id) == col(GuideAssignment.booking_id))
             .join(
                 BookingProgrammeItem,
-                BookingProgrammeItem.id == GuideAssignment.programme_item_id,  # type: ignore[arg-type]
+                col(BookingProgrammeItem.id) == col(GuideAssignment.programme_item_id),
             )
             .where(
                 GuideAssignment.guide_id == guide_id,
@@ -219,9 +219,9 @@ def guide_planning(
     ):
         when = formats.clock(assignment.start_time) + " " if assignment.start_time else ""
         busy.setdefault(assignment.day, []).append(f"{when}{title} ({reference})")
-    off = dict(
+    off: dict[date, str] = dict(
         session.exec(
-            select(GuideUnavailability.day, GuideUnavailability.reason).where(
+            select(col(GuideUnavailability.day), col(GuideUnavailability.reason)).where(
                 GuideUnavailability.guide_id == guide_id,
                 GuideUnavailability.day >= first,
                 GuideUnavailability.day <= last,
@@ -251,8 +251,8 @@ def managed_products(session: Session) -> list[tuple[str, str]]:
             select(Product.id, Product.name)
             .where(
                 col(Product.id).in_(select(ProductCapacity.product_id)),
-                Product.deleted_at.is_(None),  # type: ignore[union-attr]
+                col(Product.deleted_at).is_(None),
             )
-            .order_by(Product.name)
+            .order_by(col(Product.name))
         )
     ]

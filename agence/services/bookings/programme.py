@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote_plus
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -40,14 +41,14 @@ def _current_version(session: Session, booking_id: int | None) -> int:
 
 PROGRAMME_LIST = ListSpec(
     name="Programme",
-    query=lambda: select(
-        BookingProgrammeItem.id.label("id"),  # type: ignore[union-attr]
-        BookingProgrammeItem.day.label("day"),
-        BookingProgrammeItem.start_time.label("start_time"),
-        BookingProgrammeItem.end_time.label("end_time"),
-        BookingProgrammeItem.title.label("title"),
-        BookingProgrammeItem.meeting_place.label("meeting_place"),
-        BookingProgrammeItem.booking_id.label("parent_id"),
+    query=lambda: sa.select(
+        col(BookingProgrammeItem.id).label("id"),
+        col(BookingProgrammeItem.day).label("day"),
+        col(BookingProgrammeItem.start_time).label("start_time"),
+        col(BookingProgrammeItem.end_time).label("end_time"),
+        col(BookingProgrammeItem.title).label("title"),
+        col(BookingProgrammeItem.meeting_place).label("meeting_place"),
+        col(BookingProgrammeItem.booking_id).label("parent_id"),
     ),
     columns=(
         Column("day", "Jour", BookingProgrammeItem.day, kind="date", width=12),

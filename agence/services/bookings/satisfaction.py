@@ -9,8 +9,10 @@ import csv
 import hashlib
 import io
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -340,7 +342,11 @@ def booking_results(session: Session, actor: Actor, booking_id: int) -> BookingR
 def _average(scores: list[int]) -> str:
     if not scores:
         return ""
-    return formats.number(sum(scores) / len(scores), 1) + " / 5"
+    return _out_of_five(Decimal(sum(scores)) / len(scores))
+
+
+def _out_of_five(average: Decimal) -> str:
+    return formats.number(average, 1) + " / 5"
 
 
 @dataclass(frozen=True)
@@ -356,16 +362,21 @@ def product_results(session: Session, actor: Actor) -> list[ProductScore]:
     """Average score per catalogue product, over the answered surveys in the actor's reach."""
     actor.require(Module.BOOKINGS, Action.SEE)
     statement = scope(
-        select(Product.name, func.avg(SatisfactionScore.score), func.count(SatisfactionScore.id))
-        .join(Product, Product.id == SatisfactionScore.product_id)  # type: ignore[arg-type]
-        .join(SatisfactionSurvey, SatisfactionSurvey.id == SatisfactionScore.survey_id)  # type: ignore[arg-type]
-        .join(Booking, Booking.id == SatisfactionSurvey.booking_id)  # type: ignore[arg-type]
-        .group_by(Product.name)
-        .order_by(Product.name),
+        select(
+            Product.name,
+            func.avg(col(SatisfactionScore.score)),
+            func.count(col(SatisfactionScore.id)),
+        )
+        .join(Product, col(Product.id) == col(SatisfactionScore.product_id))
+        .join(SatisfactionSurvey, col(SatisfactionSurvey.id) == col(SatisfactionScore.survey_id))
+        .join(Booking, col(Booking.id) == col(SatisfactionSurvey.booking_id))
+        .group_by(col(Product.name))
+        .order_by(col(Product.name)),
         actor,
     )
     return [
-        ProductScore(product=name, average=formats.number(float(avg), 1) + " / 5", count=str(count))
+        # AVG is a Decimal on PostgreSQL and a float on SQLite: its text is the same number.
+        ProductScore(product=name, average=_out_of_five(Decimal(str(avg))), count=str(count))
         for name, avg, count in session.exec(statement)
     ]
 
@@ -390,8 +401,8 @@ def avizi_csv(session: Session, actor: Actor, since: date, until: date) -> str:
     rows = session.exec(
         scope(
             select(SatisfactionSurvey, Booking, Client.name)
-            .join(Booking, Booking.id == SatisfactionSurvey.booking_id)  # type: ignore[arg-type]
-            .join(Client, Client.id == Booking.client_id)  # type: ignore[arg-type]
+            .join(Booking, col(Booking.id) == col(SatisfactionSurvey.booking_id))
+            .join(Client, col(Client.id) == col(Booking.client_id))
             .where(
                 col(SatisfactionSurvey.answered_at).is_not(None),
                 col(SatisfactionSurvey.answered_at) >= start,
@@ -405,7 +416,7 @@ def avizi_csv(session: Session, actor: Actor, since: date, until: date) -> str:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(AVIZI_COLUMNS)
     for survey, booking, client in rows:
-        scores = session.exec(
+        scores: Sequence[SatisfactionScore | None] = session.exec(
             select(SatisfactionScore)
             .where(SatisfactionScore.survey_id == survey.id)
             .order_by(col(SatisfactionScore.id))
