@@ -203,11 +203,9 @@ def _programme_summary() -> rx.Component:
                 rx.foreach(
                     state.programme,
                     lambda item: rx.hstack(
-                        rx.badge("Jour " + item["day"], variant="soft"),
-                        rx.text(
-                            item["time"], size="2", color=rx.color("gray", 11), min_width="7rem"
-                        ),
-                        rx.text(item["title"], size="2"),
+                        rx.badge("Jour " + item.day, variant="soft"),
+                        rx.text(item.time, size="2", color=rx.color("gray", 11), min_width="7rem"),
+                        rx.text(item.title, size="2"),
                         spacing="3",
                         align="center",
                         wrap="wrap",

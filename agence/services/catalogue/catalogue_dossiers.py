@@ -6,6 +6,7 @@ costings' list), created with it and edited on the costing screen."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -237,7 +238,17 @@ class ProgrammeItemResource(Resource[CatalogueProgrammeItem]):
 PROGRAMME_ITEMS = ProgrammeItemResource()
 
 
-def programme(session: Session, dossier_id: int) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class ProgrammeStep:
+    """A step of the programme as the dossier's summary shows it."""
+
+    day: str
+    time: str
+    """« 9:30 – 12:00 », one time, or empty."""
+    title: str
+
+
+def programme(session: Session, dossier_id: int) -> list[ProgrammeStep]:
     """The programme day by day, in order, for the dossiers issue and the page's summary."""
     rows = session.exec(
         select(CatalogueProgrammeItem)
@@ -250,13 +261,13 @@ def programme(session: Session, dossier_id: int) -> list[dict[str, str]]:
         )
     ).all()
     return [
-        {
-            "day": str(item.day),
-            "time": " – ".join(
+        ProgrammeStep(
+            day=str(item.day),
+            time=" – ".join(
                 formats.clock(moment) for moment in (item.start_time, item.end_time) if moment
             ),
-            "title": item.title,
-        }
+            title=item.title,
+        )
         for item in rows
     ]
 

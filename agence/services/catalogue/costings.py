@@ -386,15 +386,64 @@ def parse_costing(header: dict[str, str], lines: list[dict[str, str]]) -> Parsed
 # --- Pricing for the page ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LineResult:
+    """A line's cost and sale for the costing's own group, as its box shows them (blank while
+    the costing cannot be priced)."""
+
+    cost: str = ""
+    sale: str = ""
+    detail: str = ""
+    """How many people or units it was counted for: « 21 pers. − 1 gratuité », « 2 unités »."""
+
+
+@dataclass(frozen=True)
+class CostingSummary:
+    """« Résultat »: the costing priced for its own group, as French text."""
+
+    group: str = ""
+    """« 20 payants + 1 gratuit + 1 accompagnateur »."""
+    total_cost: str = ""
+    total_sale: str = ""
+    margin: str = ""
+    margin_rate: str = ""
+    margin_vat: str = ""
+    normal_vat: str = ""
+    price_per_paying: str = ""
+    raw_price: str = ""
+    """The price per paying person before its rounding up."""
+    negative: bool = False
+    """A loss: the margin shows in red."""
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One group size of the price grid, as French text."""
+
+    paying: str
+    free: str
+    staff: str
+    price_per_paying: str
+    total_sale: str
+    total_cost: str
+    margin: str
+    margin_rate: str
+    jump: bool
+    """One more unit (a coach, a guide) makes the price jump at this size."""
+    current: bool
+    """The costing's own group size."""
+
+
 @dataclass
 class Evaluation:
     """What the costing screen shows, formatted (money reaches the browser as text)."""
 
     header_errors: dict[str, str] = field(default_factory=dict)
     line_errors: list[str] = field(default_factory=list)
-    line_results: list[dict[str, str]] = field(default_factory=list)
-    summary: dict[str, str] = field(default_factory=dict)
-    grid: list[dict[str, str]] = field(default_factory=list)
+    line_results: list[LineResult] = field(default_factory=list)
+    summary: CostingSummary | None = None
+    """None while the costing cannot be priced."""
+    grid: list[GridRow] = field(default_factory=list)
 
 
 def _percent_of(rate: Decimal | None) -> str:
@@ -494,7 +543,7 @@ def evaluate(header: dict[str, str], lines: list[dict[str, str]]) -> Evaluation:
     }
     result = Evaluation(shown_errors, parsed.line_errors)
     if parsed.costing is None:
-        result.line_results = [{} for _ in lines]
+        result.line_results = [LineResult() for _ in lines]
         return result
     costing, clean = parsed.costing, parsed.header
     try:
@@ -507,42 +556,42 @@ def evaluate(header: dict[str, str], lines: list[dict[str, str]]) -> Evaluation:
         )
     except pricing.PricingError as exc:
         result.header_errors[""] = str(exc)
-        result.line_results = [{} for _ in lines]
+        result.line_results = [LineResult() for _ in lines]
         return result
     result.line_results = [
-        {
-            "cost": formats.money(line.cost),
-            "sale": formats.money(line.sale),
-            "detail": _line_detail(line),
-        }
+        LineResult(
+            cost=formats.money(line.cost),
+            sale=formats.money(line.sale),
+            detail=_line_detail(line),
+        )
         for line in priced.lines
     ]
-    result.summary = {
-        "group": _group_text(priced.group),
-        "total_cost": formats.money(priced.total_cost),
-        "total_sale": formats.money(priced.total_sale),
-        "margin": formats.money(priced.margin),
-        "margin_rate": _percent_of(priced.margin_rate),
-        "margin_vat": formats.money(priced.margin_vat),
-        "normal_vat": _vat_text(priced) or formats.money(Decimal(0)),
-        "price_per_paying": formats.money(priced.price_per_paying),
-        "raw_price": formats.money(priced.raw_price.quantize(Decimal("0.001"))),
-        "negative": "1" if priced.margin < 0 else "",
-    }
+    result.summary = CostingSummary(
+        group=_group_text(priced.group),
+        total_cost=formats.money(priced.total_cost),
+        total_sale=formats.money(priced.total_sale),
+        margin=formats.money(priced.margin),
+        margin_rate=_percent_of(priced.margin_rate),
+        margin_vat=formats.money(priced.margin_vat),
+        normal_vat=_vat_text(priced) or formats.money(Decimal(0)),
+        price_per_paying=formats.money(priced.price_per_paying),
+        raw_price=formats.money(priced.raw_price.quantize(Decimal("0.001"))),
+        negative=priced.margin < 0,
+    )
     jumps = pricing.price_jumps(grid)
     result.grid = [
-        {
-            "paying": str(row.group.paying),
-            "free": str(row.group.free),
-            "staff": str(row.group.staff),
-            "price_per_paying": formats.money(row.price_per_paying),
-            "total_sale": formats.money(row.total_sale),
-            "total_cost": formats.money(row.total_cost),
-            "margin": formats.money(row.margin),
-            "margin_rate": _percent_of(row.margin_rate),
-            "jump": "1" if row.group.paying in jumps else "",
-            "current": "1" if row.group.paying == priced.group.paying else "",
-        }
+        GridRow(
+            paying=str(row.group.paying),
+            free=str(row.group.free),
+            staff=str(row.group.staff),
+            price_per_paying=formats.money(row.price_per_paying),
+            total_sale=formats.money(row.total_sale),
+            total_cost=formats.money(row.total_cost),
+            margin=formats.money(row.margin),
+            margin_rate=_percent_of(row.margin_rate),
+            jump=row.group.paying in jumps,
+            current=row.group.paying == priced.group.paying,
+        )
         for row in grid
     ]
     return result
@@ -551,9 +600,22 @@ def evaluate(header: dict[str, str], lines: list[dict[str, str]]) -> Evaluation:
 # --- Lines from the catalogue -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ProductHit:
+    """A product found by the costing screen's search, as its result shows it."""
+
+    id: str
+    name: str
+    product_type: str
+    supplier: str
+    """« Agence » for the agency's own services."""
+    basis: str
+    """How it is sold, in French."""
+
+
 def search_products(
     session: Session, text: str, product_type: str = "", supplier: str = "", limit: int = 12
-) -> list[dict[str, str]]:
+) -> list[ProductHit]:
     """Active products matching the search, through the catalogue's own listing."""
     page = fetch_page(
         session,
@@ -565,13 +627,13 @@ def search_products(
         ),
     )
     return [
-        {
-            "id": str(row["id"]),
-            "name": row["name"],
-            "product_type": row["product_type"] or "",
-            "supplier": row["supplier"] or "Agence",
-            "basis": BASES.get(row["basis"], row["basis"]),
-        }
+        ProductHit(
+            id=str(row["id"]),
+            name=row["name"],
+            product_type=row["product_type"] or "",
+            supplier=row["supplier"] or "Agence",
+            basis=BASES.get(row["basis"], row["basis"]),
+        )
         for row in page.rows
     ]
 

@@ -12,6 +12,7 @@ from agence.services.bookings.availability import CAPACITIES
 from agence.services.catalogue.catalogue_dossiers import (
     CATALOGUE_DOSSIERS,
     PROGRAMME_ITEMS,
+    ProgrammeStep,
     programme,
 )
 from agence.services.catalogue.costings import COSTINGS
@@ -102,7 +103,7 @@ class CatalogueDossiersListState(ListMixin, AppState):
 
 class CatalogueDossierFormState(FormMixin, AppState):
     costing_url: str = ""
-    programme: list[dict[str, str]] = []
+    programme: list[ProgrammeStep] = []
 
     def _resource(self):
         return CATALOGUE_DOSSIERS

@@ -12,7 +12,14 @@ from agence import routes
 from agence.db import session_scope
 from agence.models.catalogue import CatalogueDossier
 from agence.services.catalogue import costings
-from agence.services.catalogue.costings import COSTINGS, LINE_FIELD_NAMES
+from agence.services.catalogue.costings import (
+    COSTINGS,
+    LINE_FIELD_NAMES,
+    CostingSummary,
+    GridRow,
+    LineResult,
+    ProductHit,
+)
 from agence.services.catalogue.products import PRODUCTS_LIST
 from agence.services.common import identifiers, records
 from agence.services.common.forms import FormErrors
@@ -35,16 +42,18 @@ class CostingMixin(rx.State, mixin=True):
     lines: list[dict[str, str]] = []
     header_errors: dict[str, str] = {}
     line_errors: list[str] = []
-    line_results: list[dict[str, str]] = []
-    summary: dict[str, str] = {}
-    grid: list[dict[str, str]] = []
+    line_results: list[LineResult] = []
+    summary: CostingSummary = CostingSummary()
+    has_results: bool = False
+    """Whether the costing as typed can be priced (else « Résultat » asks to fix the fields)."""
+    grid: list[GridRow] = []
     client_options: list[list[str]] = []
     type_options: list[list[str]] = []
     supplier_options: list[list[str]] = []
     search_text: str = ""
     search_type: str = ""
     search_supplier: str = ""
-    search_results: list[dict[str, str]] = []
+    search_results: list[ProductHit] = []
     title: str = ""
     is_new: bool = True
     not_found: bool = False
@@ -61,10 +70,6 @@ class CostingMixin(rx.State, mixin=True):
     _costing_id: int | None = None
     _ready: bool = False
 
-    @rx.var
-    def has_results(self) -> bool:
-        return bool(self.summary)
-
     def _edit_action(self) -> Action:
         return Action.CREATE if self._costing_id is None else Action.EDIT
 
@@ -73,7 +78,8 @@ class CostingMixin(rx.State, mixin=True):
         self.header_errors = result.header_errors
         self.line_errors = result.line_errors
         self.line_results = result.line_results
-        self.summary = result.summary
+        self.has_results = result.summary is not None
+        self.summary = result.summary or CostingSummary()
         self.grid = result.grid
 
     def _load_options(self, actor: Actor) -> None:

@@ -18,6 +18,7 @@ from agence.models.catalogue import Costing, CostingLine, Product
 from agence.services.catalogue.catalogue_dossiers import (
     CATALOGUE_DOSSIERS,
     PROGRAMME_ITEMS,
+    ProgrammeStep,
     copy_for_dossier,
     programme,
 )
@@ -250,9 +251,9 @@ def test_the_programme_reads_day_by_day_in_time_order(session, dossier):
     add_slot(session, dossier, 1, "Départ", time(8, 30))
     with session_scope() as s:
         assert programme(s, dossier.id) == [
-            {"day": "1", "time": "08:30", "title": "Départ"},
-            {"day": "1", "time": "14:00 – 16:30", "title": "Château"},
-            {"day": "2", "time": "09:00", "title": "Cave"},
+            ProgrammeStep(day="1", time="08:30", title="Départ"),
+            ProgrammeStep(day="1", time="14:00 – 16:30", title="Château"),
+            ProgrammeStep(day="2", time="09:00", title="Cave"),
         ]
 
 
@@ -336,10 +337,10 @@ def test_the_demo_catalogue_dossier_prices_the_worked_example(demo):
         header, lines = costing_values(s, demo, dossier.costing_id)
     result = evaluate(header, lines)
     assert result.header_errors == {} and not any(result.line_errors)
-    assert result.summary["price_per_paying"] == formats.money(Decimal("118.50"))
-    assert result.summary["total_cost"] == formats.money(Decimal("1978.00"))
-    assert result.summary["margin_vat"] == formats.money(Decimal("65.33"))
-    grid = {row["paying"]: row["price_per_paying"] for row in result.grid}
+    assert result.summary.price_per_paying == formats.money(Decimal("118.50"))
+    assert result.summary.total_cost == formats.money(Decimal("1978.00"))
+    assert result.summary.margin_vat == formats.money(Decimal("65.33"))
+    grid = {row.paying: row.price_per_paying for row in result.grid}
     assert grid["20"] == formats.money(Decimal("118.50"))
     assert grid["30"] == formats.money(Decimal("102.50"))
     assert grid["40"] == formats.money(Decimal("89.00"))
@@ -349,8 +350,8 @@ def test_the_demo_catalogue_dossier_has_its_programme(demo):
     dossier = demo_dossier()
     with session_scope() as s:
         steps = programme(s, dossier.id)
-    assert steps[0] == {"day": "1", "time": "08:30", "title": "Départ de Tours en autocar"}
-    assert [step["title"] for step in steps][1:3] == [
+    assert steps[0] == ProgrammeStep(day="1", time="08:30", title="Départ de Tours en autocar")
+    assert [step.title for step in steps][1:3] == [
         "Visite du château royal d'Amboise",
         "Déjeuner menu groupe à L'Orangerie",
     ]

@@ -19,6 +19,7 @@ from agence.models.base import utcnow
 from agence.models.catalogue import Costing, CostingLine, NegotiatedPrice, Product, Rate
 from agence.services.catalogue.costings import (
     COSTINGS_LIST,
+    LineResult,
     blank_line,
     client_choices,
     costing_values,
@@ -104,37 +105,36 @@ def test_the_worked_example_is_priced_from_what_the_page_holds():
     result = evaluate(worked_example_header(), worked_example_lines())
     assert result.header_errors == {}
     assert result.line_errors == ["", "", "", ""]
-    assert result.summary["group"] == "20 payants + 1 gratuit + 1 accompagnateur"
-    assert result.summary["total_cost"] == euros("1978.00")
-    assert result.summary["price_per_paying"] == euros("118.50")
-    assert result.summary["total_sale"] == euros("2370.00")
-    assert result.summary["margin"] == euros("392.00")
-    assert result.summary["margin_vat"] == euros("65.33")
-    assert result.summary["normal_vat"] == euros("0")
+    assert result.summary.group == "20 payants + 1 gratuit + 1 accompagnateur"
+    assert result.summary.total_cost == euros("1978.00")
+    assert result.summary.price_per_paying == euros("118.50")
+    assert result.summary.total_sale == euros("2370.00")
+    assert result.summary.margin == euros("392.00")
+    assert result.summary.margin_vat == euros("65.33")
+    assert result.summary.normal_vat == euros("0")
 
 
 def test_the_worked_example_grid_gives_the_three_rows_of_the_spec():
     rows = evaluate(worked_example_header(), worked_example_lines()).grid
     assert [
-        (row["paying"], row["free"], row["staff"], row["total_cost"], row["price_per_paying"])
-        for row in rows
+        (row.paying, row.free, row.staff, row.total_cost, row.price_per_paying) for row in rows
     ] == [
         ("20", "1", "1", euros("1978.00"), euros("118.50")),
         ("30", "1", "1", euros("2568.00"), euros("102.50")),
         ("40", "2", "1", euros("2978.00"), euros("89.00")),
     ]
-    assert [row["total_sale"] for row in rows] == [
+    assert [row.total_sale for row in rows] == [
         euros("2370.00"),
         euros("3075.00"),
         euros("3560.00"),
     ]
-    assert [row["margin"] for row in rows] == [euros("392.00"), euros("507.00"), euros("582.00")]
-    assert [row["current"] for row in rows] == ["1", "", ""]
+    assert [row.margin for row in rows] == [euros("392.00"), euros("507.00"), euros("582.00")]
+    assert [row.current for row in rows] == [True, False, False]
 
 
 def test_the_worked_example_lines_show_their_cost_and_consumers():
     lines = evaluate(worked_example_header(), worked_example_lines()).line_results
-    assert [(line["cost"], line["detail"]) for line in lines] == [
+    assert [(line.cost, line.detail) for line in lines] == [
         (euros("950.00"), "1 unité"),
         (euros("260.00"), "21 pers. − 1 gratuité"),
         (euros("588.00"), "22 pers. − 1 gratuité"),
@@ -147,8 +147,8 @@ def test_a_bad_line_is_reported_and_nothing_is_priced():
     lines[1]["unit_cost"] = "treize"
     result = evaluate(worked_example_header(), lines)
     assert result.line_errors[1] == "Coût unitaire TTC : Nombre invalide (exemple : 12,50)."
-    assert result.summary == {} and result.grid == []
-    assert result.line_results == [{}, {}, {}, {}]
+    assert result.summary is None and result.grid == []
+    assert result.line_results == [LineResult()] * 4
 
 
 def test_a_line_for_nobody_is_reported():
@@ -173,7 +173,7 @@ def test_a_bad_grid_is_reported():
 def test_a_costing_for_a_client_is_priced_like_any_other():
     with_client = evaluate(worked_example_header(client_id="7"), worked_example_lines())
     assert with_client.header_errors == {}
-    assert with_client.summary["price_per_paying"] == euros("118.50")
+    assert with_client.summary.price_per_paying == euros("118.50")
 
 
 # --- The catalogue --------------------------------------------------------------------------------
@@ -378,7 +378,7 @@ def test_a_negotiated_price_shows_on_the_priced_line(catalogue, school):
     header = header_for(client_id=school, paying="20", markup_percent="50")
     result = evaluate(header, [from_product(catalogue.visit, header)])
     assert result.header_errors == {} and result.line_errors == [""]
-    assert result.line_results[0]["sale"] == euros(str(20 * 14))
+    assert result.line_results[0].sale == euros(str(20 * 14))
 
 
 # --- Refreshing the catalogue lines ---------------------------------------------------------------
@@ -533,7 +533,7 @@ def test_editing_a_field_the_line_does_not_have_changes_nothing(catalogue):
 def test_products_are_searched_by_name(catalogue):
     with session_scope() as s:
         found = search_products(s, "amboise")
-    assert [(row["name"], row["supplier"], row["basis"]) for row in found] == [
+    assert [(row.name, row.supplier, row.basis) for row in found] == [
         ("Visite du château royal d'Amboise", "Château royal d'Amboise", "Par personne")
     ]
 
@@ -543,9 +543,9 @@ def test_products_are_searched_by_type_and_supplier(session, catalogue):
         by_type = search_products(s, "", product_type=str(product_type_id(s, "TRANSPORT")))
         by_supplier = search_products(s, "", supplier=str(catalogue.tasting.supplier_id))
         agency = search_products(s, "animateur")
-    assert [row["name"] for row in by_type] == ["Autocar grand tourisme (journée)"]
-    assert [row["name"] for row in by_supplier] == ["Dégustation de vins en cave"]
-    assert [(row["supplier"], row["product_type"]) for row in agency] == [("Agence", "Divers")]
+    assert [row.name for row in by_type] == ["Autocar grand tourisme (journée)"]
+    assert [row.name for row in by_supplier] == ["Dégustation de vins en cave"]
+    assert [(row.supplier, row.product_type) for row in agency] == [("Agence", "Divers")]
 
 
 def test_inactive_and_deleted_products_are_not_offered(session, catalogue):
@@ -555,7 +555,7 @@ def test_inactive_and_deleted_products_are_not_offered(session, catalogue):
     session.add(catalogue.tasting)
     session.commit()
     with session_scope() as s:
-        names = [row["name"] for row in search_products(s, "")]
+        names = [row.name for row in search_products(s, "")]
     assert names == [
         "Accompagnement par un animateur de l'agence",
         "Visite du château royal d'Amboise",
@@ -686,7 +686,7 @@ def test_the_worked_example_saved_and_read_back_gives_the_same_price(admin):
     costing = save(admin, worked_example_header(), worked_example_lines())
     header, lines = values_of(admin, costing.id)
     assert header["client_free"] == "1" and header["client_free_per"] == "20"
-    assert evaluate(header, lines).summary["price_per_paying"] == euros("118.50")
+    assert evaluate(header, lines).summary.price_per_paying == euros("118.50")
 
 
 def test_a_saved_line_without_a_tariff_for_the_date_is_flagged_when_read(session, admin, catalogue):

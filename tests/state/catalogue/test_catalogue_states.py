@@ -158,10 +158,10 @@ def test_a_costing_is_built_from_the_catalogue_priced_live_and_saved(browser, se
     assert _amount(state.lines[0]["unit_cost"]) == Decimal("15.50")
     assert state.lines[1]["basis"] == "group" and state.lines[1]["capacity"] == "30"
     # 10 × 15.50 + 180 = 335 → 33.50 per paying at 0 % markup, rounded to 1 €: 34
-    assert state.summary["price_per_paying"].startswith("34,00")
+    assert state.summary.price_per_paying.startswith("34,00")
     browser.run(CostingState, "set_header", "paying", "20")  # the tier of 20+ applies
     assert _amount(state.lines[0]["unit_cost"]) == Decimal(13)
-    assert state.grid and any(row["current"] == "1" for row in state.grid)
+    assert state.grid and any(row.current for row in state.grid)
     events = browser.run(CostingState, "save")
     costing = session.exec(select(Costing).where(Costing.name == "Sortie château")).one()
     assert routes.record_url(routes.CATALOGUE_COSTINGS, costing.id) in str(events)
@@ -212,7 +212,7 @@ def test_a_costing_with_a_bad_line_is_not_saved(browser, session, catalogue):
     browser.run(CostingState, "set_line", 0, "label", "Car")
     browser.run(CostingState, "set_line", 0, "unit_cost", "abc")
     assert state.line_errors[0]
-    assert state.summary == {}
+    assert not state.has_results
     browser.run(CostingState, "save")
     assert "lines" in state.header_errors
     assert _count(session, Costing) == 0
@@ -300,11 +300,11 @@ def test_each_size_of_the_grid_is_priced_with_the_tariff_of_its_own_tier(
     browser.run(CostingState, "add_product", str(catalogue["castle"].id))
     browser.run(CostingState, "add_product", str(catalogue["guide"].id))
     browser.run(CostingState, "set_header", "grid", "10, 20")
-    costs = {row["paying"]: row["total_cost"] for row in state.grid}
+    costs = {row.paying: row.total_cost for row in state.grid}
     # 10 × 15,50 (tier 1–19) + 180 ; 20 × 13 (tier 20+) + 180
     assert costs["10"].startswith("335,00") and costs["20"].startswith("440,00")
     browser.run(CostingState, "set_line", 0, "unit_cost", "12")  # typed: no tariff any more
-    costs = {row["paying"]: row["total_cost"] for row in state.grid}
+    costs = {row.paying: row.total_cost for row in state.grid}
     assert costs["10"].startswith("300,00") and costs["20"].startswith("420,00")
 
 

@@ -121,13 +121,13 @@ def _line_title(S, line, index) -> rx.Component:
         rx.vstack(
             rx.text(
                 "Coût ",
-                rx.text.strong(results["cost"]),
+                rx.text.strong(results.cost),
                 " · Vente ",
-                rx.text.strong(results["sale"]),
+                rx.text.strong(results.sale),
                 size="2",
                 id=f"line-{index}-result",
             ),
-            rx.text(results["detail"], size="1", color=rx.color("gray", 11)),
+            rx.text(results.detail, size="1", color=rx.color("gray", 11)),
             spacing="0",
             align="end",
         ),

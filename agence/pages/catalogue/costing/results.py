@@ -7,10 +7,11 @@ import reflex as rx
 
 
 def figure(S, label: str, key: str, *, big: bool = False) -> rx.Component:
+    """One figure of the summary, `key` naming its field (and its element's id)."""
     return rx.vstack(
         rx.text(label, size="1", color=rx.color("gray", 11)),
         rx.text(
-            S.summary.get(key, ""), size="6" if big else "3", weight="bold", id=f"result-{key}"
+            getattr(S.summary, key), size="6" if big else "3", weight="bold", id=f"result-{key}"
         ),
         spacing="0",
         min_width="8rem",
@@ -22,13 +23,13 @@ def _margin(S) -> rx.Component:
     return rx.vstack(
         rx.text("Marge", size="1", color=rx.color("gray", 11)),
         rx.text(
-            S.summary.get("margin", ""),
+            S.summary.margin,
             " (",
-            S.summary.get("margin_rate", ""),
+            S.summary.margin_rate,
             ")",
             size="3",
             weight="bold",
-            color=rx.cond(S.summary.get("negative", "") == "1", "red", None),
+            color=rx.cond(S.summary.negative, "red", None),
             id="result-margin",
         ),
         spacing="0",
@@ -41,7 +42,7 @@ def results_card(S) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.heading("Résultat", size="3"),
-                rx.text(S.summary.get("group", ""), size="2", color=rx.color("gray", 11)),
+                rx.text(S.summary.group, size="2", color=rx.color("gray", 11)),
                 align="baseline",
                 wrap="wrap",
             ),
@@ -76,21 +77,21 @@ def grid_row(row) -> rx.Component:
     return rx.table.row(
         cell(
             rx.hstack(
-                rx.text(row["paying"], weight=rx.cond(row["current"] == "1", "bold", "regular")),
+                rx.text(row.paying, weight=rx.cond(row.current, "bold", "regular")),
                 rx.cond(
-                    row["jump"] == "1",
+                    row.jump,
                     rx.badge("saut", color_scheme="orange", title="Un car ou un guide de plus"),
                 ),
                 spacing="2",
             )
         ),
-        cell(row["free"]),
-        cell(row["staff"]),
-        cell(rx.text(row["price_per_paying"], weight="bold")),
-        cell(row["total_sale"]),
-        cell(row["total_cost"]),
-        cell(row["margin"] + " (" + row["margin_rate"] + ")"),
-        background_color=rx.cond(row["jump"] == "1", rx.color("orange", 2), None),
+        cell(row.free),
+        cell(row.staff),
+        cell(rx.text(row.price_per_paying, weight="bold")),
+        cell(row.total_sale),
+        cell(row.total_cost),
+        cell(row.margin + " (" + row.margin_rate + ")"),
+        background_color=rx.cond(row.jump, rx.color("orange", 2), None),
     )
 
 

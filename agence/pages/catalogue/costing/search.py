@@ -9,9 +9,9 @@ import reflex as rx
 def search_result(S, item) -> rx.Component:
     return rx.hstack(
         rx.vstack(
-            rx.text(item["name"], weight="medium", size="2"),
+            rx.text(item.name, weight="medium", size="2"),
             rx.text(
-                item["product_type"] + " · " + item["supplier"] + " · " + item["basis"],
+                item.product_type + " · " + item.supplier + " · " + item.basis,
                 size="1",
                 color=rx.color("gray", 11),
             ),
@@ -23,8 +23,8 @@ def search_result(S, item) -> rx.Component:
             rx.icon("plus", size=14),
             "Ajouter",
             size="1",
-            on_click=S.add_product(item["id"]),
-            id="add-product-" + item["id"],
+            on_click=S.add_product(item.id),
+            id="add-product-" + item.id,
         ),
         width="100%",
         align="center",
