@@ -12,6 +12,9 @@ from sqlmodel import Session, col, select
 from agence.models import AgencySite, Profile, User
 from agence.models.base import utcnow
 from agence.services.admin import passwords
+from agence.services.bookings.lifecycle import Status
+from agence.services.bookings.vocabulary import SupplierStatus
+from agence.services.parties.vocabulary import ClientStatus, ClientType, VatRegime
 
 FIRST_NAMES = (
     "Camille",
@@ -98,14 +101,14 @@ def add_users(session: Session, count: int, seed: int = 7) -> None:
 
 
 CLIENT_TYPES = (
-    "scolaire",
-    "ce",
-    "association",
-    "autocariste",
-    "agence",
-    "entreprise",
-    "collectivite",
-    "particulier",
+    ClientType.SCHOOL,
+    ClientType.WORKS_COUNCIL,
+    ClientType.ASSOCIATION,
+    ClientType.COACH_OPERATOR,
+    ClientType.AGENCY,
+    ClientType.COMPANY,
+    ClientType.PUBLIC_BODY,
+    ClientType.PERSON,
 )
 CITIES = (
     ("Tours", "37000"),
@@ -162,7 +165,9 @@ def add_clients(session: Session, count: int, seed: int = 11) -> None:
                 "first_name": "",
                 "last_name": "",
                 "client_type": rng.choice(CLIENT_TYPES),
-                "status": rng.choices(("client", "prospect", "inactif"), (6, 3, 1))[0],
+                "status": rng.choices(
+                    (ClientStatus.CLIENT, ClientStatus.PROSPECT, ClientStatus.INACTIVE), (6, 3, 1)
+                )[0],
                 "siret": "",
                 "vat_number": "",
                 "chorus_buyer_siret": "",
@@ -300,7 +305,7 @@ def add_products_with_rates(
                 "tags": "bench",
                 "basis": basis,
                 "unit_capacity": capacity,
-                "vat_regime": "marge",
+                "vat_regime": VatRegime.MARGIN,
                 "sales_account": "706100",
                 "purchase_account": "604000",
                 "analytic_code": "",
@@ -373,16 +378,34 @@ BOOKING_KINDS = (
 LANGUAGES = (("fr", "Française", 85), ("en", "Britannique", 7), ("de", "Allemande", 4))
 LANGUAGES += (("es", "Espagnole", 2), ("it", "Italienne", 2))
 # How a dossier's status depends on where it stands from `today`: (status, weight)
-_PAST = (("solde", 76), ("facture", 8), ("realise", 3), ("annule", 13))
-_RECENT = (("realise", 22), ("facture", 38), ("solde", 28), ("annule", 12))
-_UNDER_WAY = (("confirme", 92), ("annule", 8))
-_SOON = (("confirme", 68), ("option", 14), ("devis_envoye", 5), ("demande", 3), ("annule", 10))
-_LATER = (("confirme", 40), ("option", 24), ("devis_envoye", 16), ("demande", 11), ("annule", 9))
-_FAR = (("confirme", 14), ("option", 10), ("devis_envoye", 27), ("demande", 44), ("annule", 5))
-_CONFIRMED_ONCE = {"confirme", "realise", "facture", "solde"}
+_PAST = ((Status.SETTLED, 76), (Status.INVOICED, 8), (Status.DONE, 3), (Status.CANCELLED, 13))
+_RECENT = ((Status.DONE, 22), (Status.INVOICED, 38), (Status.SETTLED, 28), (Status.CANCELLED, 12))
+_UNDER_WAY = ((Status.CONFIRMED, 92), (Status.CANCELLED, 8))
+_SOON = (
+    (Status.CONFIRMED, 68),
+    (Status.OPTION, 14),
+    (Status.QUOTE_SENT, 5),
+    (Status.REQUEST, 3),
+    (Status.CANCELLED, 10),
+)
+_LATER = (
+    (Status.CONFIRMED, 40),
+    (Status.OPTION, 24),
+    (Status.QUOTE_SENT, 16),
+    (Status.REQUEST, 11),
+    (Status.CANCELLED, 9),
+)
+_FAR = (
+    (Status.CONFIRMED, 14),
+    (Status.OPTION, 10),
+    (Status.QUOTE_SENT, 27),
+    (Status.REQUEST, 44),
+    (Status.CANCELLED, 5),
+)
+_CONFIRMED_ONCE = {Status.CONFIRMED, Status.DONE, Status.INVOICED, Status.SETTLED}
 
 
-def _status_at(rng: random.Random, starts_on: date, ends_on: date, today: date) -> str:
+def _status_at(rng: random.Random, starts_on: date, ends_on: date, today: date) -> Status:
     if ends_on < today:
         spread = _PAST if (today - ends_on).days > 90 else _RECENT
     elif starts_on <= today:
@@ -454,12 +477,12 @@ def add_bookings(
         language, nationality, _w = rng.choices(LANGUAGES, [w for *_, w in LANGUAGES])[0]
         created_on = min(today, starts_on - timedelta(days=rng.randint(15, 300)))
         quote_sent_on = None
-        if status == "devis_envoye":
+        if status == Status.QUOTE_SENT:
             quote_sent_on = today - timedelta(days=rng.randint(0, 45))
-        elif status != "demande" and rng.random() < 0.9:
+        elif status != Status.REQUEST and rng.random() < 0.9:
             quote_sent_on = min(today, created_on + timedelta(days=rng.randint(1, 20)))
         option_until = None
-        if status == "option":
+        if status == Status.OPTION:
             option_until = min(
                 starts_on - timedelta(days=1), today + timedelta(rng.randint(-5, 40))
             )
@@ -503,7 +526,7 @@ def add_bookings(
                 "price_per_paying": per_paying,
                 "total_price": per_paying * paying,
                 "cancellation_fee": Decimal(rng.randint(0, 30) * 10)
-                if status == "annule"
+                if status == Status.CANCELLED
                 else None,
                 "deleted_at": None,
                 "created_at": created_at,
@@ -522,7 +545,12 @@ def add_bookings(
     session.flush()
 
 
-SUPPLIER_STATUSES = (("a_demander", 30), ("option", 35), ("confirme", 30), ("annule", 5))
+SUPPLIER_STATUSES = (
+    (SupplierStatus.TO_REQUEST, 30),
+    (SupplierStatus.OPTION, 35),
+    (SupplierStatus.CONFIRMED, 30),
+    (SupplierStatus.CANCELLED, 5),
+)
 
 
 def add_booking_costings(
@@ -541,7 +569,7 @@ def add_booking_costings(
     bookings = session.exec(
         select(Booking.id, Booking.title, Booking.client_id, Booking.starts_on, Booking.paying)
         .where(
-            col(Booking.status).in_(("devis_envoye", "option", "confirme")),
+            col(Booking.status).in_((Status.QUOTE_SENT, Status.OPTION, Status.CONFIRMED)),
             Booking.starts_on >= today,
             Booking.starts_on <= today + timedelta(days=365),
         )
@@ -599,7 +627,7 @@ def add_booking_costings(
                 [s for s, _ in SUPPLIER_STATUSES], [w for _, w in SUPPLIER_STATUSES]
             )[0]
             until = None
-            if step == "option":
+            if step == SupplierStatus.OPTION:
                 until = min(starts_on, today + timedelta(days=rng.randint(-5, 45)))
             rows.append(
                 {
@@ -629,7 +657,7 @@ def add_booking_costings(
                     "price_note": "",
                     "supplier_status": step,
                     "supplier_reference": f"R{rng.randint(10000, 99999)}"
-                    if step != "a_demander"
+                    if step != SupplierStatus.TO_REQUEST
                     else "",
                     "supplier_option_until": until,
                 }
@@ -676,7 +704,7 @@ def add_planned_product(
         session.exec(
             select(Booking.id, Booking.starts_on, Booking.ends_on, Booking.status, Booking.paying)
             .where(
-                col(Booking.status).in_(("option", "confirme")),
+                col(Booking.status).in_((Status.OPTION, Status.CONFIRMED)),
                 Booking.starts_on >= date(year, 1, 1),
                 Booking.ends_on <= date(year, 12, 31),
             )
@@ -701,7 +729,9 @@ def add_planned_product(
                 "day": day,
                 "booking_id": booking_id,
                 "quantity": quantity,
-                "status": "confirme" if status == "confirme" else "option",
+                "status": SupplierStatus.CONFIRMED
+                if status == Status.CONFIRMED
+                else SupplierStatus.OPTION,
                 "updated_at": now,
             }
         )

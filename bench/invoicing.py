@@ -31,6 +31,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from agence.services.billing.vocabulary import ChorusStatus, InvoiceKind, InvoiceStatus
+from agence.services.bookings.lifecycle import Status
+
 UNPAID_INVOICES = 500_000
 ISSUES = 1_000
 AFTER_LOAD = 20
@@ -41,7 +44,7 @@ MIN_BOOKINGS = 100_000
 """Below this many invoiceable dossiers (the section run alone), dossiers are added first."""
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
-PAYABLE_STATUSES = ("confirme", "realise", "facture", "solde")
+PAYABLE_STATUSES = (Status.CONFIRMED, Status.DONE, Status.INVOICED, Status.SETTLED)
 TERMS = (
     (0, "À réception de facture", 35),
     (30, "30 jours date de facture", 50),
@@ -112,7 +115,9 @@ def _plan(rng: random.Random, bookings: list[tuple], count: int, today: date) ->
                 if rng.random() < chance and issued <= today:
                     amount = _cents(price * Decimal("0.3"))
                     share = _cents(vat * Decimal("0.3"))
-                    planned.append([issued, "acompte", index, amount, share, ZERO, None, None])
+                    planned.append(
+                        [issued, InvoiceKind.DEPOSIT, index, amount, share, ZERO, None, None]
+                    )
                     deposits += amount
             if instalment == 0:
                 issued = (
@@ -123,13 +128,24 @@ def _plan(rng: random.Random, bookings: list[tuple], count: int, today: date) ->
                 deposits = min(deposits, price)
                 if issued <= today:
                     key = len(planned)
-                    planned.append([issued, "solde", index, price, vat, deposits, None, key])
+                    planned.append(
+                        [issued, InvoiceKind.FINAL, index, price, vat, deposits, None, key]
+                    )
                     credit_on = issued + timedelta(days=rng.randint(5, 60))
                     if rng.random() < 0.06 and credit_on <= today:
                         amount = _cents(min(price - deposits, price * Decimal("0.1")))
                         if amount > 0:
                             planned.append(
-                                [credit_on, "avoir", index, -amount, ZERO, ZERO, key, None]
+                                [
+                                    credit_on,
+                                    InvoiceKind.CREDIT_NOTE,
+                                    index,
+                                    -amount,
+                                    ZERO,
+                                    ZERO,
+                                    key,
+                                    None,
+                                ]
                             )
             if len(planned) >= count:
                 break
@@ -137,8 +153,8 @@ def _plan(rng: random.Random, bookings: list[tuple], count: int, today: date) ->
     return planned[:count]
 
 
-def _due(rng: random.Random, issued: date, kind: str) -> tuple[date | None, str]:
-    if kind == "avoir":
+def _due(rng: random.Random, issued: date, kind: InvoiceKind) -> tuple[date | None, str]:
+    if kind == InvoiceKind.CREDIT_NOTE:
         return None, ""
     days, label, _ = rng.choices(TERMS, [weight for *_, weight in TERMS])[0]
     due = issued + timedelta(days=days)
@@ -245,7 +261,7 @@ def add_issued_invoices(session, count: int, today: date, seed: int = 29) -> dic
             {
                 "id": invoice_id,
                 "kind": kind,
-                "status": "emise",
+                "status": InvoiceStatus.ISSUED,
                 "number": f"{series}-{sequence:06d}",
                 "series": series,
                 "sequence": sequence,
@@ -257,7 +273,7 @@ def add_issued_invoices(session, count: int, today: date, seed: int = 29) -> dic
                 "due_on": due,
                 "service_from": starts,
                 "service_to": ends,
-                "deposit_percent": Decimal(30) if kind == "acompte" else None,
+                "deposit_percent": Decimal(30) if kind == InvoiceKind.DEPOSIT else None,
                 "client_name": client_name[:200],
                 "client_address": "",
                 "client_siren": "",
@@ -270,7 +286,7 @@ def add_issued_invoices(session, count: int, today: date, seed: int = 29) -> dic
                 "amount_due": amount_due,
                 "margin_base": margin,
                 "margin_vat": _cents(margin / 6),
-                "margin_estimated": kind == "acompte",
+                "margin_estimated": kind == InvoiceKind.DEPOSIT,
                 "payment_terms": terms,
                 "buyer_reference": "",
                 "engagement_number": "",
@@ -280,15 +296,15 @@ def add_issued_invoices(session, count: int, today: date, seed: int = 29) -> dic
                 "issued_by_id": None,
                 "issued_at": now,
                 "chorus_flow": "",
-                "chorus_status": "",
+                "chorus_status": ChorusStatus.NOT_SENT,
                 "chorus_status_at": None,
                 "chorus_message": "",
                 "created_at": now,
                 "updated_at": now,
             }
         )
-        inserted["credit_notes" if kind == "avoir" else "invoices"] += 1
-        if kind != "avoir" and due is not None:
+        inserted["credit_notes" if kind == InvoiceKind.CREDIT_NOTE else "invoices"] += 1
+        if kind != InvoiceKind.CREDIT_NOTE and due is not None:
             left = amount_due - credited.get(key, ZERO) if key is not None else amount_due
             paid = _cents(left * _paid_share(rng, due, today))
             received = min(today, due + timedelta(days=rng.randint(-20, 15)))
