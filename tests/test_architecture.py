@@ -1,5 +1,5 @@
 """The architecture as checks that fail: the import contracts of pyproject.toml
-([tool.importlinter]) and the type checker over the service areas already clean."""
+([tool.importlinter]) and the type checker over the service areas."""
 
 from __future__ import annotations
 
@@ -10,15 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
-# The service packages mypy finds clean. The lead extends this list as the other areas
-# (parties, catalogue, bookings, documents, billing) become clean; `mypy agence/services`
-# shows what is left.
-TYPED_PACKAGES = [
-    "agence/services/common",
-    "agence/services/admin",
-    "agence/services/settings",
-    "agence/services/demo",
-]
+# Every service area and the unit of work type-check clean; states and pages are not checked
+# yet (Reflex's own annotations give false errors there: `.length()`, `EventNamespace`).
+TYPED_PACKAGES = ["agence/services", "agence/db.py"]
 
 
 def _run(*command: str) -> subprocess.CompletedProcess[str]:
@@ -30,9 +24,7 @@ def test_imports_keep_the_layers_and_the_directions_between_areas() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_clean_service_areas_type_check() -> None:
-    # Modules outside the list are analysed for their types but their own errors are not
-    # reported: an area joins the list once it is clean itself.
+def test_the_services_type_check() -> None:
     result = _run(
         str(BIN / "mypy"), "--follow-imports=silent", "--no-error-summary", *TYPED_PACKAGES
     )
