@@ -1,4 +1,5 @@
-"""The `agence` command: database upgrade, seeding, first administrator, costing check.
+"""The `agence` command: database upgrade, seeding, first administrator, costing check,
+invoice export, statistics.
 
 Every command reads the same settings as the app (AGENCE_DATABASE_URL, AGENCE_DATA_DIR…).
 """
@@ -194,6 +195,163 @@ def _export_invoices(args: argparse.Namespace) -> int:
     return 0
 
 
+STATS_GROUPINGS = {
+    "month": "mois",
+    "site": "site",
+    "rep": "commercial",
+    "client-type": "type_client",
+    "dossier-type": "type_dossier",
+}
+"""The values of --by, and the statistics `Grouping` each one names."""
+
+
+def _parse_comparison(text: str):
+    """--compare: previous-year (None: the report's default), none (False), or START:END."""
+    from agence.services.statistics.revenue import Period
+
+    if text == "previous-year":
+        return None
+    if text == "none":
+        return False
+    start, separator, end = text.partition(":")
+    if not separator:
+        raise ValueError(
+            f"comparaison invalide : « {text} » (attendu previous-year, none ou "
+            "AAAA-MM-JJ:AAAA-MM-JJ)."
+        )
+    period = Period(_parse_day(start, "--compare"), _parse_day(end, "--compare"))
+    if period.start > period.end:
+        raise ValueError("période de comparaison invalide : son début est après sa fin.")
+    return period
+
+
+def _stats_revenue(args: argparse.Namespace) -> int:
+    """Exit code 2 for what the command line got wrong (dates, period, output, user) and for a
+    user without the statistics right."""
+    from agence.db import session_scope
+    from agence.services.common.permissions import AccessProblem
+    from agence.services.statistics.revenue import Grouping, Period, revenue_report
+
+    try:
+        period = Period(_parse_day(args.since, "--from"), _parse_day(args.until, "--to"))
+        if period.start > period.end:
+            raise ValueError("période invalide : la date --from est après la date --to.")
+        comparison = _parse_comparison(args.compare)
+        if args.format == "xlsx" and not args.out:
+            raise ValueError("--out FICHIER.xlsx est requis pour le format xlsx.")
+        with session_scope() as session:
+            actor = _export_actor(session, args.user)
+            report = revenue_report(
+                session, actor, period, Grouping(STATS_GROUPINGS[args.by]), comparison or None
+            )
+    except (ValueError, LookupError, AccessProblem) as exc:
+        print(f"Erreur : {_message(exc)}", file=sys.stderr)
+        return 2
+    compared = comparison is not False
+    try:
+        if args.format == "xlsx":
+            _revenue_xlsx(report, compared, Path(args.out))
+        else:
+            text = json.dumps(_revenue_json(report, compared), indent=2, ensure_ascii=False)
+            if args.out:
+                Path(args.out).write_text(text + "\n", encoding="utf-8")
+            else:
+                print(text)
+    except OSError as exc:
+        print(f"Erreur : impossible d'écrire {args.out} : {exc.strerror}", file=sys.stderr)
+        return 2
+    if args.out:
+        print(f"Chiffre d'affaires écrit dans {args.out}")
+    return 0
+
+
+def _revenue_measures():
+    """(Measure, RevenueRow attribute of the period, is a rate) in column order."""
+    from agence.services.statistics.measures import Measure
+
+    return (
+        (Measure.INVOICED_EXCL_VAT, "excl_vat", False),
+        (Measure.INVOICED_INCL_VAT, "incl_vat", False),
+        (Measure.GROSS_MARGIN, "margin", False),
+        (Measure.MARGIN_RATE, "margin_rate", True),
+        (Measure.MARGIN_VAT, "margin_vat", False),
+    )
+
+
+def _cents_text(value) -> str | None:
+    """« 1234.50 »: two decimals, no « -0.00 »."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if value is None:
+        return None
+    return f"{(value + Decimal(0)).quantize(Decimal('0.01'), ROUND_HALF_UP) or Decimal('0.00')}"
+
+
+def _revenue_json(report, compared: bool) -> dict:
+    measures = _revenue_measures()
+
+    def figures(row, prefix: str) -> dict:
+        return {m.value: _cents_text(getattr(row, prefix + name)) for m, name, _ in measures}
+
+    def row_json(row) -> dict:
+        data = {"key": row.key, "label": row.label, "period": figures(row, "")}
+        if compared:
+            data["comparison"] = figures(row, "previous_")
+        return data
+
+    def period(p) -> dict:
+        return {"from": p.start.isoformat(), "to": p.end.isoformat()}
+
+    return {
+        "report": "revenue",
+        "grouping": {"key": report.grouping.value, "label": report.grouping.label},
+        "period": period(report.period),
+        "comparison": period(report.comparison) if compared else None,
+        "measures": [
+            {
+                "key": m.value,
+                "label": m.label,
+                "unit": "%" if rate else "EUR",
+                "definition": m.definition,
+            }
+            for m, _, rate in measures
+        ],
+        "rows": [row_json(row) for row in report.rows],
+        "total": row_json(report.total),
+    }
+
+
+def _revenue_xlsx(report, compared: bool, path: Path) -> None:
+    """One sheet: the French header, a row per group, the total last; amounts and rates are
+    numbers with two decimals."""
+    from agence.services.common import formats
+    from agence.services.common.exports import write_workbook
+    from agence.services.common.listing import Column
+
+    measures = _revenue_measures()
+    columns = [Column("label", report.grouping.label, None, width=28)]
+    prefixes = [("", "")]
+    if compared:
+        since, until = formats.day(report.comparison.start), formats.day(report.comparison.end)
+        prefixes.append(("previous_", f" (du {since} au {until})"))
+    for prefix, suffix in prefixes:
+        columns += [
+            Column(
+                prefix + name,
+                f"{m.label}{' (%)' if rate else ''}{suffix}",
+                None,
+                "percent" if rate else "money",
+                width=22 if not suffix else 36,
+            )
+            for m, name, rate in measures
+        ]
+    rows = [
+        {column.key: getattr(row, column.key) for column in columns}
+        for row in (*report.rows, report.total)
+    ]
+    write_workbook(path, "Chiffre d'affaires", columns, rows)
+
+
 def _message(exc: Exception) -> str:
     from agence.services.common.forms import FormErrors
 
@@ -267,6 +425,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--user", metavar="EMAIL", help="Utilisateur (défaut : premier administrateur actif)"
     )
     invoices.set_defaults(handler=_export_invoices)
+
+    stats = commands.add_parser("stats", help="Statistiques (chiffre d'affaires…)")
+    stats.add_argument("report", choices=["revenue"], help="revenue : chiffre d'affaires facturé")
+    stats.add_argument("--from", dest="since", required=True, metavar="AAAA-MM-JJ")
+    stats.add_argument("--to", dest="until", required=True, metavar="AAAA-MM-JJ")
+    stats.add_argument(
+        "--by", choices=list(STATS_GROUPINGS), default="month", help="Regroupement (défaut : month)"
+    )
+    stats.add_argument(
+        "--compare",
+        default="previous-year",
+        metavar="previous-year|none|AAAA-MM-JJ:AAAA-MM-JJ",
+        help="Période de comparaison (défaut : la même période un an plus tôt)",
+    )
+    stats.add_argument("--format", required=True, choices=["json", "xlsx"])
+    stats.add_argument(
+        "--out", metavar="FICHIER", help="Fichier écrit (JSON : défaut la sortie standard)"
+    )
+    stats.add_argument(
+        "--as",
+        dest="user",
+        required=True,
+        metavar="EMAIL",
+        help="Utilisateur au nom duquel le rapport est calculé (ses droits, ses clients)",
+    )
+    stats.set_defaults(handler=_stats_revenue)
     return parser
 
 
