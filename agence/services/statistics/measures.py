@@ -31,6 +31,14 @@ class Measure(StrEnum):
     CONVERSION_RATE = "taux_transformation"
     UNPAID = "impayes"
     UNPAID_OVER_30 = "impayes_30"
+    RECEIVABLES = "creances"
+    RECEIVABLES_NOT_DUE = "creances_non_echues"
+    UNPAID_1_30 = "impayes_1_30"
+    UNPAID_31_60 = "impayes_31_60"
+    UNPAID_61_90 = "impayes_61_90"
+    UNPAID_OVER_90 = "impayes_90"
+    PAYMENTS_RECEIVED = "reglements_recus"
+    DEPARTURES = "departs_semaine"
 
     @property
     def label(self) -> str:
@@ -53,6 +61,14 @@ _LABELS = {
     Measure.CONVERSION_RATE: "Taux de transformation",
     Measure.UNPAID: "Impayés",
     Measure.UNPAID_OVER_30: "Impayés à plus de 30 jours",
+    Measure.RECEIVABLES: "Créances clients",
+    Measure.RECEIVABLES_NOT_DUE: "Non échu",
+    Measure.UNPAID_1_30: "Retard de 1 à 30 jours",
+    Measure.UNPAID_31_60: "Retard de 31 à 60 jours",
+    Measure.UNPAID_61_90: "Retard de 61 à 90 jours",
+    Measure.UNPAID_OVER_90: "Retard de plus de 90 jours",
+    Measure.PAYMENTS_RECEIVED: "Règlements reçus",
+    Measure.DEPARTURES: "Départs de la semaine",
 }
 
 _COUNTED = (
@@ -109,5 +125,25 @@ _DEFINITIONS = {
     ),
     Measure.UNPAID_OVER_30: (
         "La part des impayés dont l'échéance est dépassée de plus de 30 jours."
+    ),
+    Measure.RECEIVABLES: (
+        "Ce qui reste dû par les clients sur les factures émises, échues ou non : leur TTC "
+        "moins les règlements affectés et les avoirs. Les impayés en sont la part échue."
+    ),
+    Measure.RECEIVABLES_NOT_DUE: (
+        "La part des créances clients dont l'échéance n'est pas encore passée (ou sans échéance)."
+    ),
+    Measure.UNPAID_1_30: "La part des impayés dont l'échéance est dépassée de 1 à 30 jours.",
+    Measure.UNPAID_31_60: "La part des impayés dont l'échéance est dépassée de 31 à 60 jours.",
+    Measure.UNPAID_61_90: "La part des impayés dont l'échéance est dépassée de 61 à 90 jours.",
+    Measure.UNPAID_OVER_90: (
+        "La part des impayés dont l'échéance est dépassée de plus de 90 jours."
+    ),
+    Measure.PAYMENTS_RECEIVED: (
+        "Les règlements des clients reçus du lundi au dimanche de la semaine, en nombre et en "
+        "montant ; les remboursements n'en sont pas."
+    ),
+    Measure.DEPARTURES: (
+        "Le nombre de dossiers confirmés dont le départ tombe du lundi au dimanche de la semaine."
     ),
 }
