@@ -8,6 +8,7 @@ the cookie, and every event reads the token from there (`AppState._session_token
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -20,11 +21,20 @@ from agence.settings import SESSION_COOKIE, get_settings
 MAX_FORM_BYTES = 1024
 
 
+def _allowed_origins() -> set[str]:
+    """The origins the websocket accepts (AGENCE_ALLOWED_ORIGINS, as rxconfig.py reads them):
+    behind a proxy that rewrites Host, the page's origin is one of these."""
+    raw = os.environ.get("AGENCE_ALLOWED_ORIGINS", "")
+    return {origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()}
+
+
 def _same_origin(request: Request) -> bool:
     """A form posted from another site is refused (the cookie is SameSite, the route too)."""
     origin = request.headers.get("origin", "")
     if not origin:
         return request.headers.get("sec-fetch-site", "same-origin") in {"same-origin", "none"}
+    if origin.rstrip("/") in _allowed_origins():
+        return True
     return urlsplit(origin).netloc == request.headers.get("host", "")
 
 

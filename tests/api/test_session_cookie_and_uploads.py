@@ -80,6 +80,19 @@ def test_a_ticket_posted_from_another_site_is_refused(client, session):
     assert answer.status_code == 403 and "set-cookie" not in answer.headers
 
 
+def test_behind_a_proxy_an_allowed_origin_is_accepted_whatever_the_host(
+    client, session, monkeypatch
+):
+    monkeypatch.setenv("AGENCE_ALLOWED_ORIGINS", "https://agence.example.fr")
+    user = make_user(session)
+    answer = client.post(
+        routes.SESSION_API,
+        content=_ticket(user.email),
+        headers={"origin": "https://agence.example.fr", "host": "127.0.0.1:3000"},
+    )
+    assert answer.status_code == 204
+
+
 def test_signing_out_closes_the_session_and_clears_the_cookie(client, session):
     user = make_user(session)
     token = sign_in(user)
