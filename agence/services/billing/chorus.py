@@ -101,7 +101,6 @@ from agence.services.billing.vocabulary import (
     CHORUS_SENDABLE,
     ChorusStatus,
     InvoiceStatus,
-    label_of,
 )
 from agence.services.common import audit
 from agence.services.common.audit import AuditAction
@@ -677,12 +676,12 @@ def _record(
 
 def where_it_stands(invoice: Invoice) -> str:
     """The invoice's Chorus Pro status in French, with its why if any (« Rejetée – … »)."""
-    label = label_of(ChorusStatus, invoice.chorus_status)
+    label = ChorusStatus.label_of(invoice.chorus_status)
     return label + (f" – {invoice.chorus_message}" if invoice.chorus_message else "")
 
 
 def _already_sent_message(invoice: Invoice) -> str:
-    label = label_of(ChorusStatus, invoice.chorus_status, invoice.chorus_status)
+    label = ChorusStatus.label_of(invoice.chorus_status, invoice.chorus_status)
     if invoice.chorus_status in (ChorusStatus.DEPOSITING, ChorusStatus.UNCERTAIN):
         return (
             f"La facture {invoice.number} est déjà en cours de dépôt sur Chorus Pro ({label}) : "

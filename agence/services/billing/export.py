@@ -34,7 +34,7 @@ from sqlmodel import Session, col, select
 from agence.models import Booking, Client, Invoice, PartyDocument
 from agence.services.billing.invoice_pdf import siren_of
 from agence.services.billing.lines import ZERO
-from agence.services.billing.vocabulary import InvoiceKind, InvoiceStatus, labels
+from agence.services.billing.vocabulary import InvoiceKind, InvoiceStatus
 from agence.services.common import formats
 from agence.services.common.exports import write_workbook
 from agence.services.common.files import new_export_path
@@ -50,7 +50,7 @@ _UNSAFE = re.compile(r"[^\w.\-]")
 
 INDEX_COLUMNS = (
     Column("number", "Numéro", None, width=22),
-    Column("kind", "Type", None, width=18, labels=labels(InvoiceKind)),
+    Column("kind", "Type", None, width=18, labels=InvoiceKind.labels()),
     Column("issued_on", "Date d'émission", None, kind="date", width=14),
     Column("due_on", "Échéance", None, kind="date", width=12),
     Column("client", "Client", None, width=34),

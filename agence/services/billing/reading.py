@@ -20,8 +20,6 @@ from agence.services.billing.vocabulary import (
     InvoiceKind,
     InvoiceStatus,
     LineRegime,
-    label_of,
-    labels,
 )
 from agence.services.bookings.bookings import get_booking
 from agence.services.common import formats
@@ -114,9 +112,9 @@ def _row(
         id=str(invoice.id),
         number=invoice.number or DRAFT_LABEL,
         kind=invoice.kind,
-        kind_label=label_of(InvoiceKind, invoice.kind, invoice.kind),
+        kind_label=InvoiceKind.label_of(invoice.kind, invoice.kind),
         status=invoice.status,
-        status_label=label_of(InvoiceStatus, invoice.status, invoice.status),
+        status_label=InvoiceStatus.label_of(invoice.status, invoice.status),
         issued_on=formats.day(invoice.issued_on),
         due_on=formats.day(invoice.due_on),
         total_excl_vat=formats.money(invoice.total_excl_vat),
@@ -126,7 +124,7 @@ def _row(
         amount_due=formats.money(invoice.amount_due),
         corrects=numbers.get(invoice.corrects_id or 0, ""),
         document_id=str(invoice.document_id or ""),
-        chorus_label=label_of(ChorusStatus, invoice.chorus_status) if invoice.chorus_status else "",
+        chorus_label=ChorusStatus.label_of(invoice.chorus_status) if invoice.chorus_status else "",
         chorus_sendable=public and invoice.chorus_status in CHORUS_SENDABLE,
         chorus_followed=public and invoice.chorus_status not in CHORUS_SENDABLE,
         is_draft=invoice.status == InvoiceStatus.DRAFT,
@@ -306,7 +304,7 @@ INVOICES_LIST = ListSpec(
     query=_invoices_query,
     columns=(
         Column("number", "Numéro", Invoice.number, width=22),
-        Column("kind", "Type", Invoice.kind, width=18, labels=labels(InvoiceKind)),
+        Column("kind", "Type", Invoice.kind, width=18, labels=InvoiceKind.labels()),
         Column("client", "Client", Client.name, width=30),
         Column("reference", "Dossier", Booking.reference, width=16, phone=False),
         Column("issued_on", "Date", Invoice.issued_on, kind="date", width=12),
@@ -315,13 +313,13 @@ INVOICES_LIST = ListSpec(
         Column(
             "amount_due", "Net à payer", Invoice.amount_due, kind="money", width=14, phone=False
         ),
-        Column("status", "Statut", Invoice.status, width=12, labels=labels(InvoiceStatus)),
+        Column("status", "Statut", Invoice.status, width=12, labels=InvoiceStatus.labels()),
     ),
     search=(Invoice.number, Booking.reference, Client.name),
     normalized_search=(Booking.search_text,),
     filters=(
-        ChoiceFilter("kind", "Type", Invoice.kind, tuple(labels(InvoiceKind).items())),
-        ChoiceFilter("status", "Statut", Invoice.status, tuple(labels(InvoiceStatus).items())),
+        ChoiceFilter("kind", "Type", Invoice.kind, tuple(InvoiceKind.labels().items())),
+        ChoiceFilter("status", "Statut", Invoice.status, tuple(InvoiceStatus.labels().items())),
         ChoiceFilter("site", "Site", Invoice.site_id, options_query=_site_options, value_type=int),
         DateFilter("issued_since", "Émise à partir du", Invoice.issued_on, is_datetime=False),
         DateFilter("issued_until", "Émise jusqu'au", Invoice.issued_on, "until", is_datetime=False),

@@ -6,23 +6,20 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from agence.services.common.vocabulary import Labelled
 
-class SupplierStatus(StrEnum):
+
+class SupplierStatus(Labelled):
     """A dossier's service booked with its supplier (CostingLine.supplier_status), and the
     places it holds in stock (StockReservation.status: an option or a confirmation)."""
 
-    TO_REQUEST = "a_demander"
-    OPTION = "option"
-    CONFIRMED = "confirme"
-    CANCELLED = "annule"
+    TO_REQUEST = "a_demander", "À demander"
+    OPTION = "option", "Option posée"
+    CONFIRMED = "confirme", "Confirmé"
+    CANCELLED = "annule", "Annulé"
 
 
-SUPPLIER_STATUS_LABELS: dict[str, str] = {
-    SupplierStatus.TO_REQUEST: "À demander",
-    SupplierStatus.OPTION: "Option posée",
-    SupplierStatus.CONFIRMED: "Confirmé",
-    SupplierStatus.CANCELLED: "Annulé",
-}
+SUPPLIER_STATUS_LABELS: dict[str, str] = SupplierStatus.labels()
 SUPPLIER_STATUS_COLORS: dict[str, str] = {
     SupplierStatus.TO_REQUEST: "gray",
     SupplierStatus.OPTION: "amber",
@@ -50,34 +47,26 @@ TAKING = (SupplierStatus.OPTION, SupplierStatus.CONFIRMED)
 """The supplier statuses that take places from stock."""
 
 
-class ExchangeKind(StrEnum):
+class ExchangeKind(Labelled):
     """How an exchange with a supplier went (SupplierExchange.kind)."""
 
-    EMAIL = "email"
-    PHONE = "telephone"
-    MAIL = "courrier"
-    MEETING = "visite"
+    EMAIL = "email", "E-mail"
+    PHONE = "telephone", "Téléphone"
+    MAIL = "courrier", "Courrier"
+    MEETING = "visite", "Rencontre"
 
 
-EXCHANGE_KIND_LABELS: dict[str, str] = {
-    ExchangeKind.EMAIL: "E-mail",
-    ExchangeKind.PHONE: "Téléphone",
-    ExchangeKind.MAIL: "Courrier",
-    ExchangeKind.MEETING: "Rencontre",
-}
+EXCHANGE_KIND_LABELS: dict[str, str] = ExchangeKind.labels()
 
 
-class ExchangeDirection(StrEnum):
+class ExchangeDirection(Labelled):
     """Whether we wrote or the supplier did (SupplierExchange.direction)."""
 
-    SENT = "envoye"
-    RECEIVED = "recu"
+    SENT = "envoye", "Envoyé"
+    RECEIVED = "recu", "Reçu"
 
 
-EXCHANGE_DIRECTION_LABELS: dict[str, str] = {
-    ExchangeDirection.SENT: "Envoyé",
-    ExchangeDirection.RECEIVED: "Reçu",
-}
+EXCHANGE_DIRECTION_LABELS: dict[str, str] = ExchangeDirection.labels()
 
 
 class ConflictKind(StrEnum):
@@ -88,51 +77,38 @@ class ConflictKind(StrEnum):
     DOUBLE_BOOKED = "double"
 
 
-class RoomType(StrEnum):
+class RoomType(Labelled):
     """A participant's room (Participant.room_type)."""
 
-    SINGLE = "single"
-    DOUBLE = "double"
-    TWIN = "twin"
-    TRIPLE = "triple"
-    QUADRUPLE = "quadruple"
-    OTHER = "autre"
+    SINGLE = "single", "Individuelle"
+    DOUBLE = "double", "Double (grand lit)"
+    TWIN = "twin", "Twin (deux lits)"
+    TRIPLE = "triple", "Triple"
+    QUADRUPLE = "quadruple", "Quadruple"
+    OTHER = "autre", "Autre"
 
 
-ROOM_TYPE_LABELS: dict[str, str] = {
-    RoomType.SINGLE: "Individuelle",
-    RoomType.DOUBLE: "Double (grand lit)",
-    RoomType.TWIN: "Twin (deux lits)",
-    RoomType.TRIPLE: "Triple",
-    RoomType.QUADRUPLE: "Quadruple",
-    RoomType.OTHER: "Autre",
-}
+ROOM_TYPE_LABELS: dict[str, str] = RoomType.labels()
 
 
-class PlanningMode(StrEnum):
+class PlanningMode(Labelled):
     """What the planning shows: a product's places or a guide's days."""
 
-    PRODUCT = "produit"
-    GUIDE = "guide"
+    PRODUCT = "produit", "Par prestation"
+    GUIDE = "guide", "Par guide"
 
 
-PLANNING_MODE_LABELS: dict[str, str] = {
-    PlanningMode.PRODUCT: "Par prestation",
-    PlanningMode.GUIDE: "Par guide",
-}
+PLANNING_MODE_LABELS: dict[str, str] = PlanningMode.labels()
 
 
-class PlanningView(StrEnum):
+class PlanningView(Labelled):
     """The planning's period."""
 
-    WEEK = "semaine"
-    MONTH = "mois"
+    WEEK = "semaine", "Semaine"
+    MONTH = "mois", "Mois"
 
 
-PLANNING_VIEW_LABELS: dict[str, str] = {
-    PlanningView.WEEK: "Semaine",
-    PlanningView.MONTH: "Mois",
-}
+PLANNING_VIEW_LABELS: dict[str, str] = PlanningView.labels()
 
 
 class Fill(StrEnum):

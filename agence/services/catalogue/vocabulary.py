@@ -10,89 +10,41 @@ supplier's (`parties.vocabulary.VatRegime`, « marge » / « normal »), which i
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from agence.services.catalogue.pricing import Basis, Regime
+from agence.services.common.vocabulary import Labelled
 from agence.services.parties.vocabulary import VatRegime
 
 
-class ProductBasis(StrEnum):
+class ProductBasis(Labelled):
     """How a product is sold (Product.basis)."""
 
-    PERSON = "personne"
-    GROUP = "groupe"
+    PERSON = "personne", "Par personne"
+    GROUP = "groupe", "Par groupe (forfait)"
     """A flat price for the whole group."""
-    UNIT = "unite"
+    UNIT = "unite", "Par unité (capacité par unité)"
     """A price per unit that serves a number of people (30 per guide, 53 seats per coach)."""
 
-    @property
-    def label(self) -> str:
-        return _BASIS_LABELS[self]
 
-    @classmethod
-    def labels(cls) -> dict[str, str]:
-        return {member.value: member.label for member in cls}
-
-
-_BASIS_LABELS = {
-    ProductBasis.PERSON: "Par personne",
-    ProductBasis.GROUP: "Par groupe (forfait)",
-    ProductBasis.UNIT: "Par unité (capacité par unité)",
-}
-
-
-class RateDays(StrEnum):
+class RateDays(Labelled):
     """The days of the week a tariff applies on (Rate.days)."""
 
-    EVERY_DAY = "tous"
-    WEEKDAYS = "semaine"
+    EVERY_DAY = "tous", "Tous les jours"
+    WEEKDAYS = "semaine", "En semaine (lundi–vendredi)"
     """Monday to Friday."""
-    WEEKEND = "weekend"
+    WEEKEND = "weekend", "Le week-end (samedi, dimanche)"
     """Saturday and Sunday."""
 
-    @property
-    def label(self) -> str:
-        return _DAYS_LABELS[self]
 
-    @classmethod
-    def labels(cls) -> dict[str, str]:
-        return {member.value: member.label for member in cls}
-
-
-_DAYS_LABELS = {
-    RateDays.EVERY_DAY: "Tous les jours",
-    RateDays.WEEKDAYS: "En semaine (lundi–vendredi)",
-    RateDays.WEEKEND: "Le week-end (samedi, dimanche)",
-}
-
-
-class DossierType(StrEnum):
+class DossierType(Labelled):
     """The kind of a catalogue dossier (CatalogueDossier.dossier_type)."""
 
-    VISIT = "visite"
-    DAY_TRIP = "journee"
-    STAY = "sejour"
-    SEMINAR = "seminaire"
-    SCHOOL = "scolaire"
-    INCENTIVE = "incentive"
+    VISIT = "visite", "Visite"
+    DAY_TRIP = "journee", "Journée"
+    STAY = "sejour", "Séjour"
+    SEMINAR = "seminaire", "Séminaire"
+    SCHOOL = "scolaire", "Scolaire"
+    INCENTIVE = "incentive", "Incentive"
 
-    @property
-    def label(self) -> str:
-        return _DOSSIER_TYPE_LABELS[self]
-
-    @classmethod
-    def labels(cls) -> dict[str, str]:
-        return {member.value: member.label for member in cls}
-
-
-_DOSSIER_TYPE_LABELS = {
-    DossierType.VISIT: "Visite",
-    DossierType.DAY_TRIP: "Journée",
-    DossierType.STAY: "Séjour",
-    DossierType.SEMINAR: "Séminaire",
-    DossierType.SCHOOL: "Scolaire",
-    DossierType.INCENTIVE: "Incentive",
-}
 
 LINE_BASIS_LABELS: dict[str, str] = {
     Basis.PERSON.value: "Par personne",

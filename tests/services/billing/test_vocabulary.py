@@ -10,8 +10,6 @@ from agence.services.billing.vocabulary import (
     InvoiceKind,
     InvoiceStatus,
     LineRegime,
-    label_of,
-    labels,
 )
 
 
@@ -25,7 +23,7 @@ def test_invoice_kinds_are_stored_as_before_with_their_titles():
 
 
 def test_invoice_statuses_are_stored_as_before():
-    assert labels(InvoiceStatus) == {"brouillon": "Brouillon", "emise": "Émise"}
+    assert InvoiceStatus.labels() == {"brouillon": "Brouillon", "emise": "Émise"}
 
 
 def test_line_regimes_are_stored_as_before():
@@ -33,7 +31,7 @@ def test_line_regimes_are_stored_as_before():
 
 
 def test_chorus_statuses_are_stored_as_before_and_only_a_new_or_failed_deposit_is_sendable():
-    assert labels(ChorusStatus) == {
+    assert ChorusStatus.labels() == {
         "": "Non déposée",
         "depot_en_cours": "Dépôt en cours",
         "depot_incertain": "Dépôt incertain",
@@ -53,5 +51,5 @@ def test_a_credit_note_is_not_payable():
 
 
 def test_an_unknown_stored_value_shows_the_default_label():
-    assert label_of(InvoiceStatus, "emise") == "Émise"
-    assert label_of(InvoiceStatus, "inconnu", "inconnu") == "inconnu"
+    assert InvoiceStatus.label_of("emise") == "Émise"
+    assert InvoiceStatus.label_of("inconnu", "inconnu") == "inconnu"
