@@ -58,6 +58,10 @@ TIERS_REPORTS = "/tiers/comptes-rendus"
 TIERS_TO_VISIT = "/tiers/clients-a-voir"
 TIERS_IMPORT = "/tiers/import"
 
+STATISTICS = "/statistiques"
+STATISTICS_REPORT = "/statistiques/[report]"
+REPORT_PARAM = "report"
+
 RECORD_PARAM = "record_id"
 NEW_RECORD = "nouveau"
 
@@ -81,6 +85,17 @@ def record_url(list_route: str, record_id: int | str) -> str:
 def booking_costing_url(booking_id: int | str, version: int | str = "") -> str:
     url = f"{BOOKINGS}/{booking_id}/cotation"
     return f"{url}?version={version}" if version else url
+
+
+def statistics_url(report: str) -> str:
+    """A report's page: "/statistiques/revenue" (the report's name, see `ReportName`)."""
+    return f"{STATISTICS}/{report}"
+
+
+def list_url(list_route: str, filters: tuple[tuple[str, str], ...] | dict[str, str] = ()) -> str:
+    """A listing already filtered: its filter keys as query parameters (read at load)."""
+    pairs = list(filters.items()) if isinstance(filters, dict) else list(filters)
+    return list_route + ("?" + urlencode(pairs) if pairs else "")
 
 
 def survey_url(token: str) -> str:
@@ -275,6 +290,14 @@ NAVIGATION: tuple[NavEntry, ...] = (
         Right(Module.CATALOGUE, Action.CREATE),
         "Catalogue",
         "Des tarifs depuis Excel ou CSV.",
+    ),
+    NavEntry(
+        "Statistiques",
+        STATISTICS,
+        "chart-column",
+        _see(Module.STATISTICS),
+        "Statistiques",
+        "Tableau de bord, chiffre d'affaires, réservations, prestations, clients, démarchages.",
     ),
     NavEntry(
         "Utilisateurs",

@@ -90,6 +90,9 @@ class Booking(Timestamped, table=True):
     price_per_paying: Decimal = Field(default=Decimal(0), max_digits=12, decimal_places=2)
     total_price: Decimal = Field(default=Decimal(0), max_digits=14, decimal_places=2, index=True)
     """What the client is quoted (current version), kept when the costing is saved."""
+    total_cost: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
+    """What the suppliers' services of the current version cost (including VAT), kept with
+    `total_price` when the costing is saved; None until the dossier was first summarized."""
     cancellation_fee: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
     deleted_at: datetime | None = Field(default=None)
 
@@ -165,3 +168,35 @@ class Participant(Timestamped, table=True):
     """Who shares a room: the same room label (« 12 », « Dupont/Martin »)."""
     dietary_needs: str = Field(default="", max_length=300)
     notes: str = Field(default="", max_length=500)
+
+
+class BookingSoldLine(SQLModel, table=True):
+    """One priced service of a dossier's current version, as its costing quotes it for the
+    dossier's group: the summary the statistics read (products sold, purchases per supplier,
+    cost and margin per dossier) without pricing every costing again. Rewritten in the same
+    transaction as the costing it summarizes (`bookings.sold_lines.keep`)."""
+
+    __tablename__ = "booking_sold_lines"
+    __table_args__ = (
+        Index("ix_booking_sold_lines_product", "product_id", "booking_id"),
+        Index("ix_booking_sold_lines_supplier", "supplier_id", "booking_id"),
+        Index("ix_booking_sold_lines_product_type", "product_type_id", "booking_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    booking_id: int = Field(foreign_key="bookings.id", index=True, ondelete="CASCADE")
+    position: int = Field(default=0)
+    label: str = Field(default="", max_length=200)
+    product_id: int | None = Field(default=None, foreign_key="products.id", ondelete="SET NULL")
+    supplier_id: int | None = Field(default=None, foreign_key="suppliers.id", ondelete="SET NULL")
+    product_type_id: int | None = Field(
+        default=None, foreign_key="product_types.id", ondelete="SET NULL"
+    )
+    units: int = Field(default=0)
+    """How many units the supplier is paid for (people, rooms, coaches…)."""
+    persons: int = Field(default=0)
+    """How many participants the service is for."""
+    cost: Decimal = Field(default=Decimal(0), max_digits=14, decimal_places=2)
+    """Its cost including VAT, supplier free places deducted."""
+    sale: Decimal = Field(default=Decimal(0), max_digits=14, decimal_places=2)
+    """Its sale price including VAT, before the dossier's fees and the price's rounding."""

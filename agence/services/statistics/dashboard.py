@@ -26,18 +26,16 @@ from sqlmodel import Session, col
 
 from agence.models import Booking, BookingEvent, Client, Invoice, Payment
 from agence.services.billing.outstanding import HALF_CENT, cents, invoiced_on
-from agence.services.billing.payments import PAYMENTS_LIST
-from agence.services.billing.reading import INVOICES_LIST
-from agence.services.billing.unpaid import REMAINING, UNPAID_LIST, with_balances
+from agence.services.billing.unpaid import REMAINING, with_balances
 from agence.services.billing.vocabulary import PAYABLE_KINDS, InvoiceStatus
-from agence.services.bookings.bookings import BOOKINGS_LIST, scope
+from agence.services.bookings.bookings import scope
 from agence.services.bookings.lifecycle import Status
 from agence.services.common import formats
-from agence.services.common.listing import ListSpec
 from agence.services.common.permissions import AccessDenied, Action, Actor, Module, Right
 from agence.services.parties.clients import visible_clients
 from agence.services.statistics.measures import Measure
-from agence.services.statistics.revenue import Period, RevenueRow, revenue_report
+from agence.services.statistics.report import DrillList, Period
+from agence.services.statistics.revenue import RevenueRow, revenue_report
 
 ZERO = Decimal("0.00")
 TENTH = Decimal("0.1")
@@ -45,27 +43,6 @@ TENTH = Decimal("0.1")
 ORDER_BOOK_STATUSES = (Status.CONFIRMED, Status.DONE)
 """The order book's dossiers, as its measure defines them: confirmed, or done and not yet
 (wholly) invoiced."""
-
-
-class DrillList(StrEnum):
-    """The existing lists a figure leads to; the pages know their routes."""
-
-    INVOICES = "factures"
-    UNPAID = "impayes"
-    BOOKINGS = "dossiers"
-    PAYMENTS = "reglements"
-
-    @property
-    def spec(self) -> ListSpec:
-        return _SPECS[self]
-
-
-_SPECS = {
-    DrillList.INVOICES: INVOICES_LIST,
-    DrillList.UNPAID: UNPAID_LIST,
-    DrillList.BOOKINGS: BOOKINGS_LIST,
-    DrillList.PAYMENTS: PAYMENTS_LIST,
-}
 
 
 @dataclass(frozen=True)

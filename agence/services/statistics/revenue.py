@@ -33,6 +33,7 @@ from agence.models import AgencySite, Booking, BookingType, Client, Invoice, Inv
 from agence.services.billing.vocabulary import InvoiceStatus, LineRegime
 from agence.services.common.permissions import Actor, Module
 from agence.services.parties.vocabulary import ClientType
+from agence.services.statistics.report import Period
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -72,23 +73,6 @@ _GROUPING_LABELS = {
     Grouping.CLIENT_TYPE: "Type de client",
     Grouping.BOOKING_TYPE: "Type de dossier",
 }
-
-
-@dataclass(frozen=True)
-class Period:
-    """From `start` to `end`, both included."""
-
-    start: date
-    end: date
-
-    def year_before(self) -> Period:
-        return Period(_year_before(self.start), _year_before(self.end))
-
-
-def _year_before(day: date) -> date:
-    if day.month == 2 and day.day == 29:
-        return date(day.year - 1, 2, 28)
-    return day.replace(year=day.year - 1)
 
 
 @dataclass(frozen=True)
