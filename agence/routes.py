@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from agence.services.common.permissions import Action, Actor, Module, Right
+from agence.services.statistics.report import Drill, DrillList
 
 LOGIN = "/connexion"
 CHANGE_PASSWORD = "/mot-de-passe"
@@ -98,6 +99,18 @@ def list_url(list_route: str, filters: tuple[tuple[str, str], ...] | dict[str, s
     return list_route + ("?" + urlencode(pairs) if pairs else "")
 
 
+def drill_url(drill: Drill | None) -> str:
+    """The list (already filtered) or the record page a figure or a report line drills into."""
+    if drill is None:
+        return ""
+    filters = dict(drill.filters)
+    if drill.list is DrillList.BOOKING:
+        return record_url(BOOKINGS, filters.get("id", ""))
+    if drill.list is DrillList.CLIENT:
+        return record_url(TIERS_CLIENTS, filters.get("id", ""))
+    return list_url(_DRILL_ROUTES[drill.list], drill.filters)
+
+
 def survey_url(token: str) -> str:
     return f"/avis/{token}"
 
@@ -113,6 +126,20 @@ def document_url(document_id: int | str) -> str:
 
 def site_logo_url(site_id: int, version: str = "") -> str:
     return f"{SITE_LOGO_API}/{site_id}/logo" + (f"?v={version}" if version else "")
+
+
+_DRILL_ROUTES = {
+    DrillList.INVOICES: INVOICES,
+    DrillList.UNPAID: UNPAID,
+    DrillList.BOOKINGS: BOOKINGS,
+    DrillList.PAYMENTS: PAYMENTS,
+    DrillList.CLIENTS: TIERS_CLIENTS,
+    DrillList.FOLLOW_UPS: TIERS_FOLLOW_UPS,
+    DrillList.VISIT_REPORTS: TIERS_REPORTS,
+    DrillList.BOARD: BOARD,
+    DrillList.GUIDES: GUIDES,
+    DrillList.PRODUCTS: CATALOGUE_PRODUCTS,
+}
 
 
 @dataclass(frozen=True)
