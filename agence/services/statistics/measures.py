@@ -39,6 +39,21 @@ class Measure(StrEnum):
     UNPAID_OVER_90 = "impayes_90"
     PAYMENTS_RECEIVED = "reglements_recus"
     DEPARTURES = "departs_semaine"
+    # Home pages
+    FOLLOW_UPS_TODAY = "relances_jour"
+    FOLLOW_UPS_LATE = "relances_retard"
+    CLIENTS_TO_VISIT = "clients_a_voir"
+    MY_QUOTES_PENDING = "mes_devis_attente"
+    PIPELINE = "pipeline"
+    MY_REVENUE = "mon_ca"
+    CLIENT_OPTIONS_EXPIRING = "options_clients"
+    SUPPLIER_OPTIONS_EXPIRING = "options_fournisseurs"
+    SERVICES_TO_BOOK = "prestations_a_reserver"
+    DEPARTURES_NEXT_DAYS = "departs_7_jours"
+    GUIDINGS_WITHOUT_GUIDE = "guidages_sans_guide"
+    DEPOSITS_TO_INVOICE = "acomptes_a_facturer"
+    DONE_TO_INVOICE = "realises_a_facturer"
+    CHORUS_TO_WATCH = "chorus_a_suivre"
 
     @property
     def label(self) -> str:
@@ -69,6 +84,21 @@ _LABELS = {
     Measure.UNPAID_OVER_90: "Retard de plus de 90 jours",
     Measure.PAYMENTS_RECEIVED: "Règlements reçus",
     Measure.DEPARTURES: "Départs de la semaine",
+    # Home pages
+    Measure.FOLLOW_UPS_TODAY: "Relances du jour",
+    Measure.FOLLOW_UPS_LATE: "Relances en retard",
+    Measure.CLIENTS_TO_VISIT: "Clients à voir",
+    Measure.MY_QUOTES_PENDING: "Mes devis sans réponse",
+    Measure.PIPELINE: "Mon pipeline",
+    Measure.MY_REVENUE: "Mon CA facturé HT",
+    Measure.CLIENT_OPTIONS_EXPIRING: "Options clients qui expirent",
+    Measure.SUPPLIER_OPTIONS_EXPIRING: "Options fournisseurs qui expirent",
+    Measure.SERVICES_TO_BOOK: "Prestations à réserver",
+    Measure.DEPARTURES_NEXT_DAYS: "Départs des 7 prochains jours",
+    Measure.GUIDINGS_WITHOUT_GUIDE: "Guidages sans guide",
+    Measure.DEPOSITS_TO_INVOICE: "Acomptes à facturer",
+    Measure.DONE_TO_INVOICE: "Réalisés à facturer",
+    Measure.CHORUS_TO_WATCH: "Chorus : dépôts en attente ou rejetés",
 }
 
 _COUNTED = (
@@ -145,5 +175,64 @@ _DEFINITIONS = {
     ),
     Measure.DEPARTURES: (
         "Le nombre de dossiers confirmés dont le départ tombe du lundi au dimanche de la semaine."
+    ),
+    # Home pages
+    Measure.FOLLOW_UPS_TODAY: (
+        "Les clients et prospects dont vous êtes le commercial et dont la prochaine action est "
+        "prévue aujourd'hui."
+    ),
+    Measure.FOLLOW_UPS_LATE: (
+        "Les clients et prospects dont vous êtes le commercial et dont la prochaine action "
+        "était prévue avant aujourd'hui."
+    ),
+    Measure.CLIENTS_TO_VISIT: (
+        "Vos clients et prospects actifs sans visite depuis le nombre de mois fixé dans les "
+        "paramètres (« Clients à voir »), ou jamais visités."
+    ),
+    Measure.MY_QUOTES_PENDING: (
+        "Les dossiers dont vous êtes le commercial, au devis envoyé et sans réponse du client "
+        "(ni confirmés, ni refusés, ni annulés), en nombre et en prix TTC."
+    ),
+    Measure.PIPELINE: (
+        "Le prix TTC des dossiers dont vous êtes le commercial et qui ne sont pas encore "
+        "confirmés : demandes, devis envoyés et options."
+    ),
+    Measure.MY_REVENUE: (
+        "Le chiffre d'affaires facturé hors taxes des dossiers dont vous êtes le commercial, "
+        "depuis le 1er janvier, à côté de la même période de l'année précédente. " + _COUNTED
+    ),
+    Measure.CLIENT_OPTIONS_EXPIRING: (
+        "Les dossiers en option dont l'option posée pour le client tombe dans les 7 prochains "
+        "jours ou est déjà échue."
+    ),
+    Measure.SUPPLIER_OPTIONS_EXPIRING: (
+        "Les prestations en option chez un fournisseur (dossiers non annulés) dont l'option "
+        "tombe dans les 7 prochains jours ou est déjà échue."
+    ),
+    Measure.SERVICES_TO_BOOK: (
+        "Les prestations de fournisseurs des dossiers confirmés encore à demander ou seulement "
+        "en option, pas réservées pour de bon ; le nombre de dossiers concernés en regard."
+    ),
+    Measure.DEPARTURES_NEXT_DAYS: (
+        "Le nombre de dossiers confirmés dont le départ tombe entre aujourd'hui et les 7 jours "
+        "qui suivent."
+    ),
+    Measure.GUIDINGS_WITHOUT_GUIDE: (
+        "Les créneaux de programme d'une prestation de type « Guidage », dans les dossiers "
+        "confirmés qui partent dans les 30 prochains jours, auxquels aucun guide n'est affecté."
+    ),
+    Measure.DEPOSITS_TO_INVOICE: (
+        "Les dossiers confirmés dont les conditions de règlement du client (les siennes, sinon "
+        "celles de l'agence par défaut) demandent un acompte à la commande, et qui n'ont encore "
+        "aucune facture émise : la date de l'acompte est passée."
+    ),
+    Measure.DONE_TO_INVOICE: (
+        "Les dossiers réalisés qui ne sont pas encore passés au statut facturé, avec ce qu'il "
+        "leur reste à facturer (leur prix moins ce qui en est déjà facturé, avoirs déduits)."
+    ),
+    Measure.CHORUS_TO_WATCH: (
+        "Les factures émises pour un acheteur public (avec un code service Chorus Pro) dont le "
+        "dépôt reste à faire, est en cours, incertain ou en échec, et celles que Chorus Pro a "
+        "suspendues ou rejetées."
     ),
 }
