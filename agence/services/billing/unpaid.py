@@ -158,6 +158,7 @@ UNPAID_LIST = ListSpec(
         ChoiceFilter("late", "Retard", None, (("1", "En retard seulement"),), match=_late_only),
         TextFilter("client", "Client", Client.name),
         ChoiceFilter("site", "Site", Invoice.site_id, options_query=_site_options, value_type=int),
+        DateFilter("due_from", "Échéance à partir du", Invoice.due_on, "since", False),
         DateFilter("due_before", "Échéance au plus tard le", Invoice.due_on, "until", False),
     ),
     default_sort="due_on",
