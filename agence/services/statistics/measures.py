@@ -55,6 +55,27 @@ class Measure(StrEnum):
     DONE_TO_INVOICE = "realises_a_facturer"
     CHORUS_TO_WATCH = "chorus_a_suivre"
 
+    # Clients and prospecting
+    REVENUE_CHANGE = "evolution_ca_ht"
+    CLIENT_BOOKINGS = "dossiers_factures"
+    PARTICIPANTS = "participants"
+    LAST_BOOKING = "dernier_dossier"
+    ABC_CLASS = "classe_abc"
+    REVENUE_SHARE = "part_ca_ht"
+    CUMULATIVE_SHARE = "part_cumulee_ca_ht"
+    VISITS = "visites"
+    CALLS = "appels"
+    EMAILS = "emails"
+    OTHER_CONTACTS = "autres_contacts"
+    PROSPECTS_CREATED = "prospects_crees"
+    PROSPECTS_CONVERTED = "prospects_convertis"
+    PROSPECT_CONVERSION_RATE = "taux_conversion_prospects"
+    QUOTES_SENT = "devis_envoyes"
+    BOOKINGS_CONFIRMED = "dossiers_confirmes"
+    CLIENTS_VISITED = "clients_visites"
+    CLIENTS_QUOTED = "clients_devis"
+    CLIENTS_CONFIRMED = "clients_confirmes"
+
     @property
     def label(self) -> str:
         return _LABELS[self]
@@ -99,6 +120,26 @@ _LABELS = {
     Measure.DEPOSITS_TO_INVOICE: "Acomptes à facturer",
     Measure.DONE_TO_INVOICE: "Réalisés à facturer",
     Measure.CHORUS_TO_WATCH: "Chorus : dépôts en attente ou rejetés",
+    # Clients and prospecting
+    Measure.REVENUE_CHANGE: "Évolution du CA HT",
+    Measure.CLIENT_BOOKINGS: "Dossiers facturés",
+    Measure.PARTICIPANTS: "Participants",
+    Measure.LAST_BOOKING: "Dernier dossier",
+    Measure.ABC_CLASS: "Classe ABC",
+    Measure.REVENUE_SHARE: "Part du CA HT",
+    Measure.CUMULATIVE_SHARE: "Part cumulée du CA HT",
+    Measure.VISITS: "Visites",
+    Measure.CALLS: "Appels",
+    Measure.EMAILS: "E-mails",
+    Measure.OTHER_CONTACTS: "Autres contacts",
+    Measure.PROSPECTS_CREATED: "Prospects créés",
+    Measure.PROSPECTS_CONVERTED: "Prospects convertis",
+    Measure.PROSPECT_CONVERSION_RATE: "Taux de conversion des prospects",
+    Measure.QUOTES_SENT: "Devis envoyés",
+    Measure.BOOKINGS_CONFIRMED: "Dossiers confirmés",
+    Measure.CLIENTS_VISITED: "Clients visités",
+    Measure.CLIENTS_QUOTED: "Clients avec devis",
+    Measure.CLIENTS_CONFIRMED: "Clients avec dossier confirmé",
 }
 
 _COUNTED = (
@@ -234,5 +275,84 @@ _DEFINITIONS = {
         "Les factures émises pour un acheteur public (avec un code service Chorus Pro) dont le "
         "dépôt reste à faire, est en cours, incertain ou en échec, et celles que Chorus Pro a "
         "suspendues ou rejetées."
+    ),
+    # Clients and prospecting
+    Measure.REVENUE_CHANGE: (
+        "L'écart du CA facturé HT de la période avec celui de la période de comparaison, en "
+        "pourcentage du CA HT de la comparaison ; vide quand la comparaison n'a pas de CA."
+    ),
+    Measure.CLIENT_BOOKINGS: (
+        "Le nombre de dossiers dont une facture émise (ou un avoir) compte dans le CA de la "
+        "période : émise sur la période, ou d'un dossier dont le départ ou la création tombe "
+        "dans la période quand la période lit ces dates."
+    ),
+    Measure.PARTICIPANTS: (
+        "Les participants de ces dossiers : payants, gratuits et accompagnateurs, tels que le "
+        "dossier les compte aujourd'hui."
+    ),
+    Measure.LAST_BOOKING: (
+        "Le dossier du client dont le départ est le plus récent (ou à venir), quelle que soit "
+        "la période, hors dossiers annulés ou supprimés : sa référence et sa date de départ."
+    ),
+    Measure.ABC_CLASS: (
+        "Le classement des clients par CA facturé HT décroissant : A pour les clients qui font "
+        "les premiers 80 % du CA (un client est A tant que ceux qui le précèdent font moins de "
+        "80 %), B pour les 15 % suivants, C pour les autres, et ceux sans CA positif."
+    ),
+    Measure.REVENUE_SHARE: (
+        "Le CA facturé HT d'une ligne en pourcentage du CA facturé HT de tous les clients."
+    ),
+    Measure.CUMULATIVE_SHARE: (
+        "Le CA facturé HT du client et de ceux qui le précèdent dans le classement, en "
+        "pourcentage du CA facturé HT de tous les clients."
+    ),
+    Measure.VISITS: (
+        "Les comptes rendus validés de type « Visite » datés de la période, par leur auteur ; "
+        "un brouillon ne compte pas."
+    ),
+    Measure.CALLS: (
+        "Les comptes rendus validés de type « Appel » datés de la période, par leur auteur ; "
+        "un brouillon ne compte pas."
+    ),
+    Measure.EMAILS: (
+        "Les comptes rendus validés de type « E-mail » datés de la période, par leur auteur ; "
+        "un brouillon ne compte pas."
+    ),
+    Measure.OTHER_CONTACTS: (
+        "Les autres comptes rendus validés datés de la période (réunions, salons et "
+        "éductours), par leur auteur ; un brouillon ne compte pas."
+    ),
+    Measure.PROSPECTS_CREATED: (
+        "Les fiches de clients et prospects créées sur la période (date de création de la "
+        "fiche, importées comprises), quel que soit leur statut aujourd'hui, par commercial "
+        "de la fiche ; une fiche supprimée ne compte pas."
+    ),
+    Measure.PROSPECTS_CONVERTED: (
+        "Parmi les prospects créés sur la période, ceux qui ont à ce jour au moins un dossier "
+        "confirmé (un passage au statut « confirmé » dans son historique, même annulé depuis)."
+    ),
+    Measure.PROSPECT_CONVERSION_RATE: (
+        "Les prospects convertis en pourcentage des prospects créés sur la période ; vide "
+        "quand aucun prospect n'a été créé."
+    ),
+    Measure.QUOTES_SENT: (
+        "Les dossiers dont le devis a été envoyé sur la période (date du premier envoi), par "
+        "commercial du dossier."
+    ),
+    Measure.BOOKINGS_CONFIRMED: (
+        "Les dossiers passés au statut « confirmé » sur la période (date du passage dans leur "
+        "historique), même annulés depuis, par commercial du dossier."
+    ),
+    Measure.CLIENTS_VISITED: (
+        "Les clients et prospects rencontrés sur la période : au moins un compte rendu validé "
+        "de visite, de réunion ou de salon daté de la période ; chacun compté une fois."
+    ),
+    Measure.CLIENTS_QUOTED: (
+        "Parmi les clients rencontrés sur la période, ceux dont un dossier a eu son devis "
+        "envoyé sur la période."
+    ),
+    Measure.CLIENTS_CONFIRMED: (
+        "Parmi les clients rencontrés et ayant reçu un devis sur la période, ceux dont un "
+        "dossier est passé au statut « confirmé » sur la période."
     ),
 }
