@@ -195,64 +195,111 @@ def _export_invoices(args: argparse.Namespace) -> int:
     return 0
 
 
-STATS_GROUPINGS = {
+STATS_BY = {
     "month": "mois",
     "site": "site",
     "rep": "commercial",
     "client-type": "type_client",
+    "client-category": "categorie_client",
     "dossier-type": "type_dossier",
+    "product": "product",
+    "supplier": "supplier",
+    "product-type": "product_type",
+    "confirmed-not-invoiced": "confirme_non_facture",
+    "under-invoiced": "sous_facture",
+    "unpaid": "impaye",
 }
-"""The values of --by, and the statistics `Grouping` each one names."""
+"""The values of --by, and the report grouping (or control list) each one names."""
+
+STATS_FILTERS = {
+    "site": "site",
+    "rep": "rep",
+    "client_type": "client_type",
+    "category": "category",
+    "dossier_type": "booking_type",
+    "product_type": "product_type",
+    "supplier": "supplier",
+}
+"""argparse destinations of the filter options → the request's keys."""
+
+STATS_OPTIONS = {
+    "from": "--from",
+    "to": "--to",
+    "compare_from": "--compare",
+    "compare_to": "--compare",
+    "basis": "--basis",
+    "grouping": "--by",
+    "site": "--site",
+    "rep": "--rep",
+    "client_type": "--client-type",
+    "category": "--category",
+    "booking_type": "--dossier-type",
+    "product_type": "--product-type",
+    "supplier": "--supplier",
+}
 
 
-def _parse_comparison(text: str):
-    """--compare: previous-year (None: the report's default), none (False), or START:END."""
-    from agence.services.statistics.revenue import Period
+def _stats_values(args: argparse.Namespace) -> dict[str, str]:
+    """The command line's options as the report form's values."""
+    values = {"from": args.since, "to": args.until, "basis": args.basis or ""}
+    if args.by:
+        values["grouping"] = STATS_BY[args.by]
+    if args.compare != "previous-year":
+        start, separator, end = args.compare.partition(":")
+        if not separator:
+            raise ValueError(
+                f"comparaison invalide : « {args.compare} » (attendu previous-year ou "
+                "AAAA-MM-JJ:AAAA-MM-JJ)."
+            )
+        values |= {"compare_from": start, "compare_to": end}
+    for destination, key in STATS_FILTERS.items():
+        value = getattr(args, destination)
+        if value:
+            values[key] = value
+    return values
 
-    if text == "previous-year":
-        return None
-    if text == "none":
-        return False
-    start, separator, end = text.partition(":")
-    if not separator:
-        raise ValueError(
-            f"comparaison invalide : « {text} » (attendu previous-year, none ou "
-            "AAAA-MM-JJ:AAAA-MM-JJ)."
-        )
-    period = Period(_parse_day(start, "--compare"), _parse_day(end, "--compare"))
-    if period.start > period.end:
-        raise ValueError("période de comparaison invalide : son début est après sa fin.")
-    return period
 
-
-def _stats_revenue(args: argparse.Namespace) -> int:
-    """Exit code 2 for what the command line got wrong (dates, period, output, user) and for a
-    user without the statistics right."""
+def _stats(args: argparse.Namespace) -> int:
+    """Any report of the « Statistiques » module, computed as the user named by --as (his
+    rights, his clients only when his profile says so), as JSON (amounts as strings with two
+    decimals) or as the workbook the page exports. Exit code 2 for what the command line got
+    wrong (dates, options, output, user) and for a user without the statistics right."""
     from agence.db import session_scope
-    from agence.services.common.permissions import AccessProblem
-    from agence.services.statistics.revenue import Grouping, Period, revenue_report
+    from agence.services.common import formats
+    from agence.services.common.forms import FormErrors
+    from agence.services.common.permissions import AccessProblem, Action, Module
+    from agence.services.statistics import catalog, render, requests
+    from agence.services.statistics.report import ReportName
 
+    name = ReportName(args.report)
     try:
-        period = Period(_parse_day(args.since, "--from"), _parse_day(args.until, "--to"))
-        if period.start > period.end:
-            raise ValueError("période invalide : la date --from est après la date --to.")
-        comparison = _parse_comparison(args.compare)
         if args.format == "xlsx" and not args.out:
             raise ValueError("--out FICHIER.xlsx est requis pour le format xlsx.")
+        values = _stats_values(args)
         with session_scope() as session:
             actor = _export_actor(session, args.user)
-            report = revenue_report(
-                session, actor, period, Grouping(STATS_GROUPINGS[args.by]), comparison or None
-            )
+            choices = requests.filter_choices(session, actor)
+            try:
+                request = requests.parse_request(name, values, formats.today(), choices)
+            except FormErrors as problem:
+                raise ValueError(
+                    " ".join(
+                        f"{STATS_OPTIONS.get(key, key)} : {message}"
+                        for key, message in problem.errors.items()
+                    )
+                ) from None
+            if args.format == "xlsx":
+                actor.require(Module.STATISTICS, Action.EXPORT)
+            report = catalog.run_report(session, actor, name, request)
+            described = requests.described_filters(request, choices)
     except (ValueError, LookupError, AccessProblem) as exc:
         print(f"Erreur : {_message(exc)}", file=sys.stderr)
         return 2
-    compared = comparison is not False
     try:
         if args.format == "xlsx":
-            _revenue_xlsx(report, compared, Path(args.out))
+            render.write_report_workbook(report, Path(args.out), described)
         else:
-            text = json.dumps(_revenue_json(report, compared), indent=2, ensure_ascii=False)
+            text = json.dumps(render.report_json(report), indent=2, ensure_ascii=False)
             if args.out:
                 Path(args.out).write_text(text + "\n", encoding="utf-8")
             else:
@@ -261,95 +308,8 @@ def _stats_revenue(args: argparse.Namespace) -> int:
         print(f"Erreur : impossible d'écrire {args.out} : {exc.strerror}", file=sys.stderr)
         return 2
     if args.out:
-        print(f"Chiffre d'affaires écrit dans {args.out}")
+        print(f"{name.label} écrit dans {args.out}")
     return 0
-
-
-def _revenue_measures():
-    """(Measure, RevenueRow attribute of the period, is a rate) in column order."""
-    from agence.services.statistics.measures import Measure
-
-    return (
-        (Measure.INVOICED_EXCL_VAT, "excl_vat", False),
-        (Measure.INVOICED_INCL_VAT, "incl_vat", False),
-        (Measure.GROSS_MARGIN, "margin", False),
-        (Measure.MARGIN_RATE, "margin_rate", True),
-        (Measure.MARGIN_VAT, "margin_vat", False),
-    )
-
-
-def _cents_text(value) -> str | None:
-    """« 1234.50 »: two decimals, no « -0.00 »."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    if value is None:
-        return None
-    return f"{(value + Decimal(0)).quantize(Decimal('0.01'), ROUND_HALF_UP) or Decimal('0.00')}"
-
-
-def _revenue_json(report, compared: bool) -> dict:
-    measures = _revenue_measures()
-
-    def figures(row, prefix: str) -> dict:
-        return {m.value: _cents_text(getattr(row, prefix + name)) for m, name, _ in measures}
-
-    def row_json(row) -> dict:
-        data = {"key": row.key, "label": row.label, "period": figures(row, "")}
-        if compared:
-            data["comparison"] = figures(row, "previous_")
-        return data
-
-    def period(p) -> dict:
-        return {"from": p.start.isoformat(), "to": p.end.isoformat()}
-
-    return {
-        "report": "revenue",
-        "grouping": {"key": report.grouping.value, "label": report.grouping.label},
-        "period": period(report.period),
-        "comparison": period(report.comparison) if compared else None,
-        "measures": [
-            {
-                "key": m.value,
-                "label": m.label,
-                "unit": "%" if rate else "EUR",
-                "definition": m.definition,
-            }
-            for m, _, rate in measures
-        ],
-        "rows": [row_json(row) for row in report.rows],
-        "total": row_json(report.total),
-    }
-
-
-def _revenue_xlsx(report, compared: bool, path: Path) -> None:
-    """One sheet: the French header, a row per group, the total last; amounts and rates are
-    numbers with two decimals."""
-    from agence.services.common import formats
-    from agence.services.common.exports import write_workbook
-    from agence.services.common.listing import Column
-
-    measures = _revenue_measures()
-    columns = [Column("label", report.grouping.label, None, width=28)]
-    prefixes = [("", "")]
-    if compared:
-        since, until = formats.day(report.comparison.start), formats.day(report.comparison.end)
-        prefixes.append(("previous_", f" (du {since} au {until})"))
-    for prefix, suffix in prefixes:
-        columns += [
-            Column(
-                prefix + name,
-                f"{m.label}{' (%)' if rate else ''}{suffix}",
-                None,
-                "percent" if rate else "money",
-                width=22 if not suffix else 36,
-            )
-            for m, name, rate in measures
-        ]
-    rows = [
-        {column.key: getattr(row, column.key) for column in columns}
-        for row in (*report.rows, report.total)
-    ]
-    write_workbook(path, "Chiffre d'affaires", columns, rows)
 
 
 def _message(exc: Exception) -> str:
@@ -370,6 +330,12 @@ Les montants s'écrivent en chaînes ("950.00"). vat_rate est un pourcentage ("5
 valeur strictement entre 0 et 1 ("0.20") est lue comme une fraction (20 %) ; un « % » final
 ("0.9%") impose le pourcentage.
 """
+
+
+def _report_names():
+    from agence.services.statistics.report import ReportName
+
+    return list(ReportName)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -426,19 +392,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invoices.set_defaults(handler=_export_invoices)
 
-    stats = commands.add_parser("stats", help="Statistiques (chiffre d'affaires…)")
-    stats.add_argument("report", choices=["revenue"], help="revenue : chiffre d'affaires facturé")
+    stats = commands.add_parser(
+        "stats",
+        help="Statistiques : les rapports du module, en JSON ou en Excel",
+        description="Rapports : "
+        + " ; ".join(f"{n.value} ({n.label})" for n in _report_names())
+        + ".",
+    )
+    stats.add_argument("report", choices=[n.value for n in _report_names()])
     stats.add_argument("--from", dest="since", required=True, metavar="AAAA-MM-JJ")
     stats.add_argument("--to", dest="until", required=True, metavar="AAAA-MM-JJ")
     stats.add_argument(
-        "--by", choices=list(STATS_GROUPINGS), default="month", help="Regroupement (défaut : month)"
+        "--by",
+        choices=list(STATS_BY),
+        help="Regroupement (ou liste de contrôle des dossiers) ; défaut : celui du rapport",
     )
     stats.add_argument(
         "--compare",
         default="previous-year",
-        metavar="previous-year|none|AAAA-MM-JJ:AAAA-MM-JJ",
+        metavar="previous-year|AAAA-MM-JJ:AAAA-MM-JJ",
         help="Période de comparaison (défaut : la même période un an plus tôt)",
     )
+    stats.add_argument(
+        "--basis",
+        choices=["facture", "depart", "reservation"],
+        help="La date qui place un dossier dans la période (défaut : facture)",
+    )
+    for option, help_text in (
+        ("--site", "Site de l'agence (identifiant)"),
+        ("--rep", "Commercial (identifiant de l'utilisateur)"),
+        ("--client-type", "Type de client (scolaire, ce, association…)"),
+        ("--category", "Catégorie de client (identifiant)"),
+        ("--dossier-type", "Type de dossier (identifiant)"),
+        ("--product-type", "Type de prestation (identifiant)"),
+        ("--supplier", "Fournisseur (identifiant)"),
+    ):
+        stats.add_argument(option, help=help_text)
     stats.add_argument("--format", required=True, choices=["json", "xlsx"])
     stats.add_argument(
         "--out", metavar="FICHIER", help="Fichier écrit (JSON : défaut la sortie standard)"
@@ -450,7 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EMAIL",
         help="Utilisateur au nom duquel le rapport est calculé (ses droits, ses clients)",
     )
-    stats.set_defaults(handler=_stats_revenue)
+    stats.set_defaults(handler=_stats)
     return parser
 
 

@@ -16,3 +16,4 @@ from agence.pages.common import home  # noqa: F401
 from agence.pages.documents import correspondence  # noqa: F401
 from agence.pages.parties import clients, crm, imports, suppliers  # noqa: F401
 from agence.pages.settings import parameters  # noqa: F401
+from agence.pages.statistics import reports  # noqa: F401

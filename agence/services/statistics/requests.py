@@ -18,7 +18,7 @@ from agence.models import (
     User,
 )
 from agence.services.common import identifiers
-from agence.services.common.forms import FormErrors
+from agence.services.common.forms import FieldSpec, FormErrors
 from agence.services.common.permissions import Actor
 from agence.services.parties.vocabulary import ClientType
 from agence.services.statistics.report import (
@@ -71,6 +71,30 @@ FILTER_FIELDS = (
     "product_type",
     "supplier",
 )
+
+PERIOD_FIELDS = (
+    FieldSpec("from", "Du", "date", help="Vide avec « Au » : l'année en cours."),
+    FieldSpec("to", "Au", "date"),
+    FieldSpec("basis", "Période selon", "choice", required=True, choices=PeriodBasis.choices()),
+    FieldSpec("grouping", "Regroupement", "choice", required=True),
+    FieldSpec("compare_from", "Comparer du", "date", help="Vide : la même période en N-1."),
+    FieldSpec("compare_to", "Comparer au", "date"),
+)
+FILTER_SPECS = (
+    FieldSpec("site", "Site", "choice"),
+    FieldSpec("rep", "Commercial", "choice"),
+    FieldSpec("client_type", "Type de client", "choice", choices=ClientType.choices()),
+    FieldSpec("category", "Catégorie de client", "choice"),
+    FieldSpec("booking_type", "Type de dossier", "choice"),
+    FieldSpec("product_type", "Type de prestation", "choice"),
+    FieldSpec("supplier", "Fournisseur", "choice"),
+)
+"""The report form's fields (the page lays them out with the form machinery)."""
+
+
+def request_keys() -> tuple[str, ...]:
+    """Every key `parse_request` reads (the form's fields, the URL's query parameters)."""
+    return tuple(spec.name for spec in (*PERIOD_FIELDS, *FILTER_SPECS))
 
 
 @dataclass(frozen=True)

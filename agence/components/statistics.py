@@ -1,0 +1,182 @@
+"""The pieces of a statistics report's page: its form, a table with its drill-down links and
+its total line, and the table's chart (`rx.recharts`), legible from a phone to a desktop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from agence.components.forms import fields_grid
+from agence.services.statistics.requests import FILTER_SPECS, PERIOD_FIELDS
+
+CHART_COLORS = ("var(--accent-9)", "var(--gray-8)", "var(--green-9)")
+
+
+def report_form(state) -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            fields_grid(state, PERIOD_FIELDS),
+            rx.el.details(
+                rx.el.summary(rx.text("Filtres", size="2", weight="medium"), cursor="pointer"),
+                rx.box(fields_grid(state, FILTER_SPECS), padding_top="0.75rem"),
+                width="100%",
+            ),
+            rx.hstack(
+                rx.button(rx.icon("refresh-cw", size=16), "Actualiser", type="submit"),
+                rx.button(
+                    "Réinitialiser",
+                    type="button",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=state.reset_filters,
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        key=state.form_key,
+        on_submit=state.apply,
+        width="100%",
+        id="report-form",
+    )
+
+
+def _header_cell(column) -> rx.Component:
+    label = rx.text(column.label, size="1", weight="bold")
+    return rx.table.column_header_cell(
+        rx.cond(
+            column.help != "",
+            rx.tooltip(
+                rx.hstack(label, rx.icon("info", size=12), spacing="1"), content=column.help
+            ),
+            label,
+        ),
+        text_align=rx.cond(column.numeric, "right", "left"),
+        display=rx.cond(column.phone, "table-cell", ["none", "none", "table-cell"]),
+        white_space="nowrap",
+    )
+
+
+def _cell(table, line, text, index) -> rx.Component:
+    column = table.columns[index]
+    content = rx.cond(
+        (index == 0) & (line.url != ""),
+        rx.link(text, href=line.url, title=rx.cond(line.approximate, "Liste élargie", "")),
+        rx.text(text, size="2"),
+    )
+    return rx.table.cell(
+        content,
+        text_align=rx.cond(column.numeric, "right", "left"),
+        display=rx.cond(column.phone, "table-cell", ["none", "none", "table-cell"]),
+        white_space="nowrap",
+    )
+
+
+def _line(table, line) -> rx.Component:
+    return rx.table.row(
+        rx.foreach(line.cells, lambda text, index: _cell(table, line, text, index)),
+        class_name="report-line",
+    )
+
+
+def _total(table) -> rx.Component:
+    return rx.table.row(
+        rx.foreach(
+            table.total,
+            lambda text, index: rx.table.cell(
+                rx.text(text, weight="bold", size="2"),
+                text_align=rx.cond(table.columns[index].numeric, "right", "left"),
+                display=rx.cond(
+                    table.columns[index].phone, "table-cell", ["none", "none", "table-cell"]
+                ),
+                white_space="nowrap",
+            ),
+        ),
+        class_name="report-total",
+    )
+
+
+def report_chart(table) -> rx.Component:
+    """Bars (or lines) of up to three series along the table's category column."""
+    series = [
+        {
+            "data_key": key,
+            "name": table.series[position],
+            "custom_attrs": {"hide": table.series.length() <= position},
+        }
+        for position, key in enumerate(("s1", "s2", "s3"))
+    ]
+    common = [
+        rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
+        rx.recharts.x_axis(data_key="category", tick={"fontSize": 11}, interval="preserveStartEnd"),
+        rx.recharts.y_axis(tick={"fontSize": 11}, width=70),
+        rx.recharts.graphing_tooltip(),
+        rx.recharts.legend(),
+    ]
+    bars = rx.recharts.bar_chart(
+        *common,
+        *[
+            rx.recharts.bar(fill=color, **props)
+            for props, color in zip(series, CHART_COLORS, strict=True)
+        ],
+        data=table.points.to(list[dict[str, Any]]),
+    )
+    lines = rx.recharts.line_chart(
+        *common,
+        *[
+            rx.recharts.line(stroke=color, type_="monotone", dot=False, **props)
+            for props, color in zip(series, CHART_COLORS, strict=True)
+        ],
+        data=table.points.to(list[dict[str, Any]]),
+    )
+    return rx.cond(
+        table.chart != "",
+        rx.box(
+            rx.recharts.responsive_container(
+                rx.cond(table.chart == "line", lines, bars), width="100%", height=260
+            ),
+            width="100%",
+            class_name="report-chart",
+        ),
+    )
+
+
+def report_table(table) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(table.title, size="4", as_="h2"),
+            rx.cond(table.note != "", rx.text(table.note, size="1", color=rx.color("gray", 10))),
+            report_chart(table),
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(rx.foreach(table.columns, _header_cell)),
+                    ),
+                    rx.table.body(
+                        rx.foreach(table.lines, lambda line: _line(table, line)),
+                        rx.cond(table.has_total, _total(table)),
+                    ),
+                    size="1",
+                    variant="surface",
+                    width="100%",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+            rx.cond(
+                table.hidden_lines > 0,
+                rx.text(
+                    table.hidden_lines.to_string() + " ligne(s) de plus dans l'export Excel.",
+                    size="1",
+                    color=rx.color("gray", 10),
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="table-" + table.key,
+    )

@@ -1,0 +1,1 @@
+"""The « Statistiques » module: pages."""
