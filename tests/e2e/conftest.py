@@ -80,6 +80,17 @@ def _wait_until_served(base_url: str, process: subprocess.Popen, log: Path) -> N
     pytest.fail(f"the app server did not start in time:\n{log.read_text()[-4000:]}", pytrace=False)
 
 
+SERVED: dict[str, str] = {}
+"""The served app's database URL and data folder (`app_database_url`)."""
+
+
+@pytest.fixture(scope="session")
+def app_database_url(app_server: str) -> str:
+    """The database the served app reads: a test may change it as a colleague would (through
+    the services, with `tests.e2e.helpers.served_session`) and watch the page follow."""
+    return SERVED["database_url"]
+
+
 @pytest.fixture(scope="session")
 def app_server() -> Iterator[str]:
     bun = PROJECT_ROOT / ".tools" / "bin" / "bun"
@@ -91,6 +102,7 @@ def app_server() -> Iterator[str]:
         database_url = derived_postgres_url("e2e")
     else:
         database_url = f"sqlite:///{data_dir / 'e2e.db'}"
+    SERVED.update(database_url=database_url, data_dir=str(data_dir))
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {

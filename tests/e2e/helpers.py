@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from playwright.sync_api import Page, expect
 
+from agence.db import AgenceSession, session_scope
 from agence.services.demo.seed import DEMO_PASSWORD
+from tests.conftest import point_settings_at
 
 ADMIN = "admin@escapades-loire.fr"
 
@@ -30,3 +34,12 @@ def no_horizontal_scroll(page: Page) -> bool:
     return page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
+
+
+@contextmanager
+def served_session(database_url: str) -> Iterator[AgenceSession]:
+    """One transaction on the served app's database (the `app_database_url` fixture): what a
+    colleague does elsewhere, through the services, while the page is open."""
+    point_settings_at(database_url)
+    with session_scope() as session:
+        yield session
