@@ -38,7 +38,7 @@ from agence.models import (
 )
 from agence.models.base import utcnow
 from agence.services.billing import outstanding
-from agence.services.bookings import availability, lifecycle
+from agence.services.bookings import availability, lifecycle, sold_lines
 from agence.services.bookings.lifecycle import (
     AMENDABLE,
     OPEN,
@@ -579,6 +579,7 @@ def _refresh_price(session: Session, booking: Booking) -> None:
     booking.total_price = priced.total_sale if priced else Decimal(0)
     if priced is not None:
         booking.free = priced.group.free  # the client's free-place rule may have set it
+    sold_lines.keep(session, booking, priced, lines)  # its cost and services, for statistics
     session.add(booking)
 
 
@@ -854,8 +855,22 @@ BOOKINGS_LIST = ListSpec(
             value_type=int,
             match=_with_guide,
         ),
+        # Any client's id, as a drill-down sets it: no options, too many clients to list.
+        ChoiceFilter("client", "Client", Booking.client_id, value_type=int),
         DateFilter("starts_since", "Début à partir du", Booking.starts_on, is_datetime=False),
         DateFilter("starts_until", "Début jusqu'au", Booking.starts_on, "until", is_datetime=False),
+        DateFilter("created_since", "Ouvert à partir du", Booking.created_at),
+        DateFilter("created_until", "Ouvert jusqu'au", Booking.created_at, "until"),
+        DateFilter(
+            "quote_sent_since", "Devis envoyé à partir du", Booking.quote_sent_on, is_datetime=False
+        ),
+        DateFilter(
+            "quote_sent_until",
+            "Devis envoyé jusqu'au",
+            Booking.quote_sent_on,
+            "until",
+            is_datetime=False,
+        ),
         DateFilter(
             "option_until", "Option échue au", Booking.option_until, "until", is_datetime=False
         ),
