@@ -14,13 +14,19 @@ A deducted deposit's VAT and margin-scheme part are taken pro rata of the deduct
 deposit's total: exact unless the deposit was partly credited before the final invoice (then
 within a cent per VAT rate). Credit notes are stored negative: they subtract on their own date.
 Amounts stay exact in the database and are rounded to the cent once, per row; the totals are
-the sums of the rows.
+the sums of the rows (by client category, where a client of several categories counts in each,
+the total counts each invoice once).
+
+The period reads a date (`PeriodBasis`): the invoice's issue date, or the date of its dossier
+(departure, or the day the dossier was opened, in the agency's time zone): then every issued
+invoice of the dossiers of the period counts, whatever its own date. `revenue_statistics` is
+the « Chiffre d'affaires » report built on these figures.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
@@ -29,11 +35,38 @@ from sqlalchemy import Numeric, case, extract, func, literal, select, type_coerc
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from agence.models import AgencySite, Booking, BookingType, Client, Invoice, InvoiceLine, User
+from agence.models import (
+    AgencySite,
+    Booking,
+    BookingType,
+    Client,
+    ClientCategory,
+    ClientCategoryLink,
+    Invoice,
+    InvoiceLine,
+    User,
+)
 from agence.services.billing.vocabulary import InvoiceStatus, LineRegime
+from agence.services.common.formats import AGENCY_TIMEZONE
 from agence.services.common.permissions import Actor, Module
 from agence.services.parties.vocabulary import ClientType
-from agence.services.statistics.report import Period
+from agence.services.statistics.measures import Measure
+from agence.services.statistics.report import (
+    Chart,
+    ChartSeries,
+    Drill,
+    DrillList,
+    Period,
+    PeriodBasis,
+    Report,
+    ReportColumn,
+    ReportFilters,
+    ReportLine,
+    ReportName,
+    ReportRequest,
+    ReportTable,
+    rate,
+)
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -52,6 +85,7 @@ MONTHS = (
     "décembre",
 )
 NO_REP = "Sans commercial"
+NO_CATEGORY = "Sans catégorie"
 
 
 class Grouping(StrEnum):
@@ -60,6 +94,10 @@ class Grouping(StrEnum):
     REP = "commercial"
     CLIENT_TYPE = "type_client"
     BOOKING_TYPE = "type_dossier"
+    CLIENT_CATEGORY = "categorie_client"
+    """A client of several categories counts in each; a client without one in « Sans
+    catégorie »."""
+    CLIENT = "client"
 
     @property
     def label(self) -> str:
@@ -72,6 +110,8 @@ _GROUPING_LABELS = {
     Grouping.REP: "Commercial",
     Grouping.CLIENT_TYPE: "Type de client",
     Grouping.BOOKING_TYPE: "Type de dossier",
+    Grouping.CLIENT_CATEGORY: "Catégorie de client",
+    Grouping.CLIENT: "Client",
 }
 
 
@@ -152,6 +192,8 @@ class RevenueReport:
     comparison: Period
     rows: tuple[RevenueRow, ...] = field(default_factory=tuple)
     total: RevenueRow = field(default_factory=lambda: RevenueRow.of("", "", Figures(), Figures()))
+    note: str = ""
+    """How to read the rows (a client of several categories counts in each)."""
 
 
 def _cents(value: Decimal | float | int | None) -> Decimal:
@@ -212,25 +254,109 @@ def _deducted_parts(own):
     )
 
 
-def _group_columns(grouping: Grouping) -> tuple[list[Any], list[Any]]:
-    """(key columns, label columns) of a grouping."""
-    if grouping is Grouping.MONTH:
+def local_bounds(period: Period) -> tuple[datetime, datetime]:
+    """The instants (UTC) the agency's days of `period` run between: from the first day's
+    midnight included to the midnight after the last day excluded (Europe/Paris)."""
+    return (
+        datetime.combine(period.start, time.min, AGENCY_TIMEZONE).astimezone(UTC),
+        datetime.combine(period.end + timedelta(days=1), time.min, AGENCY_TIMEZONE).astimezone(UTC),
+    )
+
+
+def in_local_days(column: Any, period: Period) -> list[Any]:
+    """Conditions keeping the timestamps of `column` on the agency's days of `period`."""
+    start, end = local_bounds(period)
+    return [column >= start, column < end]
+
+
+def basis_clauses(period: Period, basis: PeriodBasis) -> list[Any]:
+    """The issued invoices the period counts (over `Invoice` and its `Booking`)."""
+    clauses: list[Any] = [col(Invoice.status) == InvoiceStatus.ISSUED.value]
+    if basis is PeriodBasis.INVOICE:
         return [
-            extract("year", col(Invoice.issued_on)).label("year"),
-            extract("month", col(Invoice.issued_on)).label("month"),
-        ], []
+            *clauses,
+            col(Invoice.issued_on) >= period.start,
+            col(Invoice.issued_on) <= period.end,
+        ]
+    if basis is PeriodBasis.DEPARTURE:
+        return [
+            *clauses,
+            col(Booking.starts_on) >= period.start,
+            col(Booking.starts_on) <= period.end,
+        ]
+    return [*clauses, *in_local_days(col(Booking.created_at), period)]
+
+
+def _month_index(period: Period, basis: PeriodBasis) -> Any:
+    """The month (year × 12 + month − 1) of the date the period reads."""
+    if basis is PeriodBasis.BOOKING:
+        # The agency's month of a UTC timestamp, without the database's time zones: the
+        # months of the period are known, so is the instant each one ends.
+        created = col(Booking.created_at)
+        return case(
+            *(
+                (created < local_bounds(_month_period(year, month))[1], year * 12 + month - 1)
+                for year, month in _months(period)
+            ),
+            else_=literal(None),
+        )
+    day = col(Invoice.issued_on) if basis is PeriodBasis.INVOICE else col(Booking.starts_on)
+    return extract("year", day) * 12 + extract("month", day) - 1
+
+
+def _month_period(year: int, month: int) -> Period:
+    after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return Period(date(year, month, 1), after - timedelta(days=1))
+
+
+def _group_columns(
+    grouping: Grouping | None, period: Period, basis: PeriodBasis
+) -> tuple[list[Any], list[Any]]:
+    """(key columns, label columns) of a grouping; None: one row, the total."""
+    if grouping is None:
+        return [], []
+    if grouping is Grouping.MONTH:
+        return [_month_index(period, basis).label("month")], []
     if grouping is Grouping.SITE:
         return [col(AgencySite.id)], [col(AgencySite.name)]
     if grouping is Grouping.REP:
         return [col(Booking.sales_rep_id)], [col(User.first_name), col(User.last_name)]
     if grouping is Grouping.CLIENT_TYPE:
         return [col(Client.client_type)], []
+    if grouping is Grouping.CLIENT_CATEGORY:
+        return [col(ClientCategory.id)], [col(ClientCategory.name)]
+    if grouping is Grouping.CLIENT:
+        return [col(Client.id)], [col(Client.name)]
     return [col(BookingType.id)], [col(BookingType.label)]
 
 
-def _figures_by_group(
-    session: Session, actor: Actor, period: Period, grouping: Grouping
+def counted_invoices(
+    statement: Any,
+    actor: Actor,
+    period: Period,
+    filters: ReportFilters | None = None,
+    basis: PeriodBasis = PeriodBasis.INVOICE,
+) -> Any:
+    """`statement` (over `Invoice` joined to its `Booking` and `Client`) kept to the invoices
+    the revenue of `period` counts: issued, of the period by `basis`, within `filters` and the
+    actor's clients when his profile says so."""
+    statement = statement.where(
+        *basis_clauses(period, basis), *(filters or ReportFilters()).booking_clauses()
+    )
+    if actor.own_clients_only:
+        statement = statement.where(col(Client.sales_rep_id) == actor.user_id)
+    return statement
+
+
+def figures_by_group(
+    session: Session,
+    actor: Actor,
+    period: Period,
+    grouping: Grouping | None,
+    filters: ReportFilters | None = None,
+    basis: PeriodBasis = PeriodBasis.INVOICE,
 ) -> dict[tuple, tuple[str, Figures]]:
+    """The exact (unrounded) figures of each group of `grouping`, with its label."""
     own = _own_parts()
     deducted = _deducted_parts(own)
     incl = Invoice.total_incl_vat - Invoice.deposits_deducted
@@ -238,7 +364,7 @@ def _figures_by_group(
     margin_sales = func.coalesce(own.c.margin_sales, 0) + func.coalesce(deducted.c.margin_sales, 0)
     excl = incl - normal_vat - Invoice.margin_vat
     margin = excl - (margin_sales - Invoice.margin_base)
-    keys, labels = _group_columns(grouping)
+    keys, labels = _group_columns(grouping, period, basis)
     statement = (
         select(
             *keys,
@@ -251,24 +377,30 @@ def _figures_by_group(
         .select_from(Invoice)
         .join(Booking, col(Booking.id) == Invoice.booking_id)
         .join(Client, col(Client.id) == Invoice.client_id)
-        .join(AgencySite, col(AgencySite.id) == Invoice.site_id)
-        .join(BookingType, col(BookingType.id) == Booking.booking_type_id)
-        .outerjoin(User, col(User.id) == Booking.sales_rep_id)
         .outerjoin(own, own.c.invoice_id == Invoice.id)
         .outerjoin(deducted, deducted.c.invoice_id == Invoice.id)
-        .where(
-            col(Invoice.status) == InvoiceStatus.ISSUED.value,
-            col(Invoice.issued_on) >= period.start,
-            col(Invoice.issued_on) <= period.end,
-        )
-        .group_by(*keys, *labels)
     )
-    if actor.own_clients_only:
-        statement = statement.where(col(Client.sales_rep_id) == actor.user_id)
+    if grouping is Grouping.SITE:
+        statement = statement.join(AgencySite, col(AgencySite.id) == Invoice.site_id)
+    elif grouping is Grouping.BOOKING_TYPE:
+        statement = statement.join(BookingType, col(BookingType.id) == Booking.booking_type_id)
+    elif grouping is Grouping.REP:
+        statement = statement.outerjoin(User, col(User.id) == Booking.sales_rep_id)
+    elif grouping is Grouping.CLIENT_CATEGORY:
+        statement = statement.outerjoin(
+            ClientCategoryLink, col(ClientCategoryLink.client_id) == Client.id
+        ).outerjoin(ClientCategory, col(ClientCategory.id) == ClientCategoryLink.category_id)
+    statement = counted_invoices(statement, actor, period, filters, basis)
+    if keys or labels:
+        statement = statement.group_by(*keys, *labels)
     found: dict[tuple, tuple[str, Figures]] = {}
     for row in session.execute(statement):
         values = tuple(row)
         key = tuple(values[: len(keys)])
+        if grouping is Grouping.MONTH:
+            if key[0] is None:
+                continue
+            key = (int(key[0]),)
         label_values = values[len(keys) : len(keys) + len(labels)]
         figures = Figures(*(_exact(v) for v in values[len(keys) + len(labels) :]))
         found[key] = (_label(grouping, key, label_values), figures)
@@ -281,17 +413,23 @@ def _exact(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def _label(grouping: Grouping, key: tuple, labels: tuple) -> str:
+def month_label(index: int) -> str:
+    year, month = divmod(index, 12)
+    return f"{MONTHS[month]} {year}"
+
+
+def _label(grouping: Grouping | None, key: tuple, labels: tuple) -> str:
+    if grouping is None:
+        return "Total"
     if grouping is Grouping.MONTH:
-        return f"{MONTHS[int(key[1]) - 1]} {int(key[0])}"
+        return month_label(key[0])
     if grouping is Grouping.REP:
         name = " ".join(part for part in labels if part)
         return name if key[0] is not None else NO_REP
     if grouping is Grouping.CLIENT_TYPE:
-        try:
-            return ClientType(key[0]).label
-        except ValueError:
-            return str(key[0])
+        return ClientType.label_of(key[0], str(key[0]))
+    if grouping is Grouping.CLIENT_CATEGORY and key[0] is None:
+        return NO_CATEGORY
     return str(labels[0])
 
 
@@ -307,9 +445,11 @@ def _months(period: Period) -> list[tuple[int, int]]:
     return found
 
 
-def _shift(year: int, month: int, months: int) -> tuple[int, int]:
-    index = year * 12 + month - 1 + months
-    return index // 12, index % 12 + 1
+CATEGORY_NOTE = (
+    "Un client classé dans plusieurs catégories compte dans chacune : les lignes peuvent "
+    "dépasser le total, qui compte chaque facture une fois. Les clients sans catégorie sont "
+    f"dans « {NO_CATEGORY} »."
+)
 
 
 def revenue_report(
@@ -318,26 +458,29 @@ def revenue_report(
     period: Period,
     grouping: Grouping = Grouping.MONTH,
     comparison: Period | None = None,
+    filters: ReportFilters | None = None,
+    basis: PeriodBasis = PeriodBasis.INVOICE,
 ) -> RevenueReport:
     """The invoiced revenue of `period` by `grouping`, beside `comparison` (by default the same
-    period one year earlier), limited to the actor's clients when his profile says so."""
+    period one year earlier), within `filters`, the period read on the date `basis` names,
+    limited to the actor's clients when his profile says so."""
     actor.require(Module.STATISTICS)
     comparison = comparison or period.year_before()
-    current = _figures_by_group(session, actor, period, grouping)
-    previous = _figures_by_group(session, actor, comparison, grouping)
+    current = figures_by_group(session, actor, period, grouping, filters, basis)
+    previous = figures_by_group(session, actor, comparison, grouping, filters, basis)
     rows: list[RevenueRow] = []
     if grouping is Grouping.MONTH:
         offset = (comparison.start.year - period.start.year) * 12 + (
             comparison.start.month - period.start.month
         )
-        by_month = {(int(k[0]), int(k[1])): v for k, v in current.items()}
-        before = {(int(k[0]), int(k[1])): v for k, v in previous.items()}
         for year, month in _months(period):
-            now = by_month.get((year, month), ("", Figures()))[1]
-            then = before.get(_shift(year, month, offset), ("", Figures()))[1]
-            label = f"{MONTHS[month - 1]} {year}"
+            index = year * 12 + month - 1
+            now = current.get((index,), ("", Figures()))[1]
+            then = previous.get((index + offset,), ("", Figures()))[1]
             rows.append(
-                RevenueRow.of(f"{year:04d}-{month:02d}", label, now.rounded(), then.rounded())
+                RevenueRow.of(
+                    f"{year:04d}-{month:02d}", month_label(index), now.rounded(), then.rounded()
+                )
             )
     else:
         labels = {k: v[0] for k, v in previous.items()} | {k: v[0] for k, v in current.items()}
@@ -345,16 +488,219 @@ def revenue_report(
             now = current.get(key, ("", Figures()))[1]
             then = previous.get(key, ("", Figures()))[1]
             rows.append(RevenueRow.of(_key_text(key), labels[key], now.rounded(), then.rounded()))
-    total_now = sum((row.current for row in rows), Figures())
-    total_then = sum((row.previous for row in rows), Figures())
+    note = ""
+    if grouping is Grouping.CLIENT_CATEGORY:
+        # A client of several categories is in several rows: the total counts him once.
+        total_now, total_then = (
+            sum((figures.rounded() for _, figures in found.values()), Figures())
+            for found in (
+                figures_by_group(session, actor, period, None, filters, basis),
+                figures_by_group(session, actor, comparison, None, filters, basis),
+            )
+        )
+        note = CATEGORY_NOTE
+    else:
+        total_now = sum((row.current for row in rows), Figures())
+        total_then = sum((row.previous for row in rows), Figures())
     return RevenueReport(
         grouping,
         period,
         comparison,
         tuple(rows),
         RevenueRow.of("total", "Total", total_now, total_then),
+        note,
     )
 
 
 def _key_text(key: tuple) -> str:
     return "" if key[0] is None else str(key[0])
+
+
+# --- The « Chiffre d'affaires » report ---------------------------------------------------------
+
+TENTH = Decimal("0.1")
+
+
+def change_rate(current: Decimal, previous: Decimal) -> Decimal | None:
+    """The change from `previous` to `current` in percent of `previous` (to the tenth), None
+    when `previous` is zero."""
+    if previous == 0:
+        return None
+    return ((current - previous) * 100 / abs(previous)).quantize(TENTH, ROUND_HALF_UP)
+
+
+GROUP_COLUMNS = (
+    ReportColumn("excl_vat", "CA HT", "money", Measure.INVOICED_EXCL_VAT),
+    ReportColumn("incl_vat", "CA TTC", "money", Measure.INVOICED_INCL_VAT, phone=False),
+    ReportColumn("margin", "Marge brute", "money", Measure.GROSS_MARGIN),
+    ReportColumn("margin_rate", "Taux de marge", "percent", Measure.MARGIN_RATE, phone=False),
+    ReportColumn("margin_vat", "TVA sur marge", "money", Measure.MARGIN_VAT, phone=False),
+    ReportColumn("previous_excl_vat", "CA HT N-1", "money", Measure.INVOICED_EXCL_VAT),
+    ReportColumn(
+        "previous_incl_vat", "CA TTC N-1", "money", Measure.INVOICED_INCL_VAT, phone=False
+    ),
+    ReportColumn("previous_margin", "Marge brute N-1", "money", Measure.GROSS_MARGIN, phone=False),
+    ReportColumn("change", "Évolution CA HT", "percent", Measure.REVENUE_CHANGE),
+)
+
+
+def _group_cells(label: str, row: RevenueRow) -> tuple:
+    return (
+        label,
+        row.excl_vat,
+        row.incl_vat,
+        row.margin,
+        rate(row.margin, row.excl_vat),
+        row.margin_vat,
+        row.previous_excl_vat,
+        row.previous_incl_vat,
+        row.previous_margin,
+        change_rate(row.excl_vat, row.previous_excl_vat),
+    )
+
+
+def invoices_drill(
+    request: ReportRequest, period: Period, site_id: int | None = None, exact: bool = True
+) -> Drill:
+    """The invoices' list behind a figure of `period`: the issued invoices of the period (and
+    of the site); not exact when the period reads the dossiers' dates or when the report's
+    filters select what the list cannot (rep, client, dossier type, services)."""
+    filters = request.filters
+    pairs: list[tuple[str, str]] = [("status", InvoiceStatus.ISSUED.value)]
+    if request.basis is PeriodBasis.INVOICE:
+        pairs += [
+            ("issued_since", period.start.isoformat()),
+            ("issued_until", period.end.isoformat()),
+        ]
+    else:
+        exact = False
+    site = site_id if site_id is not None else filters.site_id
+    if site is not None:
+        pairs.append(("site", str(site)))
+    beyond_site = (
+        filters.rep_id,
+        filters.client_type,
+        filters.client_category_id,
+        filters.booking_type_id,
+        filters.product_type_id,
+        filters.supplier_id,
+    )
+    if any(value is not None for value in beyond_site):
+        exact = False
+    return Drill(DrillList.INVOICES, tuple(pairs), exact)
+
+
+def _line_drill(request: ReportRequest, grouping: Grouping, row: RevenueRow) -> Drill:
+    if grouping is Grouping.MONTH:
+        year, month = (int(part) for part in row.key.split("-"))
+        whole = _month_period(year, month)
+        month_in_period = Period(
+            max(whole.start, request.period.start), min(whole.end, request.period.end)
+        )
+        return invoices_drill(request, month_in_period)
+    if grouping is Grouping.SITE and row.key:
+        return invoices_drill(request, request.period, int(row.key))
+    return invoices_drill(request, request.period, exact=False)
+
+
+def _groups_table(report: RevenueReport, request: ReportRequest) -> ReportTable:
+    grouping = report.grouping
+    columns = (ReportColumn("label", grouping.label), *GROUP_COLUMNS)
+    lines = tuple(
+        ReportLine(row.key, _group_cells(row.label, row), _line_drill(request, grouping, row))
+        for row in report.rows
+    )
+    total = ReportLine(
+        "total", _group_cells("Total", report.total), invoices_drill(request, request.period)
+    )
+    unlisted = grouping not in (Grouping.MONTH, Grouping.SITE)
+    drill_note = (
+        "Chaque ligne mène aux factures émises de la période"
+        + (f" (la liste ne filtre pas par {grouping.label.lower()})" if unlisted else "")
+        + " ; la liste montre leur montant TTC, acomptes non déduits."
+    )
+    note = f"{report.note} {drill_note}" if report.note else drill_note
+    return ReportTable(
+        "groups",
+        f"Chiffre d'affaires par {grouping.label.lower()}",
+        columns,
+        lines,
+        total,
+        Chart(
+            "bar",
+            "label",
+            (
+                ChartSeries("excl_vat", "CA HT"),
+                ChartSeries("previous_excl_vat", "CA HT N-1"),
+            ),
+        ),
+        note,
+    )
+
+
+def _seasonality_table(session: Session, actor: Actor, request: ReportRequest) -> ReportTable:
+    """HT per calendar month of the period's year and the two years before: one query."""
+    year = request.period.end.year
+    years = (year - 2, year - 1, year)
+    span = Period(date(years[0], 1, 1), date(year, 12, 31))
+    found = figures_by_group(session, actor, span, Grouping.MONTH, request.filters, request.basis)
+    keys = ("n_2", "n_1", "n")
+    columns = (
+        ReportColumn("month", "Mois"),
+        *(
+            ReportColumn(key, f"CA HT {shown}", "money", Measure.INVOICED_EXCL_VAT)
+            for key, shown in zip(keys, years, strict=True)
+        ),
+    )
+    lines = []
+    sums = [ZERO, ZERO, ZERO]
+    for month in range(1, 13):
+        amounts = [
+            found.get((shown * 12 + month - 1,), ("", Figures()))[1].rounded().excl_vat
+            for shown in years
+        ]
+        sums = [a + b for a, b in zip(sums, amounts, strict=True)]
+        lines.append(
+            ReportLine(
+                f"{month:02d}",
+                (MONTHS[month - 1], *amounts),
+                invoices_drill(request, _month_period(year, month), exact=False),
+            )
+        )
+    return ReportTable(
+        "seasonality",
+        f"Saisonnalité {years[0]}–{year}",
+        columns,
+        tuple(lines),
+        ReportLine("total", ("Total", *sums), invoices_drill(request, span, exact=False)),
+        Chart(
+            "line",
+            "month",
+            tuple(ChartSeries(key, str(shown)) for key, shown in zip(keys, years, strict=True)),
+        ),
+        f"Le CA facturé HT de chaque mois de l'année, sur trois ans ({years[0]} à {year}), "
+        "avec les filtres du rapport ; une ligne mène aux factures du mois de "
+        f"{year}.",
+    )
+
+
+def revenue_statistics(session: Session, actor: Actor, request: ReportRequest) -> Report:
+    """« Chiffre d'affaires »: the invoiced revenue by `request.grouping` (a `Grouping` value,
+    by month when empty) beside the comparison period (table « groups »), and its seasonality
+    over three calendar years (table « seasonality »)."""
+    actor.require(Module.STATISTICS)
+    grouping = Grouping(request.grouping) if request.grouping else Grouping.MONTH
+    report = revenue_report(
+        session,
+        actor,
+        request.period,
+        grouping,
+        request.compared,
+        request.filters,
+        request.basis,
+    )
+    return Report(
+        ReportName.REVENUE,
+        request,
+        (_groups_table(report, request), _seasonality_table(session, actor, request)),
+    )
