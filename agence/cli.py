@@ -35,6 +35,10 @@ def upgrade_database(database_url: str | None = None, revision: str = "head") ->
 def _db(args: argparse.Namespace) -> int:
     if args.db_command == "upgrade":
         upgrade_database(revision=args.revision)
+        if args.revision == "head":
+            summarized = _summarize_dossiers()
+            if summarized:
+                print(f"{summarized} dossier(s) résumé(s) pour les statistiques.")
         print("Base de données à jour.")
     elif args.db_command == "downgrade":
         command.downgrade(alembic_config(), args.revision)
@@ -42,6 +46,21 @@ def _db(args: argparse.Namespace) -> int:
     elif args.db_command == "current":
         command.current(alembic_config())
     return 0
+
+
+def _summarize_dossiers() -> int:
+    """Dossiers created before revision 0009 get their cost and priced services summarized
+    (`booking_sold_lines`); idempotent: a summarized dossier is never taken again."""
+    from agence.db import session_scope
+    from agence.services.bookings import sold_lines
+
+    total = 0
+    while True:
+        with session_scope() as session:
+            done = sold_lines.rebuild_missing(session)
+        total += done
+        if not done:
+            return total
 
 
 def _seed(args: argparse.Namespace) -> int:
