@@ -35,7 +35,7 @@ from agence.services.common.permissions import AccessDenied, Action, Actor, Modu
 from agence.services.parties.clients import visible_clients
 from agence.services.statistics.measures import Measure
 from agence.services.statistics.report import DrillList, Period
-from agence.services.statistics.revenue import RevenueRow, revenue_report
+from agence.services.statistics.revenue import Grouping, RevenueRow, revenue_report
 
 ZERO = Decimal("0.00")
 TENTH = Decimal("0.1")
@@ -178,7 +178,7 @@ def _live_bookings(statement: Any, actor: Actor) -> Any:
     return scope(statement.where(col(Booking.deleted_at).is_(None)), actor)
 
 
-def _order_book(session: Session, actor: Actor) -> Figure:
+def order_book(session: Session, actor: Actor) -> Figure:
     to_invoice = Booking.total_price - invoiced_on(Booking.id)
     amount, number = session.execute(
         _live_bookings(
@@ -203,7 +203,7 @@ def _order_book(session: Session, actor: Actor) -> Figure:
     )
 
 
-def _quotes_pending(session: Session, actor: Actor) -> Figure:
+def quotes_pending(session: Session, actor: Actor) -> Figure:
     amount, number = session.execute(
         _live_bookings(
             sa.select(func.coalesce(func.sum(Booking.total_price), 0), func.count()).where(
@@ -225,8 +225,13 @@ def _quotes_pending(session: Session, actor: Actor) -> Figure:
     )
 
 
-def _conversion_rate(session: Session, actor: Actor, today: date) -> Figure:
-    period = Period(Period(today, today).year_before().start + timedelta(days=1), today)
+def twelve_months(today: date) -> Period:
+    """The twelve months up to `today` (the conversion rate's window)."""
+    return Period(Period(today, today).year_before().start + timedelta(days=1), today)
+
+
+def quotes_converted(session: Session, actor: Actor, period: Period) -> tuple[int, int]:
+    """(quotes sent in `period`, how many of those dossiers the client confirmed)."""
     confirmed = exists().where(
         col(BookingEvent.booking_id) == col(Booking.id),
         col(BookingEvent.to_status) == Status.CONFIRMED,
@@ -242,7 +247,12 @@ def _conversion_rate(session: Session, actor: Actor, today: date) -> Figure:
             actor,
         )
     ).one()
-    won = int(won)
+    return int(sent), int(won)
+
+
+def _conversion_rate(session: Session, actor: Actor, today: date) -> Figure:
+    period = twelve_months(today)
+    sent, won = quotes_converted(session, actor, period)
     rate = (Decimal(won) * 100 / sent).quantize(TENTH, ROUND_HALF_UP) if sent else None
     return Figure(
         Measure.CONVERSION_RATE,
@@ -285,6 +295,24 @@ def _departures(session: Session, actor: Actor, today: date) -> Figure:
     )
 
 
+DEPARTED_STATUSES = (Status.CONFIRMED, Status.DONE, Status.INVOICED, Status.SETTLED)
+"""A dossier that departs (or departed): confirmed, and since done, invoiced or settled."""
+
+
+def departures_between(session: Session, actor: Actor, period: Period) -> int:
+    """The dossiers confirmed (or since done, invoiced, settled) departing within `period`."""
+    return session.execute(
+        _live_bookings(
+            sa.select(func.count()).where(
+                col(Booking.status).in_(DEPARTED_STATUSES),
+                col(Booking.starts_on) >= period.start,
+                col(Booking.starts_on) <= period.end,
+            ),
+            actor,
+        )
+    ).scalar_one()
+
+
 def direction_figures(session: Session, actor: Actor, today: date) -> DirectionFigures:
     """The direction's dashboard on `today`, within the actor's clients when so limited."""
     actor.require(Module.STATISTICS)
@@ -292,7 +320,7 @@ def direction_figures(session: Session, actor: Actor, today: date) -> DirectionF
     year = Period(today.replace(month=1, day=1), today)
     month_total = revenue_report(session, actor, month).total
     year_total = revenue_report(session, actor, year).total
-    ages = _receivables_by_age(session, actor, today)
+    ages = receivables_by_age(session, actor, today)
     month_caption = f"{formats.day(month.start)} – {formats.day(today)}"
     month_excl, month_incl, month_margin = _revenue_figures(month_total, month_caption, month)
     year_excl, year_incl, year_margin = _revenue_figures(year_total, f"cumul {today.year}", year)
@@ -303,13 +331,77 @@ def direction_figures(session: Session, actor: Actor, today: date) -> DirectionF
         revenue_year_excl_vat=year_excl,
         revenue_year_incl_vat=year_incl,
         margin_year=year_margin,
-        order_book=_order_book(session, actor),
-        quotes_pending=_quotes_pending(session, actor),
+        order_book=order_book(session, actor),
+        quotes_pending=quotes_pending(session, actor),
         conversion_rate=_conversion_rate(session, actor, today),
         unpaid=ages.unpaid(),
         unpaid_over_30=ages.over_30(),
         departures=_departures(session, actor, today),
     )
+
+
+# --- Thirteen months -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthRevenue:
+    """One month's invoiced revenue excluding VAT beside the same month a year earlier."""
+
+    key: str
+    """"2027-03"."""
+    label: str
+    """« mars 2027 »."""
+    short_label: str
+    """« mars 27 », for a chart's axis."""
+    excl_vat: Decimal
+    previous_excl_vat: Decimal
+    period: Period
+    """The days of the month the figure counts (the first and last months may be partial)."""
+
+
+SHORT_MONTHS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
+
+def thirteen_months(today: date) -> Period:
+    """From the first day of the month a year before `today`'s to `today`: 13 months."""
+    return Period(date(today.year - 1, today.month, 1), today)
+
+
+def revenue_by_month(
+    session: Session, actor: Actor, period: Period, comparison: Period | None = None
+) -> tuple[MonthRevenue, ...]:
+    """The invoiced revenue excluding VAT of each month of `period` beside the same month of
+    `comparison` (by default the year before): `revenue_report` by month, two queries."""
+    report = revenue_report(session, actor, period, Grouping.MONTH, comparison)
+    months = []
+    for row in report.rows:
+        year, month = (int(part) for part in row.key.split("-"))
+        first = date(year, month, 1)
+        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        months.append(
+            MonthRevenue(
+                row.key,
+                row.label,
+                f"{SHORT_MONTHS[month - 1]} {year % 100:02d}",
+                row.excl_vat,
+                row.previous_excl_vat,
+                Period(max(first, period.start), min(last, period.end)),
+            )
+        )
+    return tuple(months)
 
 
 # --- Receivables by age ------------------------------------------------------------------------
@@ -335,7 +427,7 @@ _OVER_30 = (_Age.LATE_31_60, _Age.LATE_61_90, _Age.LATE_OVER_90)
 
 
 @dataclass(frozen=True)
-class _Ages:
+class Ages:
     today: date
     amounts: dict[_Age, Decimal]
     counts: dict[_Age, int]
@@ -379,21 +471,24 @@ class _Ages:
     def over_30(self) -> Figure:
         return self._figure(Measure.UNPAID_OVER_30, _OVER_30, self._due_before(30), True)
 
+    def _due_from(self, days: int) -> tuple[tuple[str, str], ...]:
+        """The invoices at most `days` days late: due on `today - days` at the earliest."""
+        return (("due_from", (self.today - timedelta(days=days)).isoformat()),)
+
     def bucket(self, age: _Age) -> Figure:
-        """The list has no « due from » filter: a bucket drills into the invoices late by at
-        least its lower bound (exact for the oldest only); not due ones into the whole list."""
-        lower = {
-            _Age.NOT_DUE: None,
-            _Age.LATE_1_30: 0,
-            _Age.LATE_31_60: 30,
-            _Age.LATE_61_90: 60,
-            _Age.LATE_OVER_90: 90,
+        """Each bucket drills into exactly its invoices: due between its two bounds (every
+        payable invoice has a due date: on receipt, it is the issue date)."""
+        filters = {
+            _Age.NOT_DUE: self._due_from(0),
+            _Age.LATE_1_30: self._due_from(30) + self._due_before(0),
+            _Age.LATE_31_60: self._due_from(60) + self._due_before(30),
+            _Age.LATE_61_90: self._due_from(90) + self._due_before(60),
+            _Age.LATE_OVER_90: self._due_before(90),
         }[age]
-        filters = () if lower is None else self._due_before(lower)
-        return self._figure(_AGE_MEASURES[age], (age,), filters, age is _Age.LATE_OVER_90)
+        return self._figure(_AGE_MEASURES[age], (age,), filters, True)
 
 
-def _receivables_by_age(session: Session, actor: Actor, today: date) -> _Ages:
+def receivables_by_age(session: Session, actor: Actor, today: date) -> Ages:
     """What remains due on every issued invoice of the unpaid list, by age of its due date, in
     one grouped query over the list's own balance (`unpaid.REMAINING`)."""
     due_on = col(Invoice.due_on)
@@ -422,7 +517,7 @@ def _receivables_by_age(session: Session, actor: Actor, today: date) -> _Ages:
     for key, amount, number in session.execute(statement):
         amounts[_Age(key)] = cents(amount)
         counts[_Age(key)] = number
-    return _Ages(today, amounts, counts)
+    return Ages(today, amounts, counts)
 
 
 # --- Accounting --------------------------------------------------------------------------------
@@ -462,7 +557,7 @@ def accounting_figures(session: Session, actor: Actor, today: date) -> Accountin
     clients when so limited."""
     if not (actor.can(Module.INVOICING) or actor.can(Module.PAYMENTS)):
         raise AccessDenied(Right(Module.INVOICING, Action.SEE))
-    ages = _receivables_by_age(session, actor, today)
+    ages = receivables_by_age(session, actor, today)
     return AccountingFigures(
         receivables=ages.receivables(),
         not_due=ages.bucket(_Age.NOT_DUE),

@@ -34,13 +34,15 @@ from agence.services.bookings.lifecycle import Status
 from agence.services.common import formats
 from agence.services.common.listing import ListQuery, fetch_page
 from agence.services.common.permissions import AccessDenied, Action, Actor, Module, Right
-from agence.services.statistics.drill_specs import DRILL_SPECS
 from agence.services.statistics.dashboard import (
     DrillList,
     Figure,
     accounting_figures,
     direction_figures,
+    revenue_by_month,
+    thirteen_months,
 )
+from agence.services.statistics.drill_specs import DRILL_SPECS
 from agence.services.statistics.measures import Measure
 from agence.services.statistics.revenue import Period, revenue_report
 from tests.factories import demo_admin, demo_dossier, make_actor
@@ -286,7 +288,13 @@ def test_receivables_by_age_add_up_to_what_clients_owe(world):
     assert figures.late_over_90.drill_filters == (("due_before", "2026-12-23"),)
     assert figures.late_over_90.drill_exact
     assert drill_total(world["admin"], figures.late_over_90) == 1
-    assert not figures.late_31_60.drill_exact
+    assert figures.late_31_60.drill_filters == (
+        ("due_from", "2027-01-23"),
+        ("due_before", "2027-02-21"),
+    )
+    for bucket in figures.buckets:  # each age drills into exactly its invoices
+        assert bucket.drill_exact
+        assert drill_total(world["admin"], bucket) == bucket.count, bucket.measure
 
 
 def test_payments_received_this_week(world):
@@ -313,3 +321,33 @@ def test_accounting_figures_for_who_sees_invoices_or_payments_within_his_clients
     ]
     assert anne.receivables.amount == D("1840.00")
     assert (anne.payments_week.amount, anne.payments_week.count) == (D("500.00"), 1)
+
+
+# --- Thirteen months ---------------------------------------------------------------------------
+
+
+def test_thirteen_months_of_revenue_beside_the_year_before(world):
+    period = thirteen_months(TODAY)
+    assert period == Period(date(2026, 3, 1), TODAY)
+    months = run(revenue_by_month, world["admin"], period)
+    assert [m.key for m in months][:2] == ["2026-03", "2026-04"]
+    assert len(months) == 13 and months[-1].key == "2027-03"
+    assert (months[0].short_label, months[-1].label) == ("mars 26", "mars 2027")
+    assert months[-1].period == Period(date(2027, 3, 1), TODAY)
+    # March 2026: D1's final invoice, and its N-1 is March 2025 (nothing)
+    assert months[0].excl_vat == D("2258.33") and months[0].previous_excl_vat == D("0.00")
+    # March 2027 beside March 2026 (the whole month: the period's last month runs to the 24th,
+    # its comparison to the 24th of March 2026 as well)
+    assert months[-1].excl_vat == D("1592.50")
+    assert months[-1].previous_excl_vat == D("2258.33")
+    december = next(m for m in months if m.key == "2026-12")
+    assert december.excl_vat > 0  # D3's and D4's deposits
+    total = sum((m.excl_vat for m in months), D(0))
+    with session_scope() as s:
+        assert total == revenue_report(s, world["admin"], period).total.excl_vat
+
+
+def test_a_limited_rep_s_months_count_his_clients_only(world):
+    months = run(revenue_by_month, world["anne"], thirteen_months(TODAY))
+    assert months[0].excl_vat == D("0.00")  # D1 is the school's
+    assert sum((m.excl_vat for m in months), D(0)) == D("2275.00")
