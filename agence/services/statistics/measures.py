@@ -76,6 +76,26 @@ class Measure(StrEnum):
     CLIENTS_QUOTED = "clients_devis"
     CLIENTS_CONFIRMED = "clients_confirmes"
 
+    # Dossiers and services sold
+    BOOKING_SALE = "vente_dossier"
+    BOOKING_COST = "cout_dossier"
+    BOOKING_MARGIN = "marge_dossier"
+    BOOKING_MARGIN_RATE = "taux_marge_dossier"
+    BOOKING_INVOICED = "facture_dossier"
+    BOOKING_PAID = "regle_dossier"
+    BOOKING_REMAINING = "reste_du_dossier"
+    NOT_INVOICED = "confirme_non_facture"
+    UNDER_INVOICED = "sous_facture"
+    BOOKING_UNPAID = "impaye_dossier"
+    SOLD_SALE = "ventes_prestations"
+    SOLD_COST = "achats_prestations"
+    SOLD_MARGIN = "marge_prestations"
+    SOLD_MARGIN_RATE = "taux_marge_prestations"
+    SOLD_UNITS = "quantites_vendues"
+    SOLD_PERSONS = "participants_vendus"
+    SOLD_BOOKINGS = "dossiers_vendus"
+    FEES_AND_ROUNDING = "frais_arrondis"
+
     @property
     def label(self) -> str:
         return _LABELS[self]
@@ -140,6 +160,25 @@ _LABELS = {
     Measure.CLIENTS_VISITED: "Clients visités",
     Measure.CLIENTS_QUOTED: "Clients avec devis",
     Measure.CLIENTS_CONFIRMED: "Clients avec dossier confirmé",
+    # Dossiers and services sold
+    Measure.BOOKING_SALE: "Vente TTC",
+    Measure.BOOKING_COST: "Coût TTC",
+    Measure.BOOKING_MARGIN: "Marge",
+    Measure.BOOKING_MARGIN_RATE: "Marge %",
+    Measure.BOOKING_INVOICED: "Facturé TTC",
+    Measure.BOOKING_PAID: "Réglé",
+    Measure.BOOKING_REMAINING: "Reste dû",
+    Measure.NOT_INVOICED: "Confirmé non facturé",
+    Measure.UNDER_INVOICED: "Sous-facturé",
+    Measure.BOOKING_UNPAID: "Impayé",
+    Measure.SOLD_SALE: "Ventes TTC",
+    Measure.SOLD_COST: "Achats TTC",
+    Measure.SOLD_MARGIN: "Marge",
+    Measure.SOLD_MARGIN_RATE: "Marge %",
+    Measure.SOLD_UNITS: "Quantités",
+    Measure.SOLD_PERSONS: "Participants",
+    Measure.SOLD_BOOKINGS: "Dossiers",
+    Measure.FEES_AND_ROUNDING: "Frais de dossier et arrondis",
 }
 
 _COUNTED = (
@@ -148,6 +187,16 @@ _COUNTED = (
     "de la facture qu'il corrige. Une facture d'acompte compte à son émission, la facture de "
     "solde pour ce qu'elle ajoute aux acomptes qu'elle déduit. Un dossier annulé ne compte que "
     "ce qui lui reste facturé (ses frais d'annulation)."
+)
+
+_SOLD = (
+    "Un dossier est vendu quand il est confirmé, réalisé, facturé ou soldé : les demandes, "
+    "devis et options n'en sont pas, un dossier annulé non plus (ses prestations ne sont pas "
+    "achetées)."
+)
+_QUOTED = (
+    "Les prestations sont celles de la version en cours du dossier, telles que sa cotation "
+    "les chiffre pour son groupe, arrondies au centime par prestation."
 )
 
 _DEFINITIONS = {
@@ -354,5 +403,83 @@ _DEFINITIONS = {
     Measure.CLIENTS_CONFIRMED: (
         "Parmi les clients rencontrés et ayant reçu un devis sur la période, ceux dont un "
         "dossier est passé au statut « confirmé » sur la période."
+    ),
+    # Dossiers and services sold
+    Measure.BOOKING_SALE: (
+        "Le prix TTC que le client paie pour le dossier (sa version en cours, frais de dossier "
+        "compris). Un dossier annulé ne compte que ce qui lui reste facturé : ses frais "
+        "d'annulation (ses factures émises moins ses avoirs)."
+    ),
+    Measure.BOOKING_COST: (
+        "Ce que coûtent TTC les prestations des fournisseurs du dossier, gratuités des "
+        "fournisseurs déduites. " + _QUOTED + " Nul pour un dossier annulé : ses prestations "
+        "ne sont pas achetées."
+    ),
+    Measure.BOOKING_MARGIN: (
+        "La vente TTC moins le coût TTC du dossier, avant la TVA sur marge ; vide tant que le "
+        "coût du dossier n'est pas calculé."
+    ),
+    Measure.BOOKING_MARGIN_RATE: (
+        "La marge divisée par la vente TTC, en pourcentage ; vide quand il n'y a pas de vente."
+    ),
+    Measure.BOOKING_INVOICED: (
+        "Ce que les factures émises du dossier demandent au client à ce jour, quelle que soit "
+        "leur date : ses acomptes, sa facture de solde pour ce qu'elle ajoute aux acomptes "
+        "qu'elle déduit, ses avoirs en moins. Un brouillon ne compte pas. Pour des dossiers "
+        "dont toutes les factures tombent dans une période, leur somme est le CA facturé TTC "
+        "de la période."
+    ),
+    Measure.BOOKING_PAID: (
+        "Les règlements du client affectés aux factures du dossier (lettrage), remboursements "
+        "déduits."
+    ),
+    Measure.BOOKING_REMAINING: (
+        "Le facturé TTC moins le réglé : ce que le client doit encore sur le dossier ; négatif "
+        "quand il a payé plus que ce qui reste facturé (un avoir après règlement)."
+    ),
+    Measure.NOT_INVOICED: (
+        "Un dossier confirmé ou réalisé dont rien n'est facturé (aucune facture émise, ou "
+        "des avoirs qui les annulent) ; le montant est son prix."
+    ),
+    Measure.UNDER_INVOICED: (
+        "Un dossier vendu dont le facturé TTC est inférieur au prix de plus d'un demi-centime, "
+        "déjà facturé en partie ou marqué facturé ou soldé ; le montant est l'écart entre le "
+        "prix et le facturé."
+    ),
+    Measure.BOOKING_UNPAID: (
+        "Un dossier dont une facture émise (acompte ou solde) a passé son échéance sans être "
+        "réglée : le montant est ce qui reste dû sur ses factures échues, comme dans la liste "
+        "des impayés."
+    ),
+    Measure.SOLD_SALE: (
+        "Le prix de vente TTC des prestations des dossiers vendus, avant les frais de dossier "
+        "et l'arrondi du prix par payant. " + _QUOTED + " " + _SOLD
+    ),
+    Measure.SOLD_COST: (
+        "Ce que coûtent TTC les prestations des dossiers vendus, gratuités des fournisseurs "
+        "déduites : les achats aux fournisseurs. " + _QUOTED + " " + _SOLD
+    ),
+    Measure.SOLD_MARGIN: (
+        "Les ventes TTC des prestations moins leurs achats TTC, avant frais de dossier, arrondi "
+        "et TVA sur marge. " + _SOLD
+    ),
+    Measure.SOLD_MARGIN_RATE: (
+        "La marge des prestations divisée par leurs ventes TTC, en pourcentage ; vide quand il "
+        "n'y a pas de vente."
+    ),
+    Measure.SOLD_UNITS: (
+        "Les unités payées aux fournisseurs : les personnes (gratuités des fournisseurs "
+        "déduites) pour une prestation par personne, les autocars, guides ou salles pour une "
+        "prestation au groupe. " + _SOLD
+    ),
+    Measure.SOLD_PERSONS: (
+        "Les participants pour qui la prestation est achetée (payants, gratuits et "
+        "accompagnateurs qui la consomment), additionnés sur les dossiers. " + _SOLD
+    ),
+    Measure.SOLD_BOOKINGS: "Le nombre de dossiers vendus qui comptent la prestation. " + _SOLD,
+    Measure.FEES_AND_ROUNDING: (
+        "Ce que le prix des dossiers vendus ajoute aux ventes de leurs prestations : les frais "
+        "de dossier (par groupe et par personne) et l'arrondi du prix par payant. Le prix des "
+        "dossiers est la somme des deux."
     ),
 }
