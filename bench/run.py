@@ -16,6 +16,13 @@
    PDF alone, and 200 e-mails sent by the background batch to an SMTP server on 127.0.0.1.
 9. Invoicing (bench/invoicing.py): 1 000 invoices issued one by one (numbering, PDF, Factur-X,
    storing), then the unpaid-invoices list over 500 000 issued invoices inserted in bulk.
+10. Statistics (bench/statistics.py), under « statistics »: every report (a year by its default
+   grouping, by another, for a rep limited to his clients) and every home dashboard on
+   300 000 dossiers, 1 500 000 priced services, about 400 000 issued invoices and 1 000 000
+   invoice lines, in a database of its own kept between runs (AGENCE_BENCH_STATISTICS_DATABASE_URL,
+   else `<bench database>_stats` beside a PostgreSQL bench database); on SQLite, at a
+   twentieth of those volumes (the figures then only show that the code runs). A report not
+   written yet is listed as absent. `python -m bench.statistics` runs this section alone.
 
 SQLite by default; AGENCE_BENCH_DATABASE_URL runs the same on another database (which it
 empties).
@@ -413,6 +420,7 @@ def main() -> int:
     from bench.data import add_users
     from bench.documents import documents_benchmarks
     from bench.invoicing import invoicing_benchmarks
+    from bench.statistics import statistics_benchmarks
 
     if not database_url.startswith("sqlite"):
         with engine_for(database_url).begin() as connection:
@@ -468,6 +476,7 @@ def main() -> int:
     results.update(documents_benchmarks(actor, _timed))
     results.update(_booking_benchmarks(actor))
     results.update(invoicing_benchmarks(actor))
+    results["statistics"] = statistics_benchmarks(_timed)
 
     report = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
