@@ -125,7 +125,7 @@ def _count_text(value: int) -> str:
     return formats.number(value)
 
 
-def _change(current: Decimal, previous: Decimal) -> str:
+def change_text(current: Decimal, previous: Decimal) -> str:
     """« N-1 : 1 234,00 € (+12,5 %) »; no rate when the year before had nothing."""
     text = f"N-1 : {formats.money(previous)}"
     if previous == 0:
@@ -162,7 +162,7 @@ def _revenue_figures(total: RevenueRow, caption: str, period: Period) -> tuple[F
             formats.money(current),
             current,
             None,
-            _change(current, previous),
+            change_text(current, previous),
             DrillList.INVOICES,
             filters,
         )
