@@ -54,6 +54,7 @@ class Measure(StrEnum):
     DEPOSITS_TO_INVOICE = "acomptes_a_facturer"
     DONE_TO_INVOICE = "realises_a_facturer"
     CHORUS_TO_WATCH = "chorus_a_suivre"
+    DEPARTURES_IN_PERIOD = "departs_periode"
 
     # Clients and prospecting
     REVENUE_CHANGE = "evolution_ca_ht"
@@ -140,6 +141,7 @@ _LABELS = {
     Measure.DEPOSITS_TO_INVOICE: "Acomptes à facturer",
     Measure.DONE_TO_INVOICE: "Réalisés à facturer",
     Measure.CHORUS_TO_WATCH: "Chorus : dépôts en attente ou rejetés",
+    Measure.DEPARTURES_IN_PERIOD: "Départs",
     # Clients and prospecting
     Measure.REVENUE_CHANGE: "Évolution du CA HT",
     Measure.CLIENT_BOOKINGS: "Dossiers facturés",
@@ -319,6 +321,10 @@ _DEFINITIONS = {
     Measure.DONE_TO_INVOICE: (
         "Les dossiers réalisés qui ne sont pas encore passés au statut facturé, avec ce qu'il "
         "leur reste à facturer (leur prix moins ce qui en est déjà facturé, avoirs déduits)."
+    ),
+    Measure.DEPARTURES_IN_PERIOD: (
+        "Le nombre de dossiers confirmés (ou depuis réalisés, facturés ou soldés) dont le "
+        "départ tombe dans la période."
     ),
     Measure.CHORUS_TO_WATCH: (
         "Les factures émises pour un acheteur public (avec un code service Chorus Pro) dont le "
