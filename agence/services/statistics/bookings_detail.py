@@ -1,0 +1,553 @@
+"""« Détail des réservations »: one line per dossier of the period — status, client, rep,
+dates, group, cost, sale, margin, what is invoiced, paid and still due — with its controls
+(confirmed and not invoiced, under-invoiced, unpaid), the totals, the controls' counts and the
+sale, cost and margin by month of departure.
+
+Which dossiers: the live dossiers that are sold (confirmed, done, invoiced, settled) or
+cancelled — requests, quotes and options are not bookings — whose date the period reads falls
+in it: their departure, the day they were opened (agency time), or, by invoice date, those with
+an issued invoice or credit note dated in it. A cancelled dossier counts only its cancellation
+fees (what its invoices less its credit notes leave invoiced) and no cost (see the measures).
+
+Everything is computed in SQL: one grouped pass over the selected dossiers' invoices (what each
+bills net of deposits and credit notes, what payments settled on it, what remains due past its
+due date, as the unpaid list counts it), joined to the dossiers; the lines, the totals and the
+months are three queries over that. `limit` caps the lines (the page), never the totals.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import case, extract, func, literal
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from agence.models import Booking, Client, Invoice, PaymentAllocation, User
+from agence.services.billing.outstanding import HALF_CENT, cents
+from agence.services.billing.vocabulary import PAYABLE_KINDS, InvoiceKind, InvoiceStatus
+from agence.services.bookings.lifecycle import STATUS_LABELS, Status
+from agence.services.common import formats
+from agence.services.common.permissions import Actor, Module
+from agence.services.common.vocabulary import Labelled
+from agence.services.statistics.measures import Measure
+from agence.services.statistics.report import (
+    Chart,
+    ChartSeries,
+    Drill,
+    DrillList,
+    Period,
+    PeriodBasis,
+    Report,
+    ReportColumn,
+    ReportLine,
+    ReportName,
+    ReportRequest,
+    ReportTable,
+    rate,
+)
+from agence.services.statistics.revenue import in_local_days, month_label
+
+ZERO = Decimal("0.00")
+
+SOLD_STATUSES = (Status.CONFIRMED, Status.DONE, Status.INVOICED, Status.SETTLED)
+"""A dossier is sold from its confirmation on (`Measure.SOLD_SALE` says so)."""
+TO_INVOICE_STATUSES = (Status.CONFIRMED, Status.DONE)
+REPORTED_STATUSES = (*SOLD_STATUSES, Status.CANCELLED)
+
+
+class BookingControl(Labelled):
+    """The control lists of the report (`ReportRequest.grouping`; "" = every dossier)."""
+
+    NOT_INVOICED = "confirme_non_facture", "Confirmé non facturé"
+    UNDER_INVOICED = "sous_facture", "Sous-facturé"
+    UNPAID = "impaye", "Impayé"
+
+    @property
+    def measure(self) -> Measure:
+        return _CONTROL_MEASURES[self]
+
+
+_CONTROL_MEASURES = {
+    BookingControl.NOT_INVOICED: Measure.NOT_INVOICED,
+    BookingControl.UNDER_INVOICED: Measure.UNDER_INVOICED,
+    BookingControl.UNPAID: Measure.BOOKING_UNPAID,
+}
+
+
+# --- The selection, shared with the services sold -------------------------------------------
+
+
+def period_clauses(period: Period, basis: PeriodBasis) -> list[Any]:
+    """Conditions over `Booking` keeping the dossiers the period reads by `basis`."""
+    if basis is PeriodBasis.DEPARTURE:
+        return [col(Booking.starts_on) >= period.start, col(Booking.starts_on) <= period.end]
+    if basis is PeriodBasis.BOOKING:
+        return in_local_days(col(Booking.created_at), period)
+    return [
+        sa.exists().where(
+            col(Invoice.booking_id) == col(Booking.id),
+            col(Invoice.status) == InvoiceStatus.ISSUED.value,
+            col(Invoice.issued_on) >= period.start,
+            col(Invoice.issued_on) <= period.end,
+        )
+    ]
+
+
+def selected_clauses(
+    actor: Actor, request: ReportRequest, period: Period, statuses: tuple[Status, ...]
+) -> list[Any]:
+    """Conditions over `Booking` joined to its `Client`: live dossiers of these statuses, of
+    the period, within the report's filters and the actor's clients when so limited."""
+    clauses = [
+        col(Booking.deleted_at).is_(None),
+        col(Booking.status).in_(statuses),
+        *period_clauses(period, basis=request.basis),
+        *request.filters.booking_clauses(),
+    ]
+    if actor.own_clients_only:
+        clauses.append(col(Client.sales_rep_id) == actor.user_id)
+    return clauses
+
+
+def bookings_drill(
+    request: ReportRequest, period: Period, exact: bool, status: Status | None = None
+) -> Drill:
+    """The dossiers' list with the period and the report's filters it can express; not exact
+    when it shows more than the figure counts."""
+    pairs = list(request.filters.booking_drill_filters())
+    if status is not None:
+        pairs.insert(0, ("status", status.value))
+    if request.basis is PeriodBasis.DEPARTURE:
+        pairs += [
+            ("starts_since", period.start.isoformat()),
+            ("starts_until", period.end.isoformat()),
+        ]
+    elif request.basis is PeriodBasis.BOOKING:
+        pairs += [
+            ("created_since", period.start.isoformat()),
+            ("created_until", period.end.isoformat()),
+        ]
+    else:
+        exact = False  # the list has no filter on the invoices' dates
+    if request.filters.narrows_beyond_bookings_list:
+        exact = False
+    return Drill(DrillList.BOOKINGS, tuple(pairs), exact)
+
+
+def booking_drill(booking_id: int) -> Drill:
+    return Drill(DrillList.BOOKING, (("id", str(booking_id)),))
+
+
+# --- The SQL ----------------------------------------------------------------------------------
+
+
+def _selected_ids(actor: Actor, request: ReportRequest) -> Any:
+    return (
+        sa.select(col(Booking.id))
+        .join(Client, col(Client.id) == Booking.client_id)
+        .where(*selected_clauses(actor, request, request.period, REPORTED_STATUSES))
+    )
+
+
+def _invoices_by_booking(ids: Any, today: date) -> Any:
+    """Per selected dossier: what its issued invoices bill (net of the deposits a final
+    invoice deducts, credit notes negative), what payments settled on them, and what remains
+    due on its issued deposit and final invoices past their due date (the unpaid list's
+    balance: amount due less payments less credit notes)."""
+    paid = (
+        sa.select(
+            col(PaymentAllocation.invoice_id).label("invoice_id"),
+            func.sum(PaymentAllocation.amount).label("amount"),
+        )
+        .join(Invoice, col(Invoice.id) == PaymentAllocation.invoice_id)
+        .where(col(Invoice.booking_id).in_(ids))
+        .group_by(col(PaymentAllocation.invoice_id))
+        .subquery("paid")
+    )
+    note = aliased(Invoice, name="note")
+    credited = (
+        sa.select(
+            col(note.corrects_id).label("invoice_id"),
+            func.sum(func.abs(note.total_incl_vat)).label("amount"),
+        )
+        .where(
+            col(note.kind) == InvoiceKind.CREDIT_NOTE.value,
+            col(note.status) == InvoiceStatus.ISSUED.value,
+            col(note.corrects_id).is_not(None),
+            col(note.booking_id).in_(ids),
+        )
+        .group_by(col(note.corrects_id))
+        .subquery("credited")
+    )
+    issued = col(Invoice.status) == InvoiceStatus.ISSUED.value
+    remaining = (
+        Invoice.amount_due - func.coalesce(paid.c.amount, 0) - func.coalesce(credited.c.amount, 0)
+    )
+    late = (
+        issued
+        & col(Invoice.kind).in_(PAYABLE_KINDS)
+        & (col(Invoice.due_on) < today)
+        & (remaining > HALF_CENT)
+    )
+    return (
+        sa.select(
+            col(Invoice.booking_id).label("booking_id"),
+            func.sum(
+                case((issued, Invoice.total_incl_vat - Invoice.deposits_deducted), else_=0)
+            ).label("invoiced"),
+            func.sum(func.coalesce(paid.c.amount, 0)).label("paid"),
+            func.sum(case((late, remaining), else_=0)).label("overdue"),
+        )
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .outerjoin(credited, credited.c.invoice_id == Invoice.id)
+        .where(col(Invoice.booking_id).in_(ids))
+        .group_by(col(Invoice.booking_id))
+        .subquery("billed")
+    )
+
+
+def _flag(condition: Any) -> Any:
+    return case((condition, 1), else_=0)
+
+
+def _dossiers(actor: Actor, request: ReportRequest, today: date) -> Any:
+    """One row per selected dossier with its figures and controls (0/1)."""
+    billed = _invoices_by_booking(_selected_ids(actor, request), today)
+    cancelled = col(Booking.status) == Status.CANCELLED.value
+    invoiced = func.coalesce(billed.c.invoiced, 0)
+    sale = case((cancelled, invoiced), else_=Booking.total_price)
+    cost = case((cancelled, literal(0)), else_=Booking.total_cost)
+    overdue = func.coalesce(billed.c.overdue, 0)
+    not_invoiced = col(Booking.status).in_(TO_INVOICE_STATUSES) & (invoiced < HALF_CENT)
+    under_invoiced = (
+        col(Booking.status).in_(SOLD_STATUSES) & (sale - invoiced > HALF_CENT) & ~not_invoiced
+    )
+    return (
+        sa.select(
+            col(Booking.id).label("id"),
+            col(Booking.reference).label("reference"),
+            col(Booking.title).label("title"),
+            col(Booking.status).label("status"),
+            col(Client.name).label("client"),
+            col(User.first_name).label("rep_first_name"),
+            col(User.last_name).label("rep_last_name"),
+            col(Booking.starts_on).label("starts_on"),
+            col(Booking.ends_on).label("ends_on"),
+            col(Booking.paying).label("paying"),
+            col(Booking.free).label("free"),
+            col(Booking.staff).label("staff"),
+            cost.label("cost"),
+            sale.label("sale"),
+            (sale - cost).label("margin"),
+            invoiced.label("invoiced"),
+            func.coalesce(billed.c.paid, 0).label("paid"),
+            overdue.label("overdue"),
+            _flag(not_invoiced).label(BookingControl.NOT_INVOICED.value),
+            _flag(under_invoiced).label(BookingControl.UNDER_INVOICED.value),
+            _flag(overdue > HALF_CENT).label(BookingControl.UNPAID.value),
+        )
+        .select_from(Booking)
+        .join(Client, col(Client.id) == Booking.client_id)
+        .outerjoin(User, col(User.id) == Booking.sales_rep_id)
+        .outerjoin(billed, billed.c.booking_id == Booking.id)
+        .where(*selected_clauses(actor, request, request.period, REPORTED_STATUSES))
+        .subquery("dossiers")
+    )
+
+
+def _control_amount(rows: Any, control: BookingControl) -> Any:
+    """What a control is about: the price not invoiced, the part of the price not invoiced,
+    what remains due past the due dates."""
+    if control is BookingControl.NOT_INVOICED:
+        return rows.c.sale
+    if control is BookingControl.UNDER_INVOICED:
+        return rows.c.sale - rows.c.invoiced
+    return rows.c.overdue
+
+
+# --- The report -------------------------------------------------------------------------------
+
+DOSSIER_COLUMNS = (
+    ReportColumn("reference", "Dossier"),
+    ReportColumn("title", "Intitulé", phone=False),
+    ReportColumn("status", "Statut", phone=False),
+    ReportColumn("client", "Client"),
+    ReportColumn("rep", "Commercial", phone=False),
+    ReportColumn("starts_on", "Début", "date"),
+    ReportColumn("ends_on", "Fin", "date", phone=False),
+    ReportColumn("paying", "Payants", "int", phone=False),
+    ReportColumn("free", "Gratuits", "int", phone=False),
+    ReportColumn("staff", "Accomp.", "int", phone=False),
+    ReportColumn("cost", "Coût TTC", "money", Measure.BOOKING_COST, phone=False),
+    ReportColumn("sale", "Vente TTC", "money", Measure.BOOKING_SALE),
+    ReportColumn("margin", "Marge", "money", Measure.BOOKING_MARGIN),
+    ReportColumn("margin_rate", "Marge %", "percent", Measure.BOOKING_MARGIN_RATE, phone=False),
+    ReportColumn("invoiced", "Facturé TTC", "money", Measure.BOOKING_INVOICED),
+    ReportColumn("paid", "Réglé", "money", Measure.BOOKING_PAID, phone=False),
+    ReportColumn("remaining", "Reste dû", "money", Measure.BOOKING_REMAINING),
+)
+MONTH_COLUMNS = (
+    ReportColumn("month", "Mois de départ"),
+    ReportColumn("bookings", "Dossiers", "int"),
+    ReportColumn("sale", "Vente TTC", "money", Measure.BOOKING_SALE),
+    ReportColumn("cost", "Coût TTC", "money", Measure.BOOKING_COST),
+    ReportColumn("margin", "Marge", "money", Measure.BOOKING_MARGIN),
+    ReportColumn("margin_rate", "Marge %", "percent", Measure.BOOKING_MARGIN_RATE, phone=False),
+)
+CONTROL_COLUMNS = (
+    ReportColumn("control", "Contrôle"),
+    ReportColumn("bookings", "Dossiers", "int"),
+    ReportColumn("amount", "Montant", "money"),
+)
+
+
+def _money(value: Any) -> Decimal | None:
+    return None if value is None else cents(value)
+
+
+def _rep(first_name: str | None, last_name: str | None) -> str:
+    return " ".join(part for part in (first_name, last_name) if part)
+
+
+def _amount_cells(cost: Any, sale: Any, margin: Any, invoiced: Any, paid: Any) -> tuple:
+    cost, sale, margin = _money(cost), cents(sale), _money(margin)
+    invoiced, paid = cents(invoiced), cents(paid)
+    return (
+        cost,
+        sale,
+        margin,
+        None if margin is None else rate(margin, sale),
+        invoiced,
+        paid,
+        invoiced - paid,
+    )
+
+
+def _dossier_line(row: Any) -> ReportLine:
+    flags = tuple(control.label for control in BookingControl if getattr(row, control.value))
+    return ReportLine(
+        str(row.id),
+        (
+            row.reference,
+            row.title,
+            STATUS_LABELS.get(row.status, row.status),
+            row.client,
+            _rep(row.rep_first_name, row.rep_last_name),
+            row.starts_on,
+            row.ends_on,
+            row.paying,
+            row.free,
+            row.staff,
+            *_amount_cells(row.cost, row.sale, row.margin, row.invoiced, row.paid),
+        ),
+        booking_drill(row.id),
+        flags,
+    )
+
+
+def _control(request: ReportRequest) -> BookingControl | None:
+    return BookingControl(request.grouping) if request.grouping else None
+
+
+def _dossiers_table(
+    session: Session,
+    request: ReportRequest,
+    rows: Any,
+    control: BookingControl | None,
+    limit: int | None,
+) -> ReportTable:
+    kept = rows.c[control.value] == 1 if control is not None else sa.true()
+    lines_query = (
+        sa.select(rows).where(kept).order_by(rows.c.starts_on, rows.c.reference, rows.c.id)
+    )
+    if limit is not None:
+        lines_query = lines_query.limit(limit)
+    lines = tuple(_dossier_line(row) for row in session.execute(lines_query))
+    count, paying, free, staff, cost, sale, margin, invoiced, paid = session.execute(
+        sa.select(
+            func.count(),
+            func.coalesce(func.sum(rows.c.paying), 0),
+            func.coalesce(func.sum(rows.c.free), 0),
+            func.coalesce(func.sum(rows.c.staff), 0),
+            func.sum(rows.c.cost),
+            func.coalesce(func.sum(rows.c.sale), 0),
+            func.sum(rows.c.margin),
+            func.coalesce(func.sum(rows.c.invoiced), 0),
+            func.coalesce(func.sum(rows.c.paid), 0),
+        ).where(kept)
+    ).one()
+    total = ReportLine(
+        "total",
+        (
+            f"Total ({formats.number(count)} dossiers)",
+            *([None] * 6),
+            int(paying),
+            int(free),
+            int(staff),
+            *_amount_cells(cost, sale, margin, invoiced, paid),
+        ),
+        bookings_drill(request, request.period, exact=False),
+    )
+    shown = "" if limit is None or count <= limit else f" Les {limit} premiers sont montrés ; "
+    note = (
+        "Les dossiers vendus (confirmés, réalisés, facturés, soldés) et annulés de la période, "
+        "par date de début ; un dossier annulé ne compte que ses frais d'annulation."
+        + (f" Seuls les dossiers « {control.label} »." if control is not None else "")
+        + (shown + "l'export Excel les contient tous." if shown else "")
+        + " Chaque ligne mène au dossier."
+    )
+    title = "Dossiers" if control is None else f"Dossiers « {control.label} »"
+    return ReportTable("dossiers", title, DOSSIER_COLUMNS, lines, total, None, note)
+
+
+def _controls_table(session: Session, request: ReportRequest, rows: Any) -> ReportTable:
+    """How many dossiers each control finds among all the period's, and their amount."""
+    values = session.execute(
+        sa.select(
+            *(
+                expression
+                for control in BookingControl
+                for expression in (
+                    func.coalesce(func.sum(rows.c[control.value]), 0),
+                    func.coalesce(
+                        func.sum(
+                            case(
+                                (rows.c[control.value] == 1, _control_amount(rows, control)),
+                                else_=0,
+                            )
+                        ),
+                        0,
+                    ),
+                )
+            )
+        )
+    ).one()
+    lines = []
+    for index, control in enumerate(BookingControl):
+        count, amount = int(values[2 * index]), cents(values[2 * index + 1])
+        status = Status.CONFIRMED if control is BookingControl.NOT_INVOICED else None
+        lines.append(
+            ReportLine(
+                control.value,
+                (control.label, count, amount),
+                bookings_drill(request, request.period, exact=False, status=status),
+            )
+        )
+    return ReportTable(
+        "controls",
+        "Contrôles",
+        CONTROL_COLUMNS,
+        tuple(lines),
+        note=(
+            "Parmi tous les dossiers de la période : "
+            + " ; ".join(f"{c.label} : {c.measure.definition}" for c in BookingControl)
+        ),
+    )
+
+
+def _months_table(
+    session: Session, request: ReportRequest, rows: Any, control: BookingControl | None
+) -> ReportTable:
+    """Sale, cost and margin by month of departure of the dossiers of the table."""
+    index = (extract("year", rows.c.starts_on) * 12 + extract("month", rows.c.starts_on) - 1).label(
+        "month"
+    )
+    kept = rows.c[control.value] == 1 if control is not None else sa.true()
+    found = session.execute(
+        sa.select(
+            index,
+            func.count(),
+            func.coalesce(func.sum(rows.c.sale), 0),
+            func.sum(rows.c.cost),
+            func.sum(rows.c.margin),
+        )
+        .where(kept)
+        .group_by(index)
+        .order_by(index)
+    ).all()
+    lines = []
+    count_total, sale_total, cost_total, margin_total = 0, ZERO, ZERO, ZERO
+    for month, count, sale, cost, margin in found:
+        month = int(month)
+        sale, cost, margin = cents(sale), cents(cost), cents(margin)
+        count_total += count
+        sale_total, cost_total, margin_total = (
+            sale_total + sale,
+            cost_total + cost,
+            margin_total + margin,
+        )
+        year, number = divmod(month, 12)
+        whole = Period(date(year, number + 1, 1), _month_end(year, number + 1))
+        lines.append(
+            ReportLine(
+                f"{year:04d}-{number + 1:02d}",
+                (month_label(month), count, sale, cost, margin, rate(margin, sale)),
+                _departures_drill(request, whole),
+            )
+        )
+    total = (
+        "Total",
+        count_total,
+        sale_total,
+        cost_total,
+        margin_total,
+        rate(margin_total, sale_total),
+    )
+    return ReportTable(
+        "by_month",
+        "Par mois de départ",
+        MONTH_COLUMNS,
+        tuple(lines),
+        ReportLine("total", total),
+        Chart(
+            "bar",
+            "month",
+            (
+                ChartSeries("sale", "Vente TTC"),
+                ChartSeries("cost", "Coût TTC"),
+                ChartSeries("margin", "Marge"),
+            ),
+        ),
+        "Les dossiers du tableau par mois de leur début ; une ligne mène aux dossiers qui "
+        "partent ce mois-là.",
+    )
+
+
+def _month_end(year: int, month: int) -> date:
+    after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return after - timedelta(days=1)
+
+
+def _departures_drill(request: ReportRequest, month: Period) -> Drill:
+    """The dossiers' list of the month's departures (it shows every status)."""
+    pairs = (
+        *request.filters.booking_drill_filters(),
+        ("starts_since", month.start.isoformat()),
+        ("starts_until", month.end.isoformat()),
+    )
+    return Drill(DrillList.BOOKINGS, pairs, exact=False)
+
+
+def bookings_report(
+    session: Session, actor: Actor, request: ReportRequest, limit: int | None = None
+) -> Report:
+    """« Détail des réservations »: tables « dossiers » (one line per dossier, `limit` lines
+    at most, the total over all; `request.grouping` a `BookingControl` value keeps only the
+    dossiers it finds), « controls » (each control's count and amount) and « by_month »
+    (sale, cost and margin by month of departure, with its chart)."""
+    actor.require(Module.STATISTICS)
+    control = _control(request)
+    rows = _dossiers(actor, request, formats.today())
+    return Report(
+        ReportName.BOOKINGS,
+        request,
+        (
+            _dossiers_table(session, request, rows, control, limit),
+            _controls_table(session, request, rows),
+            _months_table(session, request, rows, control),
+        ),
+    )
