@@ -18,6 +18,8 @@ from agence.services.common.permissions import Action, Actor, Module
 from agence.services.common.records import Resource
 
 MAX_SELECTION = 1000
+SEARCH_PARAM = "q"
+"""The query parameter of a listing's URL that fills its search box."""
 
 
 @dataclass(frozen=True)
@@ -107,12 +109,33 @@ class ListMixin(rx.State, mixin=True):
         self.page_count = result.page_count
         self.page_size = result.page_size
 
+    def _filters_from_url(self, spec: ListSpec) -> None:
+        """A link may open the listing already filtered (`routes.list_url`, a figure's
+        drill-down): the URL's query parameters named like the spec's filters, and `q` for the
+        search, replace what the tab last chose. Each filter's `clause` ignores a value it
+        cannot read, as it does for a value typed in the page."""
+        query = self.router.url.query_parameters
+        keys = {f.key for f in spec.filters}
+        chosen = {
+            key: value[: listing.MAX_SEARCH_LENGTH]
+            for key, value in query.items()
+            if key in keys and isinstance(value, str)
+        }
+        search = query.get(SEARCH_PARAM)
+        if not chosen and not isinstance(search, str):
+            return
+        self.filters = chosen
+        self.search = search[: listing.MAX_SEARCH_LENGTH] if isinstance(search, str) else ""
+        self.page = 1
+        self.selected = []
+
     @rx.event
     def load_list(self):
         actor = self._require(self._list_module(), Action.SEE)
         spec = self._list_spec()
         if not self.sort:
             self.sort, self.desc = spec.default_sort, spec.default_desc
+        self._filters_from_url(spec)
         self.can_create = actor.can(self._list_module(), Action.CREATE)
         self.can_export = actor.can(self._list_module(), Action.EXPORT)
         with session_scope() as session:
