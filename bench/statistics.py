@@ -8,9 +8,10 @@ make them, their history of status changes, about 1 500 000 priced services in
 deposits, final invoices deducting them (deduction lines naming the deposit), some credit
 notes, about 400 000 issued invoices and 1 000 000 invoice lines whose totals are their
 lines' and whose margin fields derive from the dossier's costs as billing computes them,
-payments allocated to them (almost all paid long past due, fewer of the recent ones), and
-60 000 visit reports. Written in bulk: COPY on PostgreSQL (a few minutes), multi-row INSERT
-elsewhere.
+payments allocated to them (almost all paid long past due, fewer of the recent ones), 60 000
+visit reports, and 2 000 dossiers under way whose costing lines stand at the suppliers' steps
+(réservation's home; no programme, so no guiding slot). Written in bulk: COPY on PostgreSQL
+(minutes), multi-row INSERT elsewhere.
 
 The timings: each report function of `agence.services.statistics` on a year (its default
 grouping, another of its groupings, a rep limited to his clients) and each home dashboard
@@ -33,7 +34,6 @@ in bench/results.json, the other sections' figures kept.
 
 from __future__ import annotations
 
-import enum
 import importlib
 import inspect
 import json
@@ -74,7 +74,7 @@ Wednesday): fixed, so that every run measures the same data."""
 YEAR = 2025
 """The year the reports are asked for (beside 2024, their default comparison)."""
 REPEAT = 3
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 """Changing the generator changes this: a database holding older data is made again."""
 MARKER_KEY = "bench.statistics"
 CENT = Decimal("0.01")
@@ -91,6 +91,8 @@ class Volumes:
     products: int = 4_000
     bookings: int = 300_000
     visit_reports: int = 60_000
+    costings: int = 2_000
+    """Dossiers under way whose costing lines are at a supplier's step (réservation's home)."""
 
     def scaled(self, divisor: int) -> Volumes:
         return Volumes(
@@ -100,6 +102,7 @@ class Volumes:
             products=max(100, self.products // divisor),
             bookings=self.bookings // divisor,
             visit_reports=self.visit_reports // divisor,
+            costings=max(20, self.costings // divisor),
         )
 
 
@@ -279,28 +282,29 @@ class _Writer:
             parent.flush()
         if not self.rows:
             return
-        missing = set(self.columns) - self.defaults.keys() - self.rows[0].keys()
+        given = self.rows[0].keys()
+        missing = set(self.columns) - self.defaults.keys() - given
         assert not missing, f"{self.table.name}: no value for {sorted(missing)}"
-        full = [{**self.defaults, **row} for row in self.rows]
+        keys = [c.name for c in self.table.primary_key.columns if c.name not in given]
+        assert not keys, f"{self.table.name}: give {keys} (COPY takes no sequence)"
         if not self.postgres:
-            self.session.execute(self.table.insert(), full)
+            self.session.execute(self.table.insert(), [{**self.defaults, **r} for r in self.rows])
         else:
+            # The vocabularies are str enums: psycopg writes their stored value as it is.
+            columns, defaults, as_json = self.columns, self.defaults, self.json
             cursor = self.session.connection().connection.driver_connection.cursor()
-            names = ", ".join(f'"{name}"' for name in self.columns)
+            names = ", ".join(f'"{name}"' for name in columns)
             with cursor.copy(f'COPY "{self.table.name}" ({names}) FROM STDIN') as copy:
-                for row in full:
-                    copy.write_row(
-                        [
-                            json.dumps(row[name]) if name in self.json else _plain(row[name])
-                            for name in self.columns
+                for row in self.rows:
+                    values = [row[name] if name in row else defaults[name] for name in columns]
+                    if as_json:
+                        values = [
+                            json.dumps(value) if name in as_json else value
+                            for name, value in zip(columns, values, strict=True)
                         ]
-                    )
+                    copy.write_row(values)
         self.written += len(self.rows)
         self.rows.clear()
-
-
-def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, enum.Enum) else value
 
 
 def _bump_sequences(session, tables: Iterable[str]) -> None:
@@ -977,7 +981,9 @@ def _add_invoices(
             created_at=now,
             updated_at=now,
         )
-        allocations.add(payment_id=payment_id, invoice_id=invoice.id, amount=paid, created_at=now)
+        allocations.add(
+            id=payment_id, payment_id=payment_id, invoice_id=invoice.id, amount=paid, created_at=now
+        )
         payment_id += 1
     for writer in (invoices, lines, payments, allocations):
         writer.flush()
@@ -1055,10 +1061,13 @@ def generate(session, volumes: Volumes, seed: int = 41) -> dict[str, int]:
     from sqlmodel import select
 
     from agence.models import Client
+    from bench.data import add_booking_costings
 
     names = dict(session.exec(select(Client.id, Client.name)).all())
     counts |= _add_invoices(session, rng, dossiers, names)
     counts["visit_reports"] = _add_visit_reports(session, rng, volumes, clients, reps)
+    _bump_sequences(session, ("bookings",))
+    counts["costing_lines"] = add_booking_costings(session, volumes.costings, TODAY)
     counts |= {"clients": len(clients), "products": len(products), "sites": len(sites)}
     counts["reps"] = len(reps)
     _bump_sequences(
@@ -1199,14 +1208,15 @@ REPORTS = (
     ("prospecting", "agence.services.statistics.prospecting", "prospecting_report"),
     ("dashboard", "agence.services.statistics.dashboard_report", "dashboard_report"),
 )
-"""(key, module, function) of the reports `(session, actor, request) -> Report`."""
+"""(`ReportName` value, module, function) of the reports `(session, actor, request) ->
+Report`: each timed on the year by its default grouping, by each other one, and for the rep."""
 HOMES = (
     ("direction", "agence.services.statistics.dashboard", "direction_figures", DIRECTION_EMAIL),
     ("accounting", "agence.services.statistics.dashboard", "accounting_figures", ACCOUNTING_EMAIL),
 )
 """(key, module, function, who) of the home dashboards `(session, actor, today)`; the
-commercial's and réservation's are found in `workdesk` (every public function of it taking
-(session, actor, today)), read by the rep and by réservation."""
+desks' figures are found in `workdesk` (every public function of it taking (session, actor,
+today)), read by réservation (« booking »), accounting (« invoicing ») or else by the rep."""
 WORKDESK = "agence.services.statistics.workdesk"
 
 
@@ -1218,19 +1228,16 @@ def _function(module_name: str, name: str) -> Callable | None:
     return getattr(module, name, None)
 
 
-def _other_grouping(module_name: str) -> str | None:
-    """The second grouping the report's module declares (an enum whose name says Grouping)."""
-    module = importlib.import_module(module_name)
-    for name, value in vars(module).items():
-        if (
-            inspect.isclass(value)
-            and issubclass(value, enum.Enum)
-            and "grouping" in name.lower()
-            and value.__module__ == module_name
-            and len(value) > 1
-        ):
-            return str(list(value)[1].value)
-    return None
+def _groupings(key: str) -> list[str]:
+    """The report's groupings (or control lists) after its default, as the report form offers
+    them (`requests.GROUPINGS`), when that table exists."""
+    try:
+        from agence.services.statistics.report import ReportName
+        from agence.services.statistics.requests import GROUPINGS
+    except ImportError:
+        return []
+    choices = GROUPINGS.get(ReportName(key), ())
+    return [value for value, _label in choices[1:] if value]
 
 
 def _size(result: Any) -> int | None:
@@ -1304,13 +1311,10 @@ def time_reports(url: str, timed: Callable[..., dict[str, float]], repeat: int =
             absent.append(f"{module_name}.{name}")
             continue
         request = ReportRequest(period=year)
-        cases: list[tuple[str, Any, ReportRequest]] = [
-            ("year", admin, request),
-            ("year_rep_own_clients", rep, request),
-        ]
-        other = _other_grouping(module_name)
-        if other is not None:
-            cases.insert(1, (f"year_by_{other}", admin, replace(request, grouping=other)))
+        cases: list[tuple[str, Any, ReportRequest]] = [("year", admin, request)]
+        for grouping in _groupings(key):
+            cases.append((f"year_by_{grouping}", admin, replace(request, grouping=grouping)))
+        cases.append(("year_rep_own_clients", rep, request))
         for case, actor, asked in cases:
             measure(
                 f"{key}_{case}",
@@ -1332,7 +1336,13 @@ def time_reports(url: str, timed: Callable[..., dict[str, float]], repeat: int =
     if not workdesk:
         absent.append(f"{WORKDESK} (commercial and réservation homes)")
     for name, function in workdesk:
-        who = RESERVATION_EMAIL if "reserv" in name or "booking" in name else REP_EMAIL
+        who = (
+            RESERVATION_EMAIL
+            if "booking" in name or "reserv" in name
+            else ACCOUNTING_EMAIL
+            if "invoic" in name or "account" in name
+            else REP_EMAIL
+        )
         homes.append((f"workdesk_{name}", function, actor_of(who)))
     for key, function, actor in homes:
         if function is None:
