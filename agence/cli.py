@@ -307,6 +307,7 @@ def _stats(args: argparse.Namespace) -> int:
                         for key, message in problem.errors.items()
                     )
                 ) from None
+            actor.require(Module.STATISTICS)
             if args.format == "xlsx":
                 actor.require(Module.STATISTICS, Action.EXPORT)
             report = catalog.run_report(session, actor, name, request)

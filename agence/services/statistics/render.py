@@ -30,7 +30,6 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _TOTAL_FONT = Font(bold=True)
 _CENT = Decimal("0.01")
-_TENTH = Decimal("0.1")
 _WIDTHS = {"text": 30, "int": 10, "money": 16, "percent": 10, "date": 12}
 
 
@@ -73,7 +72,7 @@ def json_value(column: ReportColumn, value: Cell) -> Any:
     if column.kind == "money":
         return str(Decimal(value).quantize(_CENT, ROUND_HALF_UP))  # type: ignore[arg-type]
     if column.kind == "percent":
-        return str(Decimal(value).quantize(_TENTH, ROUND_HALF_UP))  # type: ignore[arg-type]
+        return str(value)  # as the report computed it (to the tenth or the hundredth)
     if column.kind == "int":
         return int(value)  # type: ignore[arg-type]
     if column.kind == "date" and isinstance(value, date):
@@ -86,7 +85,7 @@ def _json_line(table: ReportTable, line: ReportLine) -> dict[str, Any]:
     for column, value in zip(table.columns, line.cells, strict=True):
         found[column.key] = json_value(column, value)
     if line.flags:
-        found["controles"] = list(line.flags)
+        found["controls"] = list(line.flags)
     return found
 
 
@@ -94,24 +93,30 @@ def report_json(report: Report) -> dict[str, Any]:
     request = report.request
     filters = {name: value for name, value in vars(request.filters).items() if value is not None}
     return {
-        "rapport": report.name.value,
-        "titre": report.name.label,
-        "periode": {"du": request.period.start.isoformat(), "au": request.period.end.isoformat()},
-        "comparaison": {
-            "du": request.compared.start.isoformat(),
-            "au": request.compared.end.isoformat(),
+        "report": report.name.value,
+        "title": report.name.label,
+        "period": {"from": request.period.start.isoformat(), "to": request.period.end.isoformat()},
+        "comparison": {
+            "from": request.compared.start.isoformat(),
+            "to": request.compared.end.isoformat(),
         },
-        "date": request.basis.value,
-        "regroupement": request.grouping,
-        "filtres": filters,
-        "tableaux": [
+        "basis": request.basis.value,
+        "grouping": request.grouping,
+        "filters": filters,
+        "tables": [
             {
-                "cle": table.key,
-                "titre": table.title,
-                "colonnes": [
-                    {"cle": c.key, "libelle": c.label, "type": c.kind} for c in table.columns
+                "key": table.key,
+                "title": table.title,
+                "columns": [
+                    {
+                        "key": column.key,
+                        "label": column.label,
+                        "kind": column.kind,
+                        "definition": column.help,
+                    }
+                    for column in table.columns
                 ],
-                "lignes": [_json_line(table, line) for line in table.lines],
+                "lines": [_json_line(table, line) for line in table.lines],
                 "total": _json_line(table, table.total) if table.total else None,
             }
             for table in report.tables
