@@ -193,7 +193,7 @@ class ReportState(AppState):
 
     def _run(self, actor: Actor, name: ReportName, request: ReportRequest) -> None:
         with session_scope() as session:
-            report: Report = catalog.run_report(session, actor, name, request)
+            report: Report = catalog.run_report(session, actor, name, request, PAGE_LINES)
         self._request = request
         self.values = requests.request_values(request)
         self.period_text = render.period_text(request)
