@@ -12,6 +12,7 @@ from agence import routes
 from agence.components.layout import page_title
 from agence.services.common.listing import (
     PAGE_SIZES,
+    ChoiceFilter,
     Column,
     DateFilter,
     Filter,
@@ -115,7 +116,11 @@ def _toolbar(
             ),
         )
     )
-    filters = [_filter(state, flt, dom_id) for flt in spec.filters]
+    filters = [
+        _filter(state, flt, dom_id)
+        for flt in spec.filters
+        if not isinstance(flt, ChoiceFilter) or flt.shown
+    ]
     panel = rx.flex(
         *filters,
         rx.button("Effacer les filtres", variant="ghost", size="1", on_click=state.clear_filters),

@@ -855,8 +855,8 @@ BOOKINGS_LIST = ListSpec(
             value_type=int,
             match=_with_guide,
         ),
-        # Any client's id, as a drill-down sets it: no options, too many clients to list.
-        ChoiceFilter("client", "Client", Booking.client_id, value_type=int),
+        # Any client's id, as a link sets it: no control, too many clients to list.
+        ChoiceFilter("client", "Client", Booking.client_id, value_type=int, shown=False),
         DateFilter("starts_since", "Début à partir du", Booking.starts_on, is_datetime=False),
         DateFilter("starts_until", "Début jusqu'au", Booking.starts_on, "until", is_datetime=False),
         DateFilter("created_since", "Ouvert à partir du", Booking.created_at),

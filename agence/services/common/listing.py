@@ -68,6 +68,9 @@ class ChoiceFilter:
     """`int` for ids, `bool` for yes/no filters (values "1" / "0")."""
     match: Callable[[Any], ColumnElement[bool]] | None = None
     """A clause of its own for the chosen value (e.g. "has this tag"), instead of equality."""
+    shown: bool = True
+    """False for a filter only a link sets (a drill-down's client among thousands): the list
+    applies it and counts it among the active filters, offers no control for it."""
 
     def clause(self, value: str) -> ColumnElement[bool] | None:
         if value == "":

@@ -66,7 +66,7 @@ from agence.services.catalogue.costings import (
 )
 from agence.services.common import formats, records
 from agence.services.common.forms import REQUIRED, FormErrors
-from agence.services.common.listing import ListQuery, fetch_page
+from agence.services.common.listing import ChoiceFilter, ListQuery, fetch_page
 from agence.services.common.permissions import AccessDenied, Action, Actor, Module, Right
 from agence.services.common.records import RecordNotFound
 from agence.services.demo import seed
@@ -829,6 +829,13 @@ def test_the_list_filters_by_status_type_site_and_rep(admin, listed):
     assert titles(admin, booking_type=str(listed["school"])) == ["Louvre"]
     assert titles(admin, site=str(listed["paris"])) == ["Louvre", "Versailles"]
     assert titles(admin, sales_rep=str(listed["rep"])) == ["Chambord"]
+
+
+def test_a_link_may_filter_the_list_by_client_without_a_control_for_it(admin, client, listed):
+    found = next(f for f in BOOKINGS_LIST.filters if f.key == "client")
+    assert isinstance(found, ChoiceFilter) and not found.shown
+    assert titles(admin, client=str(client.id)) == ["Amboise", "Versailles"]
+    assert titles(admin, client="abc") == titles(admin)  # an unreadable value filters nothing
 
 
 def test_the_list_filters_by_start_dates_and_option_deadline(admin, listed):
