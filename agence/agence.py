@@ -11,7 +11,7 @@ from agence import pages, routes
 from agence.api.routes import api_app
 from agence.api.upload_guard import guard_uploads
 from agence.components.layout import PAGES
-from agence.pages.common.home import page_not_found
+from agence.pages.common.access import page_not_found
 from agence.services.common.permissions import AccessDenied, NotSignedIn, PasswordChangeRequired
 from agence.services.documents import correspondence
 

@@ -27,7 +27,6 @@ from agence.state.admin.admin import (
     UserFormState,
     UsersListState,
 )
-from agence.state.common.home import HomeState
 from agence.state.settings.parameters import (
     PaymentMethodFormState,
     PaymentMethodsListState,
@@ -38,6 +37,7 @@ from agence.state.settings.parameters import (
     VatRateFormState,
     VatRatesListState,
 )
+from agence.state.statistics.home import HomeState
 from tests.factories import make_site, make_user, reference_data
 
 

@@ -63,9 +63,24 @@ def report_function(name: ReportName) -> ReportFunction:
     return found
 
 
-def run_report(session: Session, actor: Actor, name: ReportName, request: ReportRequest) -> Report:
+PAGE_LIMITED = frozenset({ReportName.BOOKINGS})
+"""Reports of one line per record (a dossier): the page asks for its first lines only (their
+totals stay over all of them); the export and the command line get every line."""
+
+
+def run_report(
+    session: Session,
+    actor: Actor,
+    name: ReportName,
+    request: ReportRequest,
+    page_lines: int | None = None,
+) -> Report:
+    """The report; with `page_lines`, a report of one line per record stops at that many."""
     actor.require(Module.STATISTICS)
-    return report_function(name)(session, actor, request)
+    function = report_function(name)
+    if page_lines is not None and name in PAGE_LIMITED:
+        return function(session, actor, request, limit=page_lines)  # type: ignore[call-arg]
+    return function(session, actor, request)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from agence.services.common.permissions import (
 )
 from agence.state.admin.auth import LoginState, PasswordState
 from agence.state.common.base import AppState
-from agence.state.common.home import HomeState
+from agence.state.statistics.home import HomeState
 from tests.factories import PASSWORD, make_user, reference_data
 
 
@@ -132,7 +132,7 @@ def test_the_shell_shows_the_user_and_only_the_modules_he_may_see(browser, sessi
     assert app.user_name == "Lucie Bernard"
     assert app.user_initials == "LB"
     assert "parametres:voir" in app.rights and "administration:voir" not in app.rights
-    labels = {item["label"] for item in browser.state(HomeState).shortcuts}
+    labels = {item.label for item in browser.state(HomeState).shortcuts}
     assert "Sites de l'agence" in labels and "Utilisateurs" not in labels
 
 

@@ -1,5 +1,5 @@
-"""The home page: the figures of the user's desks first (live), the shortcuts to his modules
-below them."""
+"""The home page, in the statistics area (it shows their figures): the figures of the user's
+desks first (live), the shortcuts to his modules below them."""
 
 from __future__ import annotations
 
@@ -40,6 +40,16 @@ class Tile:
     help: str
     url: str
     exact: bool
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A module the user may open, below the figures."""
+
+    label: str
+    route: str
+    section: str
+    description: str
 
 
 @dataclass(frozen=True)
@@ -84,8 +94,7 @@ def _bar(month: MonthRevenue) -> MonthBar:
 
 
 class HomeState(AppState):
-    shortcuts: list[dict[str, str]] = []
-    """Kept as mappings: tests/state/admin read them by key."""
+    shortcuts: list[Shortcut] = []
     desks: list[str] = []
     """The `Desk` values shown, in order."""
     direction: list[Tile] = []
@@ -154,12 +163,7 @@ class HomeState(AppState):
     def open_home(self):
         actor = self._require_signed_in()
         self.shortcuts = [
-            {
-                "label": entry.label,
-                "route": entry.route,
-                "section": entry.section,
-                "description": entry.description,
-            }
+            Shortcut(entry.label, entry.route, entry.section, entry.description)
             for entry in routes.visible_entries(actor)
             if entry.route != routes.HOME
         ]
@@ -199,9 +203,3 @@ class HomeState(AppState):
             return False
         self._fill(actor, today)
         return True
-
-
-class DeniedState(AppState):
-    @rx.event
-    def open_denied(self):
-        self._require_signed_in()

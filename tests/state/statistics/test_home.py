@@ -11,7 +11,7 @@ from agence.models import Client
 from agence.services.bookings.bookings import change_status
 from agence.services.bookings.lifecycle import Status
 from agence.services.common import formats
-from agence.state.common.home import HomeState
+from agence.state.statistics.home import HomeState
 from tests.factories import actor_for, demo_admin, demo_dossier, make_user, profile_named
 
 SCHOOL = "Collège Anatole-France"

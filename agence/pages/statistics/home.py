@@ -1,4 +1,4 @@
-"""Home page, access-denied page, unknown URLs."""
+"""The home page: the figures of the user's desks, then his shortcuts."""
 
 from __future__ import annotations
 
@@ -6,18 +6,18 @@ import reflex as rx
 
 from agence import routes
 from agence.components.figures import figure_grid, two_series_bar_chart
-from agence.components.layout import app_page, not_found_block, page_title
+from agence.components.layout import app_page, page_title
 from agence.state.common.base import AppState
-from agence.state.common.home import DESKS, DeniedState, HomeState
+from agence.state.statistics.home import DESKS, HomeState
 
 
 def _shortcut(item) -> rx.Component:
     return rx.link(
         rx.card(
             rx.vstack(
-                rx.text(item["section"], size="1", color=rx.color("gray", 10)),
-                rx.text(item["label"], size="2", weight="bold"),
-                rx.text(item["description"], size="1", color=rx.color("gray", 11)),
+                rx.text(item.section, size="1", color=rx.color("gray", 10)),
+                rx.text(item.label, size="2", weight="bold"),
+                rx.text(item.description, size="1", color=rx.color("gray", 11)),
                 spacing="1",
             ),
             size="1",
@@ -25,7 +25,7 @@ def _shortcut(item) -> rx.Component:
             height="100%",
             _hover={"border_color": rx.color("accent", 8)},
         ),
-        href=item["route"],
+        href=item.route,
         underline="none",
         color="inherit",
     )
@@ -102,30 +102,4 @@ def home() -> rx.Component:
         ),
         spacing="5",
         width="100%",
-    )
-
-
-@app_page(routes.ACCESS_DENIED, "Accès refusé", DeniedState.open_denied)
-def access_denied() -> rx.Component:
-    return rx.callout(
-        rx.vstack(
-            rx.text("Accès refusé", weight="bold", size="4"),
-            rx.text(
-                "Votre profil ne donne pas accès à cette page ou à cette action. "
-                "Demandez le droit nécessaire à votre administrateur."
-            ),
-            rx.link("Retour à l'accueil", href=routes.HOME),
-            spacing="2",
-        ),
-        icon="shield-x",
-        color_scheme="red",
-        id="access-denied",
-    )
-
-
-def page_not_found() -> rx.Component:
-    return rx.center(
-        rx.box(not_found_block("Cette page n'existe pas."), max_width="30rem"),
-        min_height="60vh",
-        padding="1rem",
     )
