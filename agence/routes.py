@@ -139,6 +139,7 @@ _DRILL_ROUTES = {
     DrillList.BOARD: BOARD,
     DrillList.GUIDES: GUIDES,
     DrillList.PRODUCTS: CATALOGUE_PRODUCTS,
+    DrillList.TO_VISIT: TIERS_TO_VISIT,
 }
 
 

@@ -262,8 +262,10 @@ def _conversion_rate(session: Session, actor: Actor, today: date) -> Figure:
         sent,
         f"{_count_text(won)} confirmé(s) sur {_count_text(sent)} devis envoyé(s)",
         DrillList.BOOKINGS,
-        (),
-        drill_exact=False,  # the dossiers' list has no filter on the date the quote was sent
+        (
+            ("quote_sent_since", period.start.isoformat()),
+            ("quote_sent_until", period.end.isoformat()),
+        ),
     )
 
 

@@ -11,7 +11,7 @@ from agence.services.bookings.guides import GUIDES_LIST
 from agence.services.catalogue.products import PRODUCTS_LIST
 from agence.services.common.listing import ListSpec
 from agence.services.parties.clients import CLIENTS_LIST
-from agence.services.parties.crm import FOLLOW_UPS_LIST, REPORTS_LIST
+from agence.services.parties.crm import FOLLOW_UPS_LIST, REPORTS_LIST, TO_VISIT_LIST
 from agence.services.statistics.report import DrillList
 
 DRILL_SPECS: dict[DrillList, ListSpec] = {
@@ -24,5 +24,6 @@ DRILL_SPECS: dict[DrillList, ListSpec] = {
     DrillList.VISIT_REPORTS: REPORTS_LIST,
     DrillList.GUIDES: GUIDES_LIST,
     DrillList.PRODUCTS: PRODUCTS_LIST,
+    DrillList.TO_VISIT: TO_VISIT_LIST,
 }
 """The one-record drills (`BOOKING`, `CLIENT`) and the board are pages, not lists."""

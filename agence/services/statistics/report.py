@@ -54,6 +54,8 @@ class DrillList(StrEnum):
     BOARD = "suivi"
     GUIDES = "guides"
     PRODUCTS = "prestations"
+    TO_VISIT = "clients_a_voir"
+    """The signed-in rep's clients not visited for the set months (the list has no filter)."""
     BOOKING = "dossier"
     """One dossier's own page: its filter is ("id", the dossier's id)."""
     CLIENT = "client"

@@ -268,9 +268,8 @@ def sales_figures(session: Session, actor: Actor, today: date) -> SalesFigures:
             None,
             to_visit,
             "",
-            DrillList.CLIENTS,
-            (("sales_rep", rep),),
-            exact=False,  # the clients' list cannot select « not visited since, or never »
+            DrillList.TO_VISIT,
+            (),
         ),
         quotes_pending=_figure(
             Measure.MY_QUOTES_PENDING,

@@ -216,6 +216,11 @@ def test_conversion_rate_counts_the_quotes_sent_in_the_last_twelve_months(world)
     assert rate.value == "50 %"
     assert rate.comparison == "2 confirmé(s) sur 4 devis envoyé(s)"
     assert rate.caption == "du 25/03/2026 au 24/03/2027"
+    assert rate.drill_filters == (
+        ("quote_sent_since", "2026-03-25"),
+        ("quote_sent_until", "2027-03-24"),
+    )
+    assert drill_total(world["admin"], rate) == 4  # the quotes it counts
 
 
 def test_unpaid_is_the_late_part_of_what_clients_owe(world):

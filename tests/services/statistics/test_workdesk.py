@@ -44,6 +44,7 @@ from agence.services.bookings.vocabulary import SupplierStatus
 from agence.services.common import formats
 from agence.services.common.listing import ListQuery, fetch_page
 from agence.services.common.permissions import AccessDenied, Action, Actor, Module, Right
+from agence.services.parties.crm import not_visited_since
 from agence.services.parties.vocabulary import NextAction
 from agence.services.settings.payment_terms import TermRule
 from agence.services.statistics.drill_specs import DRILL_SPECS
@@ -263,7 +264,20 @@ def test_clients_to_visit_are_his_not_seen_for_the_set_months(world):
     assert bruno.clients_to_visit.count == 1  # the school, never visited
     assert anne.clients_to_visit.count == 0  # the CSE, seen in January
     assert bruno.clients_to_visit.caption == "pas vus depuis le 24/09/2026"
-    assert bruno.clients_to_visit.drill_filters == (("sales_rep", str(world["bruno"].user_id)),)
+    # the « Clients à voir » page: his clients, not seen since the limit (its own condition)
+    assert (bruno.clients_to_visit.drill, bruno.clients_to_visit.drill_filters) == (
+        DrillList.TO_VISIT,
+        (),
+    )
+    assert bruno.clients_to_visit.drill_exact
+    shown = run(
+        fetch_page,
+        DRILL_SPECS[DrillList.TO_VISIT],
+        ListQuery(),
+        world["bruno"],
+        (not_visited_since(date(2026, 9, 24)),),
+    )
+    assert shown.total == 1
 
 
 def test_his_quotes_without_answer_and_pipeline_are_his_dossiers(world):
