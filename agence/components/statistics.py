@@ -7,8 +7,13 @@ from typing import Any
 
 import reflex as rx
 
-from agence.components.forms import fields_grid
-from agence.services.statistics.requests import FILTER_SPECS, PERIOD_FIELDS
+from agence.components.forms import fields_grid, form_field
+from agence.services.statistics.requests import (
+    BASIS_FIELD,
+    FILTER_SPECS,
+    GROUPING_FIELD,
+    PERIOD_FIELDS,
+)
 
 CHART_COLORS = ("var(--accent-9)", "var(--gray-8)", "var(--green-9)")
 
@@ -17,6 +22,18 @@ def report_form(state) -> rx.Component:
     return rx.form(
         rx.vstack(
             fields_grid(state, PERIOD_FIELDS),
+            rx.box(
+                form_field(state, BASIS_FIELD),
+                rx.cond(state.has_grouping, form_field(state, GROUPING_FIELD)),
+                display="grid",
+                grid_template_columns=[
+                    "minmax(0, 1fr)",
+                    "minmax(0, 1fr)",
+                    "repeat(2, minmax(0, 1fr))",
+                ],
+                gap="1rem 1.5rem",
+                width="100%",
+            ),
             rx.el.details(
                 rx.el.summary(rx.text("Filtres", size="2", weight="medium"), cursor="pointer"),
                 rx.box(fields_grid(state, FILTER_SPECS), padding_top="0.75rem"),
@@ -100,45 +117,39 @@ def _total(table) -> rx.Component:
 
 
 def report_chart(table) -> rx.Component:
-    """Bars (or lines) of up to three series along the table's category column."""
-    series = [
-        {
-            "data_key": key,
-            "name": table.series[position],
-            "custom_attrs": {"hide": table.series.length() <= position},
-        }
-        for position, key in enumerate(("s1", "s2", "s3"))
+    """Bars of up to three series along the table's category column (a missing series is
+    drawn empty and left out of the legend). No animation: a report is read, not watched."""
+    bars = [
+        rx.recharts.bar(
+            data_key=key,
+            name=rx.cond(table.series.length() > position, table.series[position], ""),
+            fill=color,
+            legend_type=rx.cond(table.series.length() > position, "square", "none"),
+            is_animation_active=False,
+        )
+        for position, (key, color) in enumerate(zip(("s1", "s2", "s3"), CHART_COLORS, strict=True))
     ]
-    common = [
-        rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
-        rx.recharts.x_axis(data_key="category", tick={"fontSize": 11}, interval="preserveStartEnd"),
-        rx.recharts.y_axis(tick={"fontSize": 11}, width=70),
-        rx.recharts.graphing_tooltip(),
-        rx.recharts.legend(),
-    ]
-    bars = rx.recharts.bar_chart(
-        *common,
-        *[
-            rx.recharts.bar(fill=color, **props)
-            for props, color in zip(series, CHART_COLORS, strict=True)
-        ],
-        data=table.points.to(list[dict[str, Any]]),
-    )
-    lines = rx.recharts.line_chart(
-        *common,
-        *[
-            rx.recharts.line(stroke=color, type_="monotone", dot=False, **props)
-            for props, color in zip(series, CHART_COLORS, strict=True)
-        ],
-        data=table.points.to(list[dict[str, Any]]),
-    )
     return rx.cond(
         table.chart != "",
         rx.box(
             rx.recharts.responsive_container(
-                rx.cond(table.chart == "line", lines, bars), width="100%", height=260
+                rx.recharts.bar_chart(
+                    rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
+                    rx.recharts.x_axis(
+                        data_key="category", tick={"fontSize": 11}, interval="preserveStartEnd"
+                    ),
+                    rx.recharts.y_axis(tick={"fontSize": 11}, width=70),
+                    rx.recharts.graphing_tooltip(),
+                    rx.recharts.legend(),
+                    *bars,
+                    data=table.points.to(list[dict[str, Any]]),
+                    margin={"top": 8, "right": 4, "left": 0, "bottom": 0},
+                ),
+                width="100%",
+                height=260,
             ),
             width="100%",
+            min_width="0",
             class_name="report-chart",
         ),
     )

@@ -75,11 +75,14 @@ FILTER_FIELDS = (
 PERIOD_FIELDS = (
     FieldSpec("from", "Du", "date", help="Vide avec « Au » : l'année en cours."),
     FieldSpec("to", "Au", "date"),
-    FieldSpec("basis", "Période selon", "choice", required=True, choices=PeriodBasis.choices()),
-    FieldSpec("grouping", "Regroupement", "choice", required=True),
     FieldSpec("compare_from", "Comparer du", "date", help="Vide : la même période en N-1."),
     FieldSpec("compare_to", "Comparer au", "date"),
 )
+BASIS_FIELD = FieldSpec(
+    "basis", "Période selon", "choice", required=True, choices=PeriodBasis.choices()
+)
+GROUPING_FIELD = FieldSpec("grouping", "Regroupement", "choice", required=True)
+"""Shown only for a report that offers groupings (`GROUPINGS`)."""
 FILTER_SPECS = (
     FieldSpec("site", "Site", "choice"),
     FieldSpec("rep", "Commercial", "choice"),
@@ -94,7 +97,7 @@ FILTER_SPECS = (
 
 def request_keys() -> tuple[str, ...]:
     """Every key `parse_request` reads (the form's fields, the URL's query parameters)."""
-    return tuple(spec.name for spec in (*PERIOD_FIELDS, *FILTER_SPECS))
+    return tuple(spec.name for spec in (*PERIOD_FIELDS, BASIS_FIELD, GROUPING_FIELD, *FILTER_SPECS))
 
 
 @dataclass(frozen=True)
