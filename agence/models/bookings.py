@@ -41,6 +41,10 @@ class Booking(Timestamped, table=True):
         Index("ix_bookings_status_starts_on", "status", "starts_on"),
         Index("ix_bookings_status_option_until", "status", "option_until"),
         Index("ix_bookings_status_quote_sent_on", "status", "quote_sent_on"),
+        # The statistics' periods: quotes sent in a period whatever their status now, dossiers
+        # opened in a period (« date de réservation »).
+        Index("ix_bookings_quote_sent_on", "quote_sent_on"),
+        Index("ix_bookings_created_at", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -116,6 +120,10 @@ class BookingEvent(SQLModel, table=True):
     """One step of a dossier's life: who, when, from which status to which, and why."""
 
     __tablename__ = "booking_events"
+    __table_args__ = (
+        # The confirmations of a period (prospecting, the dashboard report).
+        Index("ix_booking_events_to_status_at", "to_status", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     booking_id: int = Field(foreign_key="bookings.id", index=True, ondelete="CASCADE")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from agence.models.base import Timestamped, utcnow
@@ -79,6 +79,18 @@ class Invoice(Timestamped, table=True):
 
 class InvoiceLine(SQLModel, table=True):
     __tablename__ = "invoice_lines"
+    __table_args__ = (
+        # The statistics sum an invoice's own lines by regime: read from the index alone.
+        Index(
+            "ix_invoice_lines_invoice_parts",
+            "invoice_id",
+            "deducted_invoice_id",
+            "regime",
+            "total_incl_vat",
+            "total_vat",
+        ),
+        Index("ix_invoice_lines_deducted_invoice_id", "deducted_invoice_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     invoice_id: int = Field(foreign_key="invoices.id", index=True, ondelete="CASCADE")
@@ -117,6 +129,10 @@ class PaymentAllocation(SQLModel, table=True):
     """The part of a payment settled against one invoice (lettrage)."""
 
     __tablename__ = "payment_allocations"
+    __table_args__ = (
+        # What was paid on each invoice (receivables, unpaid, dossiers' detail): index only.
+        Index("ix_payment_allocations_invoice_amount", "invoice_id", "amount"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     payment_id: int = Field(foreign_key="payments.id", index=True, ondelete="CASCADE")
