@@ -1404,6 +1404,7 @@ def statistics_benchmarks(timed: Callable[..., dict[str, float]]) -> dict[str, A
     work = Path(os.environ.get("AGENCE_DATA_DIR") or tempfile.mkdtemp(prefix="agence-stats-"))
     url, volumes, where = database(os.environ.get("AGENCE_BENCH_DATABASE_URL"), work)
     data = prepare(url, volumes)
+    load_before = os.getloadavg()[0]
     results = time_reports(url, timed)
     from sqlalchemy.engine import make_url
 
@@ -1415,6 +1416,8 @@ def statistics_benchmarks(timed: Callable[..., dict[str, float]]) -> dict[str, A
             "scale": "network" if volumes == NETWORK else f"1/{SQLITE_DIVISOR}",
             "today": TODAY.isoformat(),
             "reports_year": YEAR,
+            "cpus": os.cpu_count(),
+            "load_average_before_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         },
         **results,
     }
