@@ -34,7 +34,7 @@ from agence.services.common import formats
 from agence.services.common.permissions import AccessDenied, Action, Actor, Module, Right
 from agence.services.parties.clients import visible_clients
 from agence.services.statistics.measures import Measure
-from agence.services.statistics.report import DrillList, Period
+from agence.services.statistics.report import DrillList, Period, ReportFilters
 from agence.services.statistics.revenue import Grouping, RevenueRow, revenue_report
 
 ZERO = Decimal("0.00")
@@ -174,11 +174,17 @@ def _revenue_figures(total: RevenueRow, caption: str, period: Period) -> tuple[F
     )
 
 
-def _live_bookings(statement: Any, actor: Actor) -> Any:
-    return scope(statement.where(col(Booking.deleted_at).is_(None)), actor)
+def _live_bookings(statement: Any, actor: Actor, filters: ReportFilters | None = None) -> Any:
+    """Dossiers not deleted, within the actor's reach and the report's filters (the dossier's
+    client is joined through the WHERE clause when a filter reads it)."""
+    statement = scope(statement.where(col(Booking.deleted_at).is_(None)), actor)
+    clauses = filters.booking_clauses() if filters is not None else []
+    if clauses:
+        statement = statement.where(col(Client.id) == col(Booking.client_id), *clauses)
+    return statement
 
 
-def order_book(session: Session, actor: Actor) -> Figure:
+def order_book(session: Session, actor: Actor, filters: ReportFilters | None = None) -> Figure:
     to_invoice = Booking.total_price - invoiced_on(Booking.id)
     amount, number = session.execute(
         _live_bookings(
@@ -187,6 +193,7 @@ def order_book(session: Session, actor: Actor) -> Figure:
                 func.coalesce(func.sum(case((to_invoice > HALF_CENT, 1), else_=0)), 0),
             ).where(col(Booking.status).in_(ORDER_BOOK_STATUSES)),
             actor,
+            filters,
         )
     ).one()
     amount, number = cents(amount), int(number)
@@ -203,13 +210,14 @@ def order_book(session: Session, actor: Actor) -> Figure:
     )
 
 
-def quotes_pending(session: Session, actor: Actor) -> Figure:
+def quotes_pending(session: Session, actor: Actor, filters: ReportFilters | None = None) -> Figure:
     amount, number = session.execute(
         _live_bookings(
             sa.select(func.coalesce(func.sum(Booking.total_price), 0), func.count()).where(
                 col(Booking.status) == Status.QUOTE_SENT
             ),
             actor,
+            filters,
         )
     ).one()
     amount = cents(amount)
@@ -230,7 +238,9 @@ def twelve_months(today: date) -> Period:
     return Period(Period(today, today).year_before().start + timedelta(days=1), today)
 
 
-def quotes_converted(session: Session, actor: Actor, period: Period) -> tuple[int, int]:
+def quotes_converted(
+    session: Session, actor: Actor, period: Period, filters: ReportFilters | None = None
+) -> tuple[int, int]:
     """(quotes sent in `period`, how many of those dossiers the client confirmed)."""
     confirmed = exists().where(
         col(BookingEvent.booking_id) == col(Booking.id),
@@ -245,6 +255,7 @@ def quotes_converted(session: Session, actor: Actor, period: Period) -> tuple[in
                 col(Booking.quote_sent_on) <= period.end,
             ),
             actor,
+            filters,
         )
     ).one()
     return int(sent), int(won)
@@ -301,7 +312,9 @@ DEPARTED_STATUSES = (Status.CONFIRMED, Status.DONE, Status.INVOICED, Status.SETT
 """A dossier that departs (or departed): confirmed, and since done, invoiced or settled."""
 
 
-def departures_between(session: Session, actor: Actor, period: Period) -> int:
+def departures_between(
+    session: Session, actor: Actor, period: Period, filters: ReportFilters | None = None
+) -> int:
     """The dossiers confirmed (or since done, invoiced, settled) departing within `period`."""
     return session.execute(
         _live_bookings(
@@ -311,6 +324,7 @@ def departures_between(session: Session, actor: Actor, period: Period) -> int:
                 col(Booking.starts_on) <= period.end,
             ),
             actor,
+            filters,
         )
     ).scalar_one()
 
@@ -490,9 +504,12 @@ class Ages:
         return self._figure(_AGE_MEASURES[age], (age,), filters, True)
 
 
-def receivables_by_age(session: Session, actor: Actor, today: date) -> Ages:
+def receivables_by_age(
+    session: Session, actor: Actor, today: date, filters: ReportFilters | None = None
+) -> Ages:
     """What remains due on every issued invoice of the unpaid list, by age of its due date, in
-    one grouped query over the list's own balance (`unpaid.REMAINING`)."""
+    one grouped query over the list's own balance (`unpaid.REMAINING`), within the report's
+    filters (its dossier and client are joined)."""
     due_on = col(Invoice.due_on)
     age = case(
         (due_on.is_(None) | (due_on >= today), _Age.NOT_DUE.value),
@@ -511,6 +528,7 @@ def receivables_by_age(session: Session, actor: Actor, today: date) -> Ages:
             Invoice.status == InvoiceStatus.ISSUED,
             col(Invoice.kind).in_(PAYABLE_KINDS),
             REMAINING > HALF_CENT,
+            *(filters.booking_clauses() if filters is not None else ()),
         ),
         actor,
     ).group_by(age)

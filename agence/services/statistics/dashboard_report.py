@@ -10,6 +10,7 @@ by month for both periods, then one aggregate per figure.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -34,6 +35,7 @@ from agence.services.statistics.report import (
     Drill,
     DrillList,
     Period,
+    PeriodBasis,
     Report,
     ReportColumn,
     ReportLine,
@@ -131,9 +133,10 @@ def _figures_table(
 ) -> ReportTable:
     period, compared = request.period, request.compared
     total = revenue.total
-    sent, won = quotes_converted(session, actor, period)
-    previous_sent, previous_won = quotes_converted(session, actor, compared)
-    ages = receivables_by_age(session, actor, formats.today())
+    filters = request.filters
+    sent, won = quotes_converted(session, actor, period, filters)
+    previous_sent, previous_won = quotes_converted(session, actor, compared, filters)
+    ages = receivables_by_age(session, actor, formats.today(), filters)
     lines = (
         _line(
             Measure.INVOICED_EXCL_VAT,
@@ -168,8 +171,8 @@ def _figures_table(
         ),
         _line(
             Measure.DEPARTURES_IN_PERIOD,
-            count=departures_between(session, actor, period),
-            previous_count=departures_between(session, actor, compared),
+            count=departures_between(session, actor, period, filters),
+            previous_count=departures_between(session, actor, compared, filters),
             drill=Drill(
                 DrillList.BOOKINGS,
                 (
@@ -179,8 +182,8 @@ def _figures_table(
                 exact=False,  # the list shows the period's cancelled and unconfirmed ones too
             ),
         ),
-        _today_line(order_book(session, actor)),
-        _today_line(quotes_pending(session, actor)),
+        _today_line(order_book(session, actor, filters)),
+        _today_line(quotes_pending(session, actor, filters)),
         _today_line(ages.unpaid()),
         _today_line(ages.over_30()),
     )
@@ -194,7 +197,8 @@ def _figures_table(
             f"{formats.day(compared.start)} – {formats.day(compared.end)}. Carnet de commandes, "
             "devis en attente et impayés sont ceux d'aujourd'hui, sans comparaison. Le taux de "
             "transformation compte les devis envoyés sur la période (« Nombre »). Les filtres "
-            "du rapport ne s'appliquent pas au tableau de bord."
+            "du rapport valent pour chaque ligne ; la période selon la date choisie vaut pour "
+            "le chiffre d'affaires, les devis et les départs ont leurs propres dates."
         ),
     )
 
@@ -243,13 +247,39 @@ def _months_table(revenue: RevenueReport) -> ReportTable:
     )
 
 
+def _loosened(table: ReportTable, request: ReportRequest) -> ReportTable:
+    """With filters, or a period read on another date than the invoices', the lists behind the
+    lines (which know neither) show more than the lines count: their drills say so."""
+    narrowed = any(value is not None for value in vars(request.filters).values())
+    if not narrowed and request.basis is PeriodBasis.INVOICE:
+        return table
+    return replace(
+        table,
+        lines=tuple(
+            replace(line, drill=replace(line.drill, exact=False)) if line.drill else line
+            for line in table.lines
+        ),
+    )
+
+
 def dashboard_report(session: Session, actor: Actor, request: ReportRequest) -> Report:
     """The direction's figures over `request.period` beside `request.compared`, within the
     actor's clients when his profile says so."""
     actor.require(Module.STATISTICS)
-    revenue = revenue_report(session, actor, request.period, Grouping.MONTH, request.compared)
+    revenue = revenue_report(
+        session,
+        actor,
+        request.period,
+        Grouping.MONTH,
+        request.compared,
+        filters=request.filters,
+        basis=request.basis,
+    )
     return Report(
         ReportName.DASHBOARD,
         request,
-        (_figures_table(session, actor, request, revenue), _months_table(revenue)),
+        (
+            _loosened(_figures_table(session, actor, request, revenue), request),
+            _loosened(_months_table(revenue), request),
+        ),
     )

@@ -18,6 +18,7 @@ from agence.services.statistics.measures import Measure
 from agence.services.statistics.report import (
     DrillList,
     Period,
+    ReportFilters,
     ReportName,
     ReportRequest,
 )
@@ -33,8 +34,14 @@ D = Decimal
 YEAR = Period(date(2027, 1, 1), TODAY)
 
 
-def report(actor, period: Period = YEAR, comparison: Period | None = None):
-    return run(dashboard_report, actor, ReportRequest(period, comparison))
+def report(
+    actor,
+    period: Period = YEAR,
+    comparison: Period | None = None,
+    filters: ReportFilters | None = None,
+):
+    request = ReportRequest(period, comparison, filters=filters or ReportFilters())
+    return run(dashboard_report, actor, request)
 
 
 def cell(table, key: str, column: str):
@@ -113,6 +120,27 @@ def test_a_limited_rep_sees_his_clients_only(world):
     assert cell(figures, "ca_ttc", "amount") == D("2340.00")
     assert cell(figures, "impayes", "amount") == D("202.00")
     assert cell(figures, "carnet", "count") == 1
+
+
+def test_the_filters_reach_every_line_and_loosen_the_drills(world):
+    """The works council's dossiers only (D2, D5, D7: Anne's client): what the limited rep sees
+    of her clients, for the admin too; the lists behind the lines cannot say « works
+    council »: their drills are marked as showing more."""
+    council = ReportFilters(client_type="ce")
+    figures = report(world["admin"], filters=council).table("figures")
+    anne = report(world["anne"]).table("figures")
+    for measure in ("ca_ht", "ca_ttc", "marge_brute", "carnet", "devis_attente", "impayes"):
+        for column in ("amount", "count"):
+            assert cell(figures, measure, column) == cell(anne, measure, column), measure
+    assert cell(figures, "ca_ttc", "amount") == D("2340.00")
+    assert cell(figures, "devis_attente", "count") == 1  # D7; D6 is the school's
+    assert all(line.drill is None or not line.drill.exact for line in figures.lines)
+    school = report(world["admin"], filters=ReportFilters(client_type="scolaire"))
+    total = report(world["admin"]).table("figures")
+    assert cell(school.table("figures"), "ca_ttc", "amount") + D("2340.00") == cell(
+        total, "ca_ttc", "amount"
+    )
+    assert cell(school.table("figures"), "devis_attente", "count") == 1  # D6
 
 
 def test_the_report_needs_the_statistics_right(world, session):
