@@ -36,9 +36,11 @@ def _db(args: argparse.Namespace) -> int:
     if args.db_command == "upgrade":
         upgrade_database(revision=args.revision)
         if args.revision == "head":
-            summarized = _summarize_dossiers()
+            summarized, invoices = _summarize_for_statistics()
             if summarized:
                 print(f"{summarized} dossier(s) résumé(s) pour les statistiques.")
+            if invoices:
+                print(f"{invoices} facture(s) émise(s) résumée(s) pour les statistiques.")
         print("Base de données à jour.")
     elif args.db_command == "downgrade":
         command.downgrade(alembic_config(), args.revision)
@@ -48,19 +50,19 @@ def _db(args: argparse.Namespace) -> int:
     return 0
 
 
-def _summarize_dossiers() -> int:
-    """Dossiers created before revision 0009 get their cost and priced services summarized
-    (`booking_sold_lines`); idempotent: a summarized dossier is never taken again."""
+def _summarize_for_statistics() -> tuple[int, int]:
+    """What the statistics read and earlier revisions did not keep: the dossiers' cost and
+    priced services (revision 0009), the issued invoices' revenue and margin (0011).
+    Idempotent: what is summarized is never taken again."""
     from agence.db import session_scope
+    from agence.services.billing import revenue_parts
     from agence.services.bookings import sold_lines
 
-    total = 0
-    while True:
-        with session_scope() as session:
-            done = sold_lines.rebuild_missing(session)
-        total += done
-        if not done:
-            return total
+    with session_scope() as session:
+        dossiers = sold_lines.rebuild_missing(session)
+    with session_scope() as session:
+        invoices = revenue_parts.fill_missing(session)
+    return dossiers, invoices
 
 
 def _seed(args: argparse.Namespace) -> int:

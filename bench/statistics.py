@@ -1098,6 +1098,18 @@ def generate(session, volumes: Volumes, seed: int = 41) -> dict[str, int]:
     return counts
 
 
+def _summarize(engine) -> None:
+    """The issued invoices' revenue and margin, kept by billing when it issues one: bulk-loaded
+    invoices get them as `agence db upgrade` gives them to invoices issued before 0011."""
+    from sqlmodel import Session
+
+    from agence.services.billing import revenue_parts
+
+    with Session(engine) as session:
+        revenue_parts.fill_missing(session)
+        session.commit()
+
+
 def _marker(volumes: Volumes) -> str:
     """What the data is, in a few characters: the generator's version, the day, the volumes."""
     import hashlib
@@ -1155,6 +1167,7 @@ def prepare(url: str, volumes: Volumes) -> dict[str, Any]:
         held = {}
     if held.get("marker") == marker:
         upgrade_database(url)  # an index added since the data was made
+        _summarize(engine)  # and what a revision since then keeps (as `agence db upgrade` does)
         with Session(engine) as session:
             return {**counts(session), "generated_in_s": held["generated_in_s"], "reused": True}
     with engine.begin() as connection:
@@ -1167,6 +1180,7 @@ def prepare(url: str, volumes: Volumes) -> dict[str, Any]:
         session.commit()
         generate(session, volumes)
         session.commit()
+    _summarize(engine)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE"))

@@ -61,6 +61,9 @@ class Invoice(Timestamped, table=True):
     margin_base: Decimal = Field(default=Decimal(0), max_digits=14, decimal_places=2)
     margin_vat: Decimal = Field(default=Decimal(0), max_digits=14, decimal_places=2)
     margin_estimated: bool = Field(default=False)
+    # What it adds to the revenue, kept when issued (billing.revenue_parts; None for a draft).
+    revenue_excl_vat: Decimal | None = Field(default=None, max_digits=20, decimal_places=6)
+    gross_margin: Decimal | None = Field(default=None, max_digits=20, decimal_places=6)
     payment_terms: str = Field(default="", max_length=300)
     buyer_reference: str = Field(default="", max_length=100)  # Chorus Pro service code
     engagement_number: str = Field(default="", max_length=50)  # public buyer's order number

@@ -27,7 +27,7 @@ from sqlmodel import Session, col
 
 from agence.models import AgencySite, Booking, Client, Invoice, InvoiceLine
 from agence.models.base import utcnow
-from agence.services.billing import computing, facturx, numbering
+from agence.services.billing import computing, facturx, numbering, revenue_parts
 from agence.services.billing.computing import ZERO
 from agence.services.billing.invoice_documents import (
     client_snapshot,
@@ -331,6 +331,7 @@ def issue(session: Session, actor: Actor, invoice_id: int, on: date | None = Non
     invoice.issued_by_id = actor.user_id
     session.add(invoice)
     session.flush()
+    revenue_parts.keep(session, invoice)
     document = invoice_document(session, invoice)
     try:
         data = facturx.invoice_pdf(document)

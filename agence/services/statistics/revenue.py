@@ -2,17 +2,10 @@
 year earlier), grouped by month, agency site, sales rep, client type or dossier type: excluding
 and including VAT, gross margin, margin rate and VAT on the margin (see `measures`).
 
-What each issued invoice contributes, computed in SQL and added up by GROUP BY:
-- including VAT: its total less the deposits it deducts (a final invoice stores the dossier's
-  whole price and deducts the deposits, which counted when issued);
-- its VAT: the normal VAT of its lines, less that of the deposits it deducts, and the VAT on
-  the margin it keeps (already net of the deposits', as billing stores it);
-- excluding VAT: including VAT less both VATs (a margin-scheme price carries no VAT);
-- gross margin: excluding VAT less the suppliers' costs its margin-scheme lines bear (their
-  price including VAT less the margin base the invoice keeps).
-A deducted deposit's VAT and margin-scheme part are taken pro rata of the deduction over the
-deposit's total: exact unless the deposit was partly credited before the final invoice (then
-within a cent per VAT rate). Credit notes are stored negative: they subtract on their own date.
+What each issued invoice contributes is kept on it when it is issued (its revenue excluding
+VAT and its gross margin: `billing.revenue_parts` says how they derive); here they are added
+up by GROUP BY, with its total including VAT less the deposits it deducts and its VAT on the
+margin. Credit notes are stored negative: they subtract on their own date.
 Amounts stay exact in the database and are rounded to the cent once, per row; the totals are
 the sums of the rows (by client category, where a client of several categories counts in each,
 the total counts each invoice once).
@@ -32,7 +25,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Numeric, case, extract, func, literal, select, type_coerce
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from agence.models import (
@@ -43,10 +35,9 @@ from agence.models import (
     ClientCategory,
     ClientCategoryLink,
     Invoice,
-    InvoiceLine,
     User,
 )
-from agence.services.billing.vocabulary import InvoiceStatus, LineRegime
+from agence.services.billing.vocabulary import InvoiceStatus
 from agence.services.common.formats import AGENCY_TIMEZONE
 from agence.services.common.permissions import Actor, Module
 from agence.services.parties.vocabulary import ClientType
@@ -209,51 +200,6 @@ def _amount(expression: Any) -> Any:
 # --- The SQL -----------------------------------------------------------------------------------
 
 
-def _own_parts():
-    """Per invoice, the margin-scheme part of its own lines (including VAT)."""
-    return (
-        select(
-            col(InvoiceLine.invoice_id).label("invoice_id"),
-            func.sum(
-                case(
-                    (
-                        col(InvoiceLine.regime) == LineRegime.MARGIN.value,
-                        InvoiceLine.total_incl_vat,
-                    ),
-                    else_=literal(0),
-                )
-            ).label("margin_sales"),
-        )
-        .where(col(InvoiceLine.deducted_invoice_id).is_(None))
-        .group_by(col(InvoiceLine.invoice_id))
-        .subquery("own_parts")
-    )
-
-
-def _deducted_parts(own):
-    """Per invoice, the normal VAT and margin-scheme part of the deposits it deducts (signed as
-    the deduction lines are: negative on a final invoice, positive on the credit note that
-    cancels it)."""
-    deposit = aliased(Invoice, name="deposit")
-    deposit_parts = own.alias("deposit_parts")
-    line = aliased(InvoiceLine, name="deduction")
-    share = line.total_incl_vat
-    return (
-        select(
-            col(line.invoice_id).label("invoice_id"),
-            func.sum(share * deposit.total_vat / deposit.total_incl_vat).label("vat"),
-            func.sum(
-                share * func.coalesce(deposit_parts.c.margin_sales, 0) / deposit.total_incl_vat
-            ).label("margin_sales"),
-        )
-        .join(deposit, col(deposit.id) == line.deducted_invoice_id)
-        .outerjoin(deposit_parts, deposit_parts.c.invoice_id == deposit.id)
-        .where(col(line.deducted_invoice_id).is_not(None), col(deposit.total_incl_vat) != 0)
-        .group_by(col(line.invoice_id))
-        .subquery("deducted_parts")
-    )
-
-
 def local_bounds(period: Period) -> tuple[datetime, datetime]:
     """The instants (UTC) the agency's days of `period` run between: from the first day's
     midnight included to the midnight after the last day excluded (Europe/Paris)."""
@@ -357,13 +303,9 @@ def figures_by_group(
     basis: PeriodBasis = PeriodBasis.INVOICE,
 ) -> dict[tuple, tuple[str, Figures]]:
     """The exact (unrounded) figures of each group of `grouping`, with its label."""
-    own = _own_parts()
-    deducted = _deducted_parts(own)
     incl = Invoice.total_incl_vat - Invoice.deposits_deducted
-    normal_vat = Invoice.total_vat + func.coalesce(deducted.c.vat, 0)
-    margin_sales = func.coalesce(own.c.margin_sales, 0) + func.coalesce(deducted.c.margin_sales, 0)
-    excl = incl - normal_vat - Invoice.margin_vat
-    margin = excl - (margin_sales - Invoice.margin_base)
+    excl = col(Invoice.revenue_excl_vat)  # kept at its issue (billing.revenue_parts)
+    margin = col(Invoice.gross_margin)
     keys, labels = _group_columns(grouping, period, basis)
     statement = (
         select(
@@ -377,8 +319,6 @@ def figures_by_group(
         .select_from(Invoice)
         .join(Booking, col(Booking.id) == Invoice.booking_id)
         .join(Client, col(Client.id) == Invoice.client_id)
-        .outerjoin(own, own.c.invoice_id == Invoice.id)
-        .outerjoin(deducted, deducted.c.invoice_id == Invoice.id)
     )
     if grouping is Grouping.SITE:
         statement = statement.join(AgencySite, col(AgencySite.id) == Invoice.site_id)
