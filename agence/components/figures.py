@@ -99,3 +99,19 @@ def two_series_bar_chart(
         min_width="0",
         id=chart_id,
     )
+
+
+def link_card(*content: rx.Component, href: Any, size: str = "2") -> rx.Component:
+    """A card that opens a page (a shortcut, a report), its border lit on hover."""
+    return rx.link(
+        rx.card(
+            rx.vstack(*content, spacing="1"),
+            size=size,
+            width="100%",
+            height="100%",
+            _hover={"border_color": rx.color("accent", 8)},
+        ),
+        href=href,
+        underline="none",
+        color="inherit",
+    )

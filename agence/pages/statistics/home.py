@@ -5,29 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from agence import routes
-from agence.components.figures import figure_grid, two_series_bar_chart
+from agence.components.figures import figure_grid, link_card, two_series_bar_chart
 from agence.components.layout import app_page, page_title
 from agence.state.common.base import AppState
 from agence.state.statistics.home import DESKS, HomeState
 
 
 def _shortcut(item) -> rx.Component:
-    return rx.link(
-        rx.card(
-            rx.vstack(
-                rx.text(item.section, size="1", color=rx.color("gray", 10)),
-                rx.text(item.label, size="2", weight="bold"),
-                rx.text(item.description, size="1", color=rx.color("gray", 11)),
-                spacing="1",
-            ),
-            size="1",
-            width="100%",
-            height="100%",
-            _hover={"border_color": rx.color("accent", 8)},
-        ),
+    return link_card(
+        rx.text(item.section, size="1", color=rx.color("gray", 10)),
+        rx.text(item.label, size="2", weight="bold"),
+        rx.text(item.description, size="1", color=rx.color("gray", 11)),
         href=item.route,
-        underline="none",
-        color="inherit",
+        size="1",
     )
 
 

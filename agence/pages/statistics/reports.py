@@ -5,26 +5,17 @@ from __future__ import annotations
 import reflex as rx
 
 from agence import routes
+from agence.components.figures import link_card
 from agence.components.layout import app_page, not_found_block, page_title
 from agence.components.statistics import report_form, report_table
 from agence.state.statistics.reports import ReportState, StatisticsIndexState
 
 
 def _card(card) -> rx.Component:
-    return rx.link(
-        rx.card(
-            rx.vstack(
-                rx.heading(card.title, size="4"),
-                rx.text(card.description, size="2", color=rx.color("gray", 11)),
-                spacing="1",
-            ),
-            width="100%",
-            height="100%",
-            _hover={"border_color": rx.color("accent", 8)},
-        ),
+    return link_card(
+        rx.heading(card.title, size="4"),
+        rx.text(card.description, size="2", color=rx.color("gray", 11)),
         href=card.url,
-        underline="none",
-        color="inherit",
     )
 
 
