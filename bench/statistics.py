@@ -67,6 +67,7 @@ from agence.services.parties.vocabulary import (
     SupplierType,
     VatRegime,
 )
+from bench.data import LAST_NAMES
 
 TODAY = date(2026, 11, 18)
 """The day the dossiers' statuses are drawn from and the dashboards are read on (a
@@ -181,26 +182,6 @@ CLIENT_TYPE_WEIGHTS = {
     ClientType.PUBLIC_BODY: 5,
     ClientType.PERSON: 5,
 }
-NAMES = (
-    "Martin",
-    "Bernard",
-    "Dubois",
-    "Thomas",
-    "Robert",
-    "Richard",
-    "Petit",
-    "Durand",
-    "Leroy",
-    "Moreau",
-    "Simon",
-    "Laurent",
-    "Lefèvre",
-    "Michel",
-    "Garcia",
-    "Fournier",
-    "Girard",
-    "Mercier",
-)
 # product type code, supplier type, per person (else per unit of `capacity`), cost range (€)
 PRODUCT_KINDS = (
     ("VISITE", SupplierType.SITE, None, (6, 25), "Visite guidée"),
@@ -352,7 +333,7 @@ def _add_sites_and_reps(session) -> tuple[list[tuple[int, str]], list[int]]:
             session.add(
                 User(
                     first_name=("Camille", "Hugo", "Léa", "Louis", "Manon", "Jules")[number % 6],
-                    last_name=NAMES[number],
+                    last_name=LAST_NAMES[number],
                     email=email,
                     site_id=sites[number % len(sites)][0],
                     profile_id=commercial,
@@ -396,7 +377,7 @@ def _add_clients(session, rng: random.Random, volumes: Volumes, reps: list[int])
         client_id = first + n
         client_type = rng.choices(types, weights)[0]
         town, postcode = rng.choice(TOWNS)
-        last = rng.choice(NAMES)
+        last = rng.choice(LAST_NAMES)
         if client_type == ClientType.PERSON:
             name = f"{last} {rng.choice(('Anne', 'Paul', 'Marie', 'Luc'))} {n}"
         else:
@@ -456,7 +437,7 @@ def _add_suppliers_and_products(session, rng: random.Random, volumes: Volumes) -
     supplier_of_kind: dict[str, list[int]] = {code: [] for code, *_ in PRODUCT_KINDS}
     for n in range(volumes.suppliers):
         code, supplier_type, *_ = PRODUCT_KINDS[n % len(PRODUCT_KINDS)]
-        name = f"{supplier_type.label} {rng.choice(NAMES)} {rng.choice(PLACES)} {n}"
+        name = f"{supplier_type.label} {rng.choice(LAST_NAMES)} {rng.choice(PLACES)} {n}"
         suppliers.add(
             id=first_supplier + n,
             name=name,
