@@ -24,6 +24,7 @@ from agence.services.common.permissions import ALL_RIGHTS, Action, Module, Right
 from agence.services.statistics.measures import Measure
 from tests.factories import demo_admin, make_actor, make_user
 from tests.services.statistics.test_revenue import dossier, issue, run
+from tests.worlds import shared_world
 
 PERIOD = ["--from", "2027-01-01", "--to", "2027-04-30"]
 ZERO = {"ca_ht": "0.00", "ca_ttc": "0.00", "marge_brute": "0.00", "taux_marge": None}
@@ -58,8 +59,7 @@ D2 = {  # deposit + final: the dossier once
 }
 
 
-@pytest.fixture
-def world(session: Session) -> dict:
+def build_world(session: Session) -> dict:
     admin = demo_admin(session)
     anne = make_actor(session, own_clients_only=True)
     bruno = make_actor(session)
@@ -89,6 +89,9 @@ def world(session: Session) -> dict:
         "clerk": clerk.email,
         "viewer": viewer.email,
     }
+
+
+world = shared_world(build_world)
 
 
 def stats(capsys, *argv: str, report: str = "revenue") -> tuple[int, str, str]:

@@ -32,7 +32,6 @@ from agence.models import Booking, Client, Invoice, Supplier, User
 from agence.services.billing import invoicing, payments
 from agence.services.bookings.bookings import change_status
 from agence.services.bookings.lifecycle import Status
-from agence.services.common import formats
 from agence.services.common.listing import ListQuery, fetch_page
 from agence.services.common.permissions import AccessDenied, Action, Actor, Module, Right
 from agence.services.statistics.bookings_detail import BookingControl, bookings_report
@@ -49,6 +48,7 @@ from agence.services.statistics.revenue import revenue_report
 from tests.factories import demo_admin, demo_dossier, make_actor, product_type_id
 from tests.services.billing.test_invoicing import at_a_loss, edit_costing, with_agency_escort
 from tests.services.billing.test_payments import method_id
+from tests.worlds import shared_world
 
 D = Decimal
 TODAY = date(2027, 3, 24)
@@ -106,9 +106,7 @@ def at(day: str, hour: int = 10) -> datetime:
     return datetime.fromisoformat(f"{day}T{hour:02d}:00:00").replace(tzinfo=UTC)
 
 
-@pytest.fixture
-def world(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict:
-    monkeypatch.setattr(formats, "today", lambda: TODAY)
+def build_world(session: Session) -> dict:
     admin = demo_admin(session)
     anne = make_actor(session, own_clients_only=True)
     bruno = make_actor(session)
@@ -153,6 +151,9 @@ def world(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict:
     credit3 = run(invoicing.create_credit_note, admin, final3, amount="100", on=date(2027, 3, 21))
     issue(admin, credit3, date(2027, 3, 21), date(2027, 3, 21))
     return {"admin": admin, "anne": anne, "bruno": bruno, "ids": [d1, d2, d3, d4, d5, d6, d7]}
+
+
+world = shared_world(build_world, today=TODAY)
 
 
 def report(

@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from agence.db import session_scope
 from agence.models import Booking, Client, Invoice, User
@@ -23,7 +22,8 @@ from agence.services.statistics.clients_sales import AbcClass, clients_report
 from agence.services.statistics.drill_specs import DRILL_SPECS
 from agence.services.statistics.report import DrillList, Report, ReportRequest
 from agence.services.statistics.revenue import revenue_report, revenue_statistics
-from tests.services.statistics.test_revenue import PERIOD, dossier, issue, run, world  # noqa: F401
+from tests.services.statistics.test_revenue import PERIOD, build_world, dossier, issue, run
+from tests.worlds import shared_world
 
 D = Decimal
 CSE, COLLEGE, PRIMARY = (
@@ -33,8 +33,9 @@ CSE, COLLEGE, PRIMARY = (
 )
 
 
-@pytest.fixture
-def sales(world):  # noqa: F811
+def build_sales(session: Session) -> dict:
+    """The revenue tests' world, and a 10 % deposit of the primary school (Bruno's) in April."""
+    world = build_world(session)
     admin, bruno = world["admin"], world["bruno"]
     with session_scope() as s:
         primary = s.exec(select(Client).where(Client.name == PRIMARY)).one()
@@ -43,6 +44,9 @@ def sales(world):  # noqa: F811
     d5 = dossier(admin, PRIMARY, world["vdl"], bruno, "2027-06-20")
     issue(admin, run(invoicing.create_deposit, admin, d5.id, percent="10"), date(2027, 4, 15))
     return world
+
+
+sales = shared_world(build_sales, name="sales")
 
 
 def names(w: dict) -> dict[str, str]:

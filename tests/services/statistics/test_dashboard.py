@@ -47,6 +47,7 @@ from agence.services.statistics.measures import Measure
 from agence.services.statistics.revenue import Period, revenue_report
 from tests.factories import demo_admin, demo_dossier, make_actor
 from tests.services.billing.test_payments import method_id
+from tests.worlds import shared_world
 
 D = Decimal
 TODAY = date(2027, 3, 24)
@@ -95,9 +96,7 @@ def set_quote_sent(booking_id: int, on: date) -> None:
         s.add(booking)
 
 
-@pytest.fixture
-def world(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict:
-    monkeypatch.setattr(formats, "today", lambda: TODAY)  # payments are never dated ahead
+def build_world(session: Session) -> dict:
     admin = demo_admin(session)
     anne = make_actor(session, own_clients_only=True)
     bruno = make_actor(session)
@@ -132,6 +131,9 @@ def world(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict:
     pay(admin, SCHOOL, date(2027, 3, 22), "100", deposit3_id)
     pay(admin, CSE, date(2027, 3, 23), "500", deposit2_id)
     return {"admin": admin, "anne": anne, "bruno": bruno}
+
+
+world = shared_world(build_world, today=TODAY)
 
 
 def direction(actor: Actor):

@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import pytest
 from sqlmodel import Session, select
 
 from agence.db import session_scope
@@ -26,6 +25,7 @@ from agence.services.statistics.prospecting import prospecting_report
 from agence.services.statistics.report import DrillList, Period, ReportName, ReportRequest
 from tests.factories import demo_admin, demo_dossier, make_actor, make_client
 from tests.services.statistics.test_clients_sales import check_drills
+from tests.worlds import shared_world
 
 D = Decimal
 MARCH = Period(date(2030, 3, 1), date(2030, 3, 31))
@@ -54,8 +54,7 @@ def booking(admin, client_id: int, rep_id: int, quote_on: str, confirmed_at: str
             s.add(event)
 
 
-@pytest.fixture
-def field(session: Session) -> dict:
+def build_field(session: Session) -> dict:
     admin = demo_admin(session)
     anne = make_actor(session, own_clients_only=True)
     bruno = make_actor(session)
@@ -104,6 +103,7 @@ def field(session: Session) -> dict:
     return {"admin": admin, "anne": anne, "bruno": bruno, "names": names}
 
 
+field = shared_world(build_field, name="field")
 ANNE_ACTIVITY = (1, 1, 1, 1, 2, 2, D("100.0"), 1, 2, D("100.0"))
 BRUNO_ACTIVITY = (1, 1, 0, 1, 0, 0, None, 1, 0, D("0.0"))
 

@@ -35,6 +35,7 @@ from agence.services.statistics.measures import Measure
 from agence.services.statistics.revenue import Figures, Grouping, Period, revenue_report
 from tests.factories import demo_admin, demo_dossier, make_actor, make_site
 from tests.services.billing.test_invoicing import edit_costing, with_agency_escort
+from tests.worlds import shared_world
 
 D = Decimal
 PERIOD = Period(date(2027, 1, 1), date(2027, 4, 30))
@@ -66,8 +67,7 @@ def issue(admin: Actor, invoice: Invoice, on: date) -> Invoice:
     return run(invoicing.issue, admin, invoice.id, on)
 
 
-@pytest.fixture
-def world(session: Session) -> dict:
+def build_world(session: Session) -> dict:
     admin = demo_admin(session)
     vdl = admin.site_id
     main = session.get(AgencySite, vdl)
@@ -110,6 +110,7 @@ def world(session: Session) -> dict:
     return {"admin": admin, "anne": anne, "bruno": bruno, "vdl": vdl, "trs": trs}
 
 
+world = shared_world(build_world)
 # The figures of each invoice, worked out by hand from the rules:
 # HT = TTC − normal VAT − VAT on margin; margin = HT − (margin-scheme TTC − margin base).
 D1_FINAL = figures("2258.33", "2320.00", "308.33", "61.67")

@@ -60,6 +60,7 @@ from agence.services.statistics.workdesk import (
     sales_figures,
 )
 from tests.factories import demo_admin, demo_dossier, make_actor
+from tests.worlds import shared_world
 
 D = Decimal
 TODAY = date(2027, 3, 24)
@@ -149,9 +150,7 @@ def assign(session: Session, guide: Guide, slot: BookingProgrammeItem) -> None:
     )
 
 
-@pytest.fixture
-def world(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict:
-    monkeypatch.setattr(formats, "today", lambda: TODAY)
+def build_world(session: Session) -> dict:
     admin = demo_admin(session)
     anne = make_actor(session, own_clients_only=True)
     bruno = make_actor(session)
@@ -202,6 +201,9 @@ def world(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict:
         guiding_slot(s, ids["confirmed"], date(2027, 3, 29))  # this one has none
         assign(s, guide, guiding_slot(s, ids["confirmed"], date(2027, 3, 29)))
     return {"admin": admin, "anne": anne, "bruno": bruno, **ids}
+
+
+world = shared_world(build_world, today=TODAY)
 
 
 def price(booking_id: int) -> Decimal:

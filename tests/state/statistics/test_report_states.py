@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from agence import routes
 from agence.models import Client
@@ -20,19 +20,22 @@ from agence.services.statistics.report import ReportName
 from agence.state.statistics.reports import ReportState, StatisticsIndexState
 from tests.factories import demo_admin, make_actor, make_profile, make_user
 from tests.services.statistics.test_revenue import dossier, issue, run
+from tests.worlds import shared_world
 
 TODAY = formats.today()
 NOTHING = formats.money(Decimal(0))
 
 
-@pytest.fixture
-def world(session):
+def build_world(session: Session) -> dict:
     admin = demo_admin(session)
     start = TODAY.replace(month=1, day=1).isoformat()
     rep = make_actor(session)
     booking = dossier(admin, "Collège Anatole-France", admin.site_id, rep, start)
     issue(admin, run(invoicing.create_final, admin, booking.id), TODAY)
     return {"admin": admin, "booking": booking}
+
+
+world = shared_world(build_world)
 
 
 def open_report(browser, name: str, **params: str):
