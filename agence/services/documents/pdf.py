@@ -9,15 +9,18 @@ server's fonts and prints accents, €, œ, « » and Babel's narrow no-break sp
 
 from __future__ import annotations
 
+import copy
 import re
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, cast
 
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, TableCellFillMode, XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
 from PIL import Image
 
 from agence.services.documents.content import Addressee, Branding
@@ -42,6 +45,39 @@ _HEX_COLOR = re.compile(r"^#([0-9a-fA-F]{6})$")
 
 RGB = tuple[int, int, int]
 Block = Callable[[float, float], float]  # draws at (x, current y) within width, returns its end y
+
+
+_PARSED_FONTS: dict[str, TTFFont] = {}
+_PARSED_FONTS_LOCK = threading.Lock()
+
+
+def _parsed_font(style: str) -> TTFFont:
+    """The DejaVu face of `style` as fpdf2 parses it (its metrics: a loop over ~6 000
+    characters, a third of a document's rendering time), parsed once per process."""
+    with _PARSED_FONTS_LOCK:
+        if style not in _PARSED_FONTS:
+            scratch = FPDF()
+            scratch.add_font(FAMILY, style, FONT_DIR / FONT_FILES[style])
+            _PARSED_FONTS[style] = cast(TTFFont, scratch.fonts[f"{FAMILY.lower()}{style}"])
+        return _PARSED_FONTS[style]
+
+
+def add_dejavu(pdf: FPDF, style: str) -> None:
+    """Adds the DejaVu face of `style` to `pdf` as `pdf.add_font` would, from the metrics parsed
+    once. What a document changes is its own: its font number, the subset of glyphs it uses,
+    and a font file opened anew (embedding subsets the file in place). Pinned to fpdf2 2.8.9's
+    TTFFont; `tests/services/documents/test_pdf_fonts.py` checks the bytes are those of
+    `add_font`."""
+    parsed = _parsed_font(style)
+    font = copy.copy(parsed)
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = ttLib.TTFont(parsed.ttffile, recalcTimestamp=False, lazy=True)
+    font.cw = copy.copy(parsed.cw)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None
+    font.subset = SubsetMap(font)
+    pdf.fonts[parsed.fontkey] = font
 
 
 def parse_color(value: str) -> RGB:
@@ -92,8 +128,8 @@ class BrandedPdf(FPDF):
         self.branding = branding
         self.language = language
         self.color = parse_color(branding.color)
-        for style, file_name in FONT_FILES.items():
-            self.add_font(FAMILY, style, FONT_DIR / file_name)
+        for style in FONT_FILES:
+            add_dejavu(self, style)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.c_margin = 0
         self.alias_nb_pages()
