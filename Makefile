@@ -41,11 +41,16 @@ run: setup
 	AGENCE_ALLOWED_ORIGINS="$${AGENCE_ALLOWED_ORIGINS:-http://localhost:$(PORT),http://127.0.0.1:$(PORT)}" \
 		$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
 
+# Two workers (pytest-xdist): CI's two cores share the suite; the browser tests all go to one
+# of them (one app served per run). TEST_WORKERS=0 runs in this process (pdb, -x).
+TEST_WORKERS ?= 2
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+
 test: setup chromium
-	$(BIN)/pytest
+	$(BIN)/pytest $(XDIST)
 
 test-fast: setup
-	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest $(XDIST) -m "not e2e"
 
 bench: setup
 	$(BIN)/python -m bench.run

@@ -1,5 +1,10 @@
 """Shared fixtures: a real database (SQLite, and PostgreSQL when AGENCE_TEST_DATABASE_URL is set),
 migrated once per run with Alembic, emptied after each test.
+
+Under pytest-xdist (`make test` runs two workers) each worker has its own: its SQLite file in
+its own data folder, and on PostgreSQL a database of its own beside AGENCE_TEST_DATABASE_URL's
+(suffixed with the worker's name, created at start, dropped at the end). The browser tests all
+go to one worker (one served app per run).
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from sqlmodel import Session, SQLModel  # noqa: E402
 import agence.models  # noqa: E402,F401
 from agence.settings import get_settings  # noqa: E402
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+"""« gw0 », « gw1 »… under pytest-xdist; empty in a plain run."""
 POSTGRES_URL = os.environ.get("AGENCE_TEST_DATABASE_URL", "").strip()
 SQLITE_URL = f"sqlite:///{_DATA_DIR / 'unit.db'}"
 
@@ -68,6 +75,24 @@ def drop_postgres_database(url: str) -> None:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
     admin.dispose()
+
+
+def _worker_postgres_url() -> str:
+    """This worker's own database beside the configured one (left as configured when it
+    cannot be made: `require_postgres` then says why)."""
+    try:
+        return derived_postgres_url(WORKER)
+    except Exception:  # noqa: BLE001 - reported by the first test that needs PostgreSQL
+        return POSTGRES_URL
+
+
+if WORKER and POSTGRES_URL:
+    POSTGRES_URL = _worker_postgres_url()
+
+
+def pytest_unconfigure(config) -> None:
+    if WORKER and POSTGRES_URL.endswith(f"_{WORKER}"):
+        drop_postgres_database(POSTGRES_URL)  # its connections closed by FORCE
 
 
 def point_settings_at(url: str) -> None:
