@@ -62,7 +62,21 @@ def engine_for(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"options": POSTGRES_SESSION_OPTIONS},
+    )
+
+
+POSTGRES_SESSION_OPTIONS = "-c jit=off"
+"""PostgreSQL's JIT compiles a statement whose estimated cost is high before running it: for
+the app's statements (aggregates over indexed ranges, a few hundred milliseconds at most) the
+compilation costs more than it saves — measured on the statistics bench, the direction's
+home took 7.2 s with it and 3.7 s without. Set per connection, so the server's own setting
+stays as the administrator left it."""
 
 
 def get_engine() -> Engine:
