@@ -211,6 +211,7 @@ def add_issued_invoices(session, count: int, today: date, seed: int = 29) -> dic
         PaymentMethod,
     )
     from agence.models.base import utcnow
+    from agence.services.billing import settlements
     from bench.data import add_bookings, add_clients
 
     rng = random.Random(seed)
@@ -348,6 +349,7 @@ def add_issued_invoices(session, count: int, today: date, seed: int = 29) -> dic
     for table in ("invoices", "payments"):
         _bump_sequence(session, table)
     session.flush()
+    settlements.fill_missing(session)  # as billing keeps them when it issues and allocates
     inserted["dossiers"] = len({row[2] for row in planned})
     inserted["bookings_total"] = session.exec(select(func.count()).select_from(Booking)).one()
     return inserted

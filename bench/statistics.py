@@ -1080,14 +1080,16 @@ def generate(session, volumes: Volumes, seed: int = 41) -> dict[str, int]:
 
 
 def _summarize(engine) -> None:
-    """The issued invoices' revenue and margin, kept by billing when it issues one: bulk-loaded
-    invoices get them as `agence db upgrade` gives them to invoices issued before 0011."""
+    """The issued invoices' revenue and margin, and what settled them, kept by billing when it
+    issues one or allocates a payment: bulk-loaded invoices get them as `agence db upgrade`
+    gives them to invoices issued before 0011 and 0012."""
     from sqlmodel import Session
 
-    from agence.services.billing import revenue_parts
+    from agence.services.billing import revenue_parts, settlements
 
     with Session(engine) as session:
         revenue_parts.fill_missing(session)
+        settlements.fill_missing(session)
         session.commit()
 
 

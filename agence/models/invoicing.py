@@ -145,6 +145,30 @@ class PaymentAllocation(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
 
 
+class InvoiceSettlement(SQLModel, table=True):
+    """What settled an issued invoice so far: the payments allocated to it and the issued credit
+    notes correcting it. Kept by billing.settlements in the transaction of each issue,
+    allocation and payment deletion, so that the lists and statistics read one row per invoice
+    instead of summing every allocation. The invoice itself never changes."""
+
+    __tablename__ = "invoice_settlements"
+    __table_args__ = (
+        # The invoices with something left to pay (unpaid list, receivables): a range read.
+        Index("ix_invoice_settlements_remaining", "remaining"),
+    )
+
+    invoice_id: int = Field(foreign_key="invoices.id", primary_key=True)
+    paid: Decimal = Field(default=Decimal("0.00"), max_digits=14, decimal_places=2)
+    """The sum of the payments' allocations to the invoice."""
+    credited: Decimal = Field(default=Decimal("0.00"), max_digits=14, decimal_places=2)
+    """What issued credit notes take off it: the sum of their amounts due (positive)."""
+    credited_total: Decimal = Field(default=Decimal("0.00"), max_digits=14, decimal_places=2)
+    """The sum of those credit notes' totals (positive): equal to the invoice's total when
+    they cancel it (a final invoice's credit note gives back the deposits it deducted too)."""
+    remaining: Decimal = Field(default=Decimal("0.00"), max_digits=14, decimal_places=2)
+    """Amount due − paid − credited: above zero still due, below zero the client's credit."""
+
+
 class SupplierInvoice(Timestamped, table=True):
     """A supplier's invoice for services of a dossier: the real cost behind the margin, and the
     purchases of the accounts."""

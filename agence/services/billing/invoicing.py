@@ -27,7 +27,7 @@ from sqlmodel import Session, col
 
 from agence.models import AgencySite, Booking, Client, Invoice, InvoiceLine
 from agence.models.base import utcnow
-from agence.services.billing import computing, facturx, numbering, revenue_parts
+from agence.services.billing import computing, facturx, numbering, revenue_parts, settlements
 from agence.services.billing.computing import ZERO
 from agence.services.billing.invoice_documents import (
     client_snapshot,
@@ -332,6 +332,8 @@ def issue(session: Session, actor: Actor, invoice_id: int, on: date | None = Non
     session.add(invoice)
     session.flush()
     revenue_parts.keep(session, invoice)
+    # A credit note takes off the invoice it corrects: both rows, in this transaction.
+    settlements.refresh(session, [invoice.id, invoice.corrects_id])
     document = invoice_document(session, invoice)
     try:
         data = facturx.invoice_pdf(document)

@@ -31,7 +31,14 @@ from sqlalchemy import case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from agence.models import Booking, Client, Invoice, Payment, PaymentAllocation
+from agence.models import (
+    Booking,
+    Client,
+    Invoice,
+    InvoiceSettlement,
+    Payment,
+    PaymentAllocation,
+)
 from agence.services.billing.vocabulary import PAYABLE_KINDS, InvoiceKind, InvoiceStatus
 from agence.services.bookings.lifecycle import Status
 
@@ -107,9 +114,10 @@ def source_labels() -> dict[str, str]:
 # What remains due on an issued invoice is its amount due less what payments settled on it and
 # less the issued credit notes correcting it: a credit note settles the invoice it corrects
 # first, and what it credits beyond that (an invoice already paid) is the client's credit, like
-# the unallocated part of a payment. These correlated figures read a few invoices through their
-# indexes; the unpaid list (services/billing/unpaid.py) computes the same over every invoice at
-# once.
+# the unallocated part of a payment. The figures over many invoices (per client, per dossier,
+# the unpaid list) read each invoice's settlement row (`billing.settlements`, kept in the
+# writing transactions); `invoice_balances`, which checks a payment's allocation, reads the
+# allocations and credit notes themselves.
 
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
@@ -148,25 +156,13 @@ def credited_on(invoice_id: Any) -> Any:
     )
 
 
-def balance_expr() -> Any:
-    """Amount due − paid − credited of the `Invoice` row: above zero still due, below zero the
-    excess that became the client's credit."""
-    return Invoice.amount_due - paid_on(Invoice.id) - credited_on(Invoice.id)
-
-
-def _cancelled(invoice: Any) -> Any:
+def _cancelled(invoice: Any, settled: Any) -> Any:
     """Whether issued credit notes took off the whole price of the invoice (its total, as
     `invoice_computing.live_final` sees a cancelled final invoice)."""
-    credited_total = (
-        select(func.coalesce(func.sum(func.abs(_credit_note.total_incl_vat)), 0))
-        .where(
-            _credit_note.corrects_id == invoice.id,
-            _credit_note.kind == InvoiceKind.CREDIT_NOTE,
-            _credit_note.status == InvoiceStatus.ISSUED,
-        )
-        .scalar_subquery()
-    )
-    return invoice.total_incl_vat - credited_total <= HALF_CENT
+    return invoice.total_incl_vat - settled.credited_total <= HALF_CENT
+
+
+_settled = aliased(InvoiceSettlement, name="settled")
 
 
 def invoiced_on(booking_id: Any) -> Any:
@@ -175,17 +171,23 @@ def invoiced_on(booking_id: Any) -> Any:
     credit notes cancelled it. A credit note on a deposit is billed again by the final invoice
     (it deducts the deposit's net amount); one on the final invoice lowers what the dossier
     will ever bill — it is counted in the invoices' part, never again as « not invoiced »; a
-    cancelled final invoice leaves the dossier to invoice again."""
+    cancelled final invoice leaves the dossier to invoice again. Read from the invoices'
+    settlement rows (`billing.settlements`)."""
     billed = case(
         (
             col(_invoiced.kind) == InvoiceKind.DEPOSIT,
-            _invoiced.amount_due - credited_on(_invoiced.id),
+            _invoiced.amount_due - _settled.credited,
         ),
-        ((col(_invoiced.kind) == InvoiceKind.FINAL) & ~_cancelled(_invoiced), _invoiced.amount_due),
+        (
+            (col(_invoiced.kind) == InvoiceKind.FINAL) & ~_cancelled(_invoiced, _settled),
+            _invoiced.amount_due,
+        ),
         else_=0,
     )
     return (
         select(func.coalesce(func.sum(billed), 0))
+        .select_from(_invoiced)
+        .join(_settled, col(_settled.invoice_id) == _invoiced.id)
         .where(_invoiced.booking_id == booking_id, _invoiced.status == InvoiceStatus.ISSUED)
         .scalar_subquery()
     )
@@ -225,9 +227,14 @@ def invoice_balances(session: Session, invoice_ids: Iterable[int]) -> dict[int, 
 
 
 def _issued_balances(client_ids: list[int]):
-    """Per issued deposit or final invoice of these clients: its client and its balance."""
+    """Per issued deposit or final invoice of these clients: its client and its balance (what
+    remains due, below zero the excess: its settlement row)."""
     return (
-        select(col(Invoice.client_id).label("client_id"), balance_expr().label("balance"))
+        select(
+            col(Invoice.client_id).label("client_id"),
+            col(InvoiceSettlement.remaining).label("balance"),
+        )
+        .join(InvoiceSettlement, col(InvoiceSettlement.invoice_id) == Invoice.id)
         .where(
             col(Invoice.client_id).in_(client_ids),
             Invoice.status == InvoiceStatus.ISSUED,

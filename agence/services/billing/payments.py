@@ -38,7 +38,7 @@ from agence.models import (
     PaymentMethod,
     User,
 )
-from agence.services.billing import outstanding
+from agence.services.billing import outstanding, settlements
 from agence.services.billing.outstanding import (
     ZERO,
     cents,
@@ -278,7 +278,7 @@ def record_payment(
                 created_by_id=actor.user_id,
             )
         )
-    session.flush()
+    settlements.refresh(session, [invoice.id for invoice, _ in planned])
     audit.record(
         session,
         actor,
@@ -383,7 +383,7 @@ def allocate(
     else:
         allocation.amount = cents(allocation.amount) + value
     session.add(allocation)
-    session.flush()
+    settlements.refresh(session, [invoice.id])
     audit.record(
         session,
         actor,
@@ -494,7 +494,7 @@ def unallocate(
             ]
         },
     )
-    session.flush()
+    settlements.refresh(session, [invoice_id])
     return released
 
 
@@ -569,9 +569,12 @@ def delete_payment(session: Session, actor: Actor, payment_id: int) -> None:
             raise FormErrors(
                 {"": "Ce règlement a servi à un remboursement : supprimez d'abord celui-ci."}
             )
+    settled = session.exec(
+        select(PaymentAllocation.invoice_id).where(PaymentAllocation.payment_id == payment.id)
+    ).all()
     session.exec(delete(PaymentAllocation).where(col(PaymentAllocation.payment_id) == payment.id))
     session.delete(payment)
-    session.flush()
+    settlements.refresh(session, settled)
     audit.record(
         session,
         actor,

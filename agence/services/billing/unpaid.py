@@ -1,11 +1,11 @@
 """Unpaid invoices: every issued deposit or final invoice with something still due, how late it
 is, for the dunning to act on.
 
-The remaining amount is computed in SQL, over every invoice at once: what payments settled and
-what credit notes took off are two grouped subqueries joined to the invoices (one pass over the
-allocations and the credit notes), so the list filters, sorts and pages over hundreds of
-thousands of invoices without a stored « paid » flag that could drift from the allocations.
-The figures are those of services/billing/outstanding.py, which reads a few invoices at a time.
+The remaining amount is read from each issued invoice's settlement row (`billing.settlements`:
+what payments settled and credit notes took off, kept in the transaction of each issue and
+allocation, recomputed from them, never added to), so the list filters, sorts and pages over
+hundreds of thousands of invoices by an index on what remains. The figures are those of
+services/billing/outstanding.py.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import func, orm
-from sqlalchemy.orm import aliased
+from sqlalchemy import orm
 from sqlmodel import col, select
 
-from agence.models import AgencySite, Booking, Client, Invoice, PaymentAllocation
+from agence.models import AgencySite, Booking, Client, Invoice, InvoiceSettlement
 from agence.services.billing.outstanding import HALF_CENT, cents
 from agence.services.billing.vocabulary import PAYABLE_KINDS, InvoiceKind, InvoiceStatus
 from agence.services.common import formats
@@ -31,39 +30,14 @@ from agence.services.common.listing import (
 )
 from agence.services.parties.clients import visible_clients
 
-_note = aliased(Invoice, name="note")
-PAID = (
-    select(
-        col(PaymentAllocation.invoice_id).label("invoice_id"),
-        func.sum(PaymentAllocation.amount).label("amount"),
-    )
-    .group_by(col(PaymentAllocation.invoice_id))
-    .subquery("paid")
-)
-CREDITED = (
-    select(
-        col(_note.corrects_id).label("invoice_id"),
-        func.sum(func.abs(_note.total_incl_vat)).label("amount"),
-    )
-    .where(
-        _note.kind == InvoiceKind.CREDIT_NOTE,
-        _note.status == InvoiceStatus.ISSUED,
-        col(_note.corrects_id).isnot(None),
-    )
-    .group_by(col(_note.corrects_id))
-    .subquery("credited")
-)
-REMAINING = (
-    Invoice.amount_due - func.coalesce(PAID.c.amount, 0) - func.coalesce(CREDITED.c.amount, 0)
-)
+REMAINING = col(InvoiceSettlement.remaining)
 """What is still due on the `Invoice` row of a query joined with `with_balances`."""
 
 
 def with_balances(statement: Any) -> Any:
-    """The statement over `Invoice` joined with what was paid and credited on each invoice."""
-    return statement.outerjoin(PAID, PAID.c.invoice_id == Invoice.id).outerjoin(
-        CREDITED, CREDITED.c.invoice_id == Invoice.id
-    )
+    """The statement over issued invoices joined with what settled each (payments, credit
+    notes: `billing.settlements`, kept in the writing transactions)."""
+    return statement.join(InvoiceSettlement, col(InvoiceSettlement.invoice_id) == Invoice.id)
 
 
 def _unpaid_query():

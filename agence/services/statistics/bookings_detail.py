@@ -23,12 +23,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import case, extract, func, literal
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from agence.models import Booking, Client, Invoice, PaymentAllocation, User
+from agence.models import Booking, Client, Invoice, InvoiceSettlement, User
 from agence.services.billing.outstanding import HALF_CENT, cents
-from agence.services.billing.vocabulary import PAYABLE_KINDS, InvoiceKind, InvoiceStatus
+from agence.services.billing.vocabulary import PAYABLE_KINDS, InvoiceStatus
 from agence.services.bookings.lifecycle import STATUS_LABELS, Status
 from agence.services.common import formats
 from agence.services.common.permissions import Actor, Module
@@ -157,36 +156,9 @@ def _invoices_by_booking(ids: Any, today: date) -> Any:
     """Per selected dossier: what its issued invoices bill (net of the deposits a final
     invoice deducts, credit notes negative), what payments settled on them, and what remains
     due on its issued deposit and final invoices past their due date (the unpaid list's
-    balance: amount due less payments less credit notes)."""
-    paid = (
-        sa.select(
-            col(PaymentAllocation.invoice_id).label("invoice_id"),
-            func.sum(PaymentAllocation.amount).label("amount"),
-        )
-        .join(Invoice, col(Invoice.id) == PaymentAllocation.invoice_id)
-        .where(col(Invoice.booking_id).in_(ids))
-        .group_by(col(PaymentAllocation.invoice_id))
-        .subquery("paid")
-    )
-    note = aliased(Invoice, name="note")
-    credited = (
-        sa.select(
-            col(note.corrects_id).label("invoice_id"),
-            func.sum(func.abs(note.total_incl_vat)).label("amount"),
-        )
-        .where(
-            col(note.kind) == InvoiceKind.CREDIT_NOTE.value,
-            col(note.status) == InvoiceStatus.ISSUED.value,
-            col(note.corrects_id).is_not(None),
-            col(note.booking_id).in_(ids),
-        )
-        .group_by(col(note.corrects_id))
-        .subquery("credited")
-    )
+    balance: amount due less payments less credit notes, the invoice's settlement row)."""
     issued = col(Invoice.status) == InvoiceStatus.ISSUED.value
-    remaining = (
-        Invoice.amount_due - func.coalesce(paid.c.amount, 0) - func.coalesce(credited.c.amount, 0)
-    )
+    remaining = func.coalesce(InvoiceSettlement.remaining, 0)
     late = (
         issued
         & col(Invoice.kind).in_(PAYABLE_KINDS)
@@ -199,11 +171,10 @@ def _invoices_by_booking(ids: Any, today: date) -> Any:
             func.sum(
                 case((issued, Invoice.total_incl_vat - Invoice.deposits_deducted), else_=0)
             ).label("invoiced"),
-            func.sum(func.coalesce(paid.c.amount, 0)).label("paid"),
+            func.sum(func.coalesce(InvoiceSettlement.paid, 0)).label("paid"),
             func.sum(case((late, remaining), else_=0)).label("overdue"),
         )
-        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
-        .outerjoin(credited, credited.c.invoice_id == Invoice.id)
+        .outerjoin(InvoiceSettlement, col(InvoiceSettlement.invoice_id) == Invoice.id)
         .where(col(Invoice.booking_id).in_(ids))
         .group_by(col(Invoice.booking_id))
         .subquery("billed")

@@ -28,7 +28,7 @@ from agence.models import (
     PaymentAllocation,
     PaymentMethod,
 )
-from agence.services.billing import payments
+from agence.services.billing import payments, settlements
 from agence.services.billing.payments import (
     PAYMENTS_LIST,
     allocate,
@@ -103,7 +103,8 @@ def make_invoice(
     site_id: int | None = None,
 ) -> Invoice:
     """An invoice written as a row, as the invoicing service leaves it once issued (numbered,
-    dated, totals and amount due); a draft has no number."""
+    dated, totals and amount due, what settled it and the invoice it corrects kept); a draft
+    has no number."""
     number = next(_sequence)
     issued = status == "emise"
     series = ("AV" if kind == "avoir" else "FA") + "-VDL-2026"
@@ -125,6 +126,8 @@ def make_invoice(
         amount_due=Decimal(amount),
     )
     session.add(invoice)
+    session.flush()
+    settlements.refresh(session, [invoice.id, invoice.corrects_id])
     session.commit()
     return invoice
 
