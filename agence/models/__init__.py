@@ -43,6 +43,7 @@ from agence.models.crm import (
 )
 from agence.models.guides import Guide, GuideAssignment, GuideUnavailability
 from agence.models.invoicing import (
+    BookingInvoicing,
     ChorusSettings,
     Invoice,
     InvoiceCounter,
@@ -64,6 +65,7 @@ __all__ = [
     "InvoiceCounter",
     "InvoiceLine",
     "InvoiceSettlement",
+    "BookingInvoicing",
     "Payment",
     "PaymentAllocation",
     "SupplierInvoice",

@@ -169,6 +169,25 @@ class InvoiceSettlement(SQLModel, table=True):
     """Amount due − paid − credited: above zero still due, below zero the client's credit."""
 
 
+class BookingInvoicing(SQLModel, table=True):
+    """What a dossier's issued invoices bill and what was paid on them, summed from its
+    invoices and their settlement rows by billing.settlements in the same transaction (a
+    dossier without an issued invoice has no row): the order book, the outstanding and the
+    dossiers' statistics read one row per dossier."""
+
+    __tablename__ = "booking_invoicing"
+
+    booking_id: int = Field(foreign_key="bookings.id", primary_key=True, ondelete="CASCADE")
+    invoiced_for_good: Decimal = Field(default=Decimal("0.00"), max_digits=14, decimal_places=2)
+    """What no later invoice will bill again: deposits net of their credit notes, the final
+    invoice's amount due unless credit notes cancelled it (`outstanding.invoiced_on`)."""
+    invoiced_total: Decimal = Field(default=Decimal("0.00"), max_digits=14, decimal_places=2)
+    """The invoices' totals including VAT, less the deposits a final invoice deducts, credit
+    notes negative: what the dossier was invoiced."""
+    paid: Decimal = Field(default=Decimal("0.00"), max_digits=14, decimal_places=2)
+    """What payments settled on its invoices."""
+
+
 class SupplierInvoice(Timestamped, table=True):
     """A supplier's invoice for services of a dossier: the real cost behind the margin, and the
     purchases of the accounts."""

@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from agence.models import (
     Booking,
+    BookingInvoicing,
     Client,
     Invoice,
     InvoiceSettlement,
@@ -124,7 +125,6 @@ HALF_CENT = Decimal("0.005")
 """SQLite keeps decimals as floats: half a cent tells a real balance from a rounding residue."""
 
 _credit_note = aliased(Invoice, name="credit_note")
-_invoiced = aliased(Invoice, name="invoiced")
 
 
 def cents(value: object) -> Decimal:
@@ -156,40 +156,19 @@ def credited_on(invoice_id: Any) -> Any:
     )
 
 
-def _cancelled(invoice: Any, settled: Any) -> Any:
-    """Whether issued credit notes took off the whole price of the invoice (its total, as
-    `invoice_computing.live_final` sees a cancelled final invoice)."""
-    return invoice.total_incl_vat - settled.credited_total <= HALF_CENT
-
-
-_settled = aliased(InvoiceSettlement, name="settled")
-
-
 def invoiced_on(booking_id: Any) -> Any:
     """What a dossier's issued invoices bill for good, which no later invoice will bill again:
     its deposits net of their credit notes, and the amount due of its final invoice unless
     credit notes cancelled it. A credit note on a deposit is billed again by the final invoice
     (it deducts the deposit's net amount); one on the final invoice lowers what the dossier
     will ever bill — it is counted in the invoices' part, never again as « not invoiced »; a
-    cancelled final invoice leaves the dossier to invoice again. Read from the invoices'
-    settlement rows (`billing.settlements`)."""
-    billed = case(
-        (
-            col(_invoiced.kind) == InvoiceKind.DEPOSIT,
-            _invoiced.amount_due - _settled.credited,
-        ),
-        (
-            (col(_invoiced.kind) == InvoiceKind.FINAL) & ~_cancelled(_invoiced, _settled),
-            _invoiced.amount_due,
-        ),
-        else_=0,
-    )
-    return (
-        select(func.coalesce(func.sum(billed), 0))
-        .select_from(_invoiced)
-        .join(_settled, col(_settled.invoice_id) == _invoiced.id)
-        .where(_invoiced.booking_id == booking_id, _invoiced.status == InvoiceStatus.ISSUED)
-        .scalar_subquery()
+    cancelled final invoice leaves the dossier to invoice again. Kept per dossier by
+    `billing.settlements` (`BookingInvoicing`); a correlated read of one row."""
+    return func.coalesce(
+        select(col(BookingInvoicing.invoiced_for_good))
+        .where(BookingInvoicing.booking_id == booking_id)
+        .scalar_subquery(),
+        0,
     )
 
 

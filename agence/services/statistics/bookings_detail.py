@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy import case, extract, func, literal
 from sqlmodel import Session, col
 
-from agence.models import Booking, Client, Invoice, InvoiceSettlement, User
+from agence.models import Booking, BookingInvoicing, Client, Invoice, InvoiceSettlement, User
 from agence.services.billing.outstanding import HALF_CENT, cents
 from agence.services.billing.vocabulary import PAYABLE_KINDS, InvoiceStatus
 from agence.services.bookings.lifecycle import STATUS_LABELS, Status
@@ -152,32 +152,25 @@ def _selected_ids(actor: Actor, request: ReportRequest) -> Any:
     )
 
 
-def _invoices_by_booking(ids: Any, today: date) -> Any:
-    """Per selected dossier: what its issued invoices bill (net of the deposits a final
-    invoice deducts, credit notes negative), what payments settled on them, and what remains
-    due on its issued deposit and final invoices past their due date (the unpaid list's
-    balance: amount due less payments less credit notes, the invoice's settlement row)."""
-    issued = col(Invoice.status) == InvoiceStatus.ISSUED.value
-    remaining = func.coalesce(InvoiceSettlement.remaining, 0)
-    late = (
-        issued
-        & col(Invoice.kind).in_(PAYABLE_KINDS)
-        & (col(Invoice.due_on) < today)
-        & (remaining > HALF_CENT)
-    )
+def _overdue_by_booking(ids: Any, today: date) -> Any:
+    """Per selected dossier with an invoice past its due date: what remains due on its issued
+    deposit and final invoices past their due date (the unpaid list's balance, each invoice's
+    settlement row; the open invoices are found by the index on what remains)."""
     return (
         sa.select(
             col(Invoice.booking_id).label("booking_id"),
-            func.sum(
-                case((issued, Invoice.total_incl_vat - Invoice.deposits_deducted), else_=0)
-            ).label("invoiced"),
-            func.sum(func.coalesce(InvoiceSettlement.paid, 0)).label("paid"),
-            func.sum(case((late, remaining), else_=0)).label("overdue"),
+            func.sum(InvoiceSettlement.remaining).label("overdue"),
         )
-        .outerjoin(InvoiceSettlement, col(InvoiceSettlement.invoice_id) == Invoice.id)
-        .where(col(Invoice.booking_id).in_(ids))
+        .join(InvoiceSettlement, col(InvoiceSettlement.invoice_id) == Invoice.id)
+        .where(
+            col(InvoiceSettlement.remaining) > HALF_CENT,
+            col(Invoice.status) == InvoiceStatus.ISSUED.value,
+            col(Invoice.kind).in_(PAYABLE_KINDS),
+            col(Invoice.due_on) < today,
+            col(Invoice.booking_id).in_(ids),
+        )
         .group_by(col(Invoice.booking_id))
-        .subquery("billed")
+        .subquery("overdue")
     )
 
 
@@ -187,12 +180,13 @@ def _flag(condition: Any) -> Any:
 
 def _dossiers(actor: Actor, request: ReportRequest, today: date) -> Any:
     """One row per selected dossier with its figures and controls (0/1)."""
-    billed = _invoices_by_booking(_selected_ids(actor, request), today)
+    late = _overdue_by_booking(_selected_ids(actor, request), today)
+    billed = BookingInvoicing  # what its invoices bill and was paid (billing.settlements)
     cancelled = col(Booking.status) == Status.CANCELLED.value
-    invoiced = func.coalesce(billed.c.invoiced, 0)
+    invoiced = func.coalesce(billed.invoiced_total, 0)
     sale = case((cancelled, invoiced), else_=Booking.total_price)
     cost = case((cancelled, literal(0)), else_=Booking.total_cost)
-    overdue = func.coalesce(billed.c.overdue, 0)
+    overdue = func.coalesce(late.c.overdue, 0)
     not_invoiced = col(Booking.status).in_(TO_INVOICE_STATUSES) & (invoiced < HALF_CENT)
     under_invoiced = (
         col(Booking.status).in_(SOLD_STATUSES) & (sale - invoiced > HALF_CENT) & ~not_invoiced
@@ -215,7 +209,7 @@ def _dossiers(actor: Actor, request: ReportRequest, today: date) -> Any:
             sale.label("sale"),
             (sale - cost).label("margin"),
             invoiced.label("invoiced"),
-            func.coalesce(billed.c.paid, 0).label("paid"),
+            func.coalesce(billed.paid, 0).label("paid"),
             overdue.label("overdue"),
             _flag(not_invoiced).label(BookingControl.NOT_INVOICED.value),
             _flag(under_invoiced).label(BookingControl.UNDER_INVOICED.value),
@@ -224,7 +218,8 @@ def _dossiers(actor: Actor, request: ReportRequest, today: date) -> Any:
         .select_from(Booking)
         .join(Client, col(Client.id) == Booking.client_id)
         .outerjoin(User, col(User.id) == Booking.sales_rep_id)
-        .outerjoin(billed, billed.c.booking_id == Booking.id)
+        .outerjoin(billed, col(billed.booking_id) == Booking.id)
+        .outerjoin(late, late.c.booking_id == Booking.id)
         .where(*selected_clauses(actor, request, request.period, REPORTED_STATUSES))
         .subquery("dossiers")
     )

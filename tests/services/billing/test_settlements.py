@@ -16,7 +16,7 @@ from sqlalchemy import delete, text
 from sqlmodel import Session, select
 
 from agence.db import session_scope
-from agence.models import Client, InvoiceSettlement
+from agence.models import BookingInvoicing, Client, InvoiceSettlement
 from agence.services.billing import invoicing, payments, settlements
 from agence.services.billing.unpaid import UNPAID_LIST
 from agence.services.common.listing import ListQuery, fetch_page
@@ -26,7 +26,16 @@ from tests.services.statistics.test_revenue import dossier, issue, run
 
 D = Decimal
 SCHOOL = "Collège Anatole-France"
-MIGRATION = next(Path(__file__).resolve().parents[3].glob("alembic/versions/*_0012_*.py"))
+VERSIONS = Path(__file__).resolve().parents[3] / "alembic" / "versions"
+
+
+def revision_fill(revision: str) -> str:
+    """The SQL with which a revision fills its summary for the rows written before it."""
+    path = next(VERSIONS.glob(f"*_{revision}_*.py"))
+    spec = importlib.util.spec_from_file_location(f"revision_{revision}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.FILL
 
 
 def kept(invoice_id: int) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
@@ -35,6 +44,15 @@ def kept(invoice_id: int) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
         if row is None:
             return None
         return (D(row.paid), D(row.credited), D(row.credited_total), D(row.remaining))
+
+
+def billed(booking_id: int) -> tuple[Decimal, Decimal, Decimal] | None:
+    """(invoiced for good, invoiced total, paid) kept for the dossier."""
+    with session_scope() as s:
+        row = s.get(BookingInvoicing, booking_id)
+        if row is None:
+            return None
+        return (D(row.invoiced_for_good), D(row.invoiced_total), D(row.paid))
 
 
 def no_drift() -> bool:
@@ -53,9 +71,10 @@ def school(session: Session) -> dict:
 def test_every_write_keeps_the_row_equal_to_the_allocations_and_credit_notes(school):
     admin, client, booking = school["admin"], school["client"], school["booking"]
     draft = run(invoicing.create_deposit, admin, booking.id, percent="30")
-    assert kept(draft.id) is None  # a draft has no row
+    assert kept(draft.id) is None and billed(booking.id) is None  # a draft has no row
     deposit = issue(admin, draft, date(2027, 2, 15))  # 30 % of 2 320,00 €
     assert kept(deposit.id) == (D("0"), D("0"), D("0"), D("696.00"))
+    assert billed(booking.id) == (D("696.00"), D("696.00"), D("0"))
     assert no_drift()
 
     payment = pay(admin, client, "500", [(deposit.id, "400")])
@@ -71,6 +90,7 @@ def test_every_write_keeps_the_row_equal_to_the_allocations_and_credit_notes(sch
     assert kept(deposit.id)[1] == D("0")  # a draft credit note takes nothing off
     issue(admin, note, date(2027, 3, 1))
     assert kept(deposit.id) == (D("500"), D("96"), D("96"), D("100.00")) and no_drift()
+    assert billed(booking.id) == (D("600.00"), D("600.00"), D("500"))
 
     second = pay(admin, client, "300", [(deposit.id, "100")])
     assert kept(deposit.id)[3] == D("0.00")
@@ -103,7 +123,12 @@ def test_rows_missing_are_filled_by_the_upgrade_and_by_fill_missing_alike(school
     final = issue(admin, run(invoicing.create_final, admin, booking.id), date(2027, 3, 20))
     note = run(invoicing.create_credit_note, admin, final.id, on=date(2027, 4, 10))
     issue(admin, note, date(2027, 4, 10))
+    assert billed(booking.id) == (D("696.00"), D("696.00"), D("100"))  # the final cancelled
     with session_scope() as s:
+        expected_bookings = [
+            (row.booking_id, row.invoiced_for_good, row.invoiced_total, row.paid)
+            for row in s.exec(select(BookingInvoicing))
+        ]
         expected = [
             (row.invoice_id, row.paid, row.credited, row.credited_total, row.remaining)
             for row in s.exec(select(InvoiceSettlement).order_by(InvoiceSettlement.invoice_id))
@@ -115,11 +140,10 @@ def test_rows_missing_are_filled_by_the_upgrade_and_by_fill_missing_alike(school
         (D("0.00"), D("1624.00"), D("2320.00")),
     ]
 
-    spec = importlib.util.spec_from_file_location("revision_0012", MIGRATION)
-    revision = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(revision)
-    for fill in (lambda s: s.execute(text(revision.FILL)), settlements.fill_missing):
+    fills = [revision_fill("0012"), revision_fill("0013")]
+    for fill in (lambda s: [s.execute(text(sql)) for sql in fills], settlements.fill_missing):
         with session_scope() as s:
+            s.execute(delete(BookingInvoicing))
             s.execute(delete(InvoiceSettlement))
         with session_scope() as s:
             fill(s)
@@ -129,5 +153,12 @@ def test_rows_missing_are_filled_by_the_upgrade_and_by_fill_missing_alike(school
                 for row in s.exec(select(InvoiceSettlement).order_by(InvoiceSettlement.invoice_id))
             ]
             assert [tuple(map(str, r)) for r in found] == [tuple(map(str, r)) for r in expected]
+            again = [
+                (row.booking_id, row.invoiced_for_good, row.invoiced_total, row.paid)
+                for row in s.exec(select(BookingInvoicing))
+            ]
+            assert [tuple(map(str, r)) for r in again] == [
+                tuple(map(str, r)) for r in expected_bookings
+            ]
             assert settlements.drift(s) == []
             assert settlements.fill_missing(s) == 0  # idempotent
