@@ -41,16 +41,25 @@ run: setup
 	AGENCE_ALLOWED_ORIGINS="$${AGENCE_ALLOWED_ORIGINS:-http://localhost:$(PORT),http://127.0.0.1:$(PORT)}" \
 		$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
 
-# Two workers (pytest-xdist): CI's two cores share the suite; the browser tests all go to one
-# of them (one app served per run). TEST_WORKERS=0 runs in this process (pdb, -x).
+# CI's two cores share the suite: the browser tests run in one process (one app built and
+# served), the others beside it on two pytest-xdist workers (each its own databases:
+# tests/conftest.py); the browser tests' report follows the others'. TEST_WORKERS=0 runs
+# everything in this process, browser tests last (pdb, -x).
 TEST_WORKERS ?= 2
-XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 
 test: setup chromium
-	$(BIN)/pytest $(XDIST)
+ifeq ($(TEST_WORKERS),0)
+	$(BIN)/pytest
+else
+	@log=$$(mktemp); $(BIN)/pytest -m e2e > $$log 2>&1 & browser=$$!; \
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not e2e"; others=$$?; \
+	wait $$browser; browser_status=$$?; \
+	echo "--- Browser tests (pytest -m e2e) ---"; cat $$log; rm -f $$log; \
+	test $$others -eq 0 -a $$browser_status -eq 0
+endif
 
 test-fast: setup
-	$(BIN)/pytest $(XDIST) -m "not e2e"
+	$(BIN)/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS)) -m "not e2e"
 
 bench: setup
 	$(BIN)/python -m bench.run

@@ -1,10 +1,10 @@
 """Shared fixtures: a real database (SQLite, and PostgreSQL when AGENCE_TEST_DATABASE_URL is set),
 migrated once per run with Alembic, emptied after each test.
 
-Under pytest-xdist (`make test` runs two workers) each worker has its own: its SQLite file in
-its own data folder, and on PostgreSQL a database of its own beside AGENCE_TEST_DATABASE_URL's
-(suffixed with the worker's name, created at start, dropped at the end). The browser tests all
-go to one worker (one served app per run).
+Under pytest-xdist (`make test` runs the non-browser tests on two workers, the browser tests in
+a process of their own beside them) each worker has its own: its SQLite file in its own data
+folder, and on PostgreSQL a database of its own beside AGENCE_TEST_DATABASE_URL's (suffixed
+with the worker's name, created at start, dropped at the end).
 """
 
 from __future__ import annotations

@@ -50,9 +50,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-            # Under pytest-xdist (--dist loadgroup) every browser test goes to one worker:
-            # one app built and served per run.
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _free_port() -> int:

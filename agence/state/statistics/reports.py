@@ -30,8 +30,7 @@ from agence.services.statistics.report import (
 )
 from agence.state.common.base import AppState
 
-PAGE_LINES = 200
-"""Lines of a table shown on the page; the Excel export holds them all."""
+PAGE_LINES = catalog.PAGE_LINES
 SERIES = 3
 """A chart shows at most three series (`ChartPoint.s1` to `s3`)."""
 

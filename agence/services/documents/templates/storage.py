@@ -110,6 +110,9 @@ def validation_errors(
             rendering.check_within(text, kind, language, until)
         except TemplateProblem as problem:
             errors[part] = problem.message
+            # The time a refused part took is not the next parts' fault: they get a deadline
+            # of their own (else a busy server reports them « trop long » too).
+            until = rendering.deadline()
     return errors
 
 
