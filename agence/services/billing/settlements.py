@@ -24,7 +24,13 @@ from sqlalchemy import func, insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from agence.models import BookingInvoicing, Invoice, InvoiceSettlement, PaymentAllocation
+from agence.models import (
+    Booking,
+    BookingInvoicing,
+    Invoice,
+    InvoiceSettlement,
+    PaymentAllocation,
+)
 from agence.services.billing.outstanding import HALF_CENT
 from agence.services.billing.vocabulary import InvoiceKind, InvoiceStatus
 
@@ -115,14 +121,26 @@ def refresh(session: Session, invoice_ids: Iterable[int | None]) -> None:
     ids = sorted({invoice_id for invoice_id in invoice_ids if invoice_id})
     if not ids:
         return
+    booking_ids = sorted(
+        session.execute(
+            select(col(Invoice.booking_id)).where(col(Invoice.id).in_(ids)).distinct()
+        ).scalars()
+    )
+    # Writes on one dossier's invoices take turns here (PostgreSQL row locks, in id order):
+    # an invoice issued while a payment is allocated to its dossier would otherwise both
+    # delete and insert the same rows. An issue already holds its dossier; a payment holds its
+    # client, then its dossiers, as `payments.settle_if_paid` takes them.
+    session.execute(
+        select(col(Booking.id))
+        .where(col(Booking.id).in_(booking_ids))
+        .order_by(col(Booking.id))
+        .with_for_update()
+    ).all()
     session.execute(sa.delete(InvoiceSettlement).where(col(InvoiceSettlement.invoice_id).in_(ids)))
     session.execute(
         insert(InvoiceSettlement).from_select(_COLUMNS, _computed(col(Invoice.id).in_(ids)))
     )
-    booking_ids = session.execute(
-        select(col(Invoice.booking_id)).where(col(Invoice.id).in_(ids)).distinct()
-    ).scalars()
-    _refresh_bookings(session, sorted(booking_ids))
+    _refresh_bookings(session, booking_ids)
 
 
 def fill_missing(session: Session) -> int:
