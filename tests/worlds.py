@@ -52,8 +52,10 @@ def take_snapshot(url: str) -> Snapshot:
 def restore_snapshot(url: str, snapshot: Snapshot) -> None:
     """Puts the rows back into an emptied database, in one transaction. Ids are restored as
     they were: PostgreSQL's sequences only move forward, SQLite takes the largest id + 1, so
-    rows a test adds never collide with the world's. Foreign keys are checked at the commit
-    (a row may point at a later row of its own table: an invoice's credit note, reordered)."""
+    rows a test adds never collide with the world's. The rows were consistent when taken, so
+    their foreign keys are not checked again row by row (a row may point at a later row of its
+    own table): deferred to the commit on SQLite, not fired on PostgreSQL (the replica role,
+    for this transaction only; the test server's user is a superuser)."""
     with engine_for(url).begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SET LOCAL session_replication_role = replica"))
