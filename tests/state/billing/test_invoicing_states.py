@@ -4,8 +4,6 @@ crafted event on an issued invoice included."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
@@ -14,6 +12,7 @@ from agence import routes
 from agence.models import Booking, Invoice, Payment, PaymentMethod, User
 from agence.services.admin import auth
 from agence.services.bookings.lifecycle import Status
+from agence.services.common import formats
 from agence.services.common.permissions import ALL_RIGHTS, AccessDenied, Action, Module, Right
 from agence.services.demo.seed import seed_demo
 from agence.state.billing.invoicing import (
@@ -84,7 +83,7 @@ def test_deposit_payment_final_and_credit_note_from_the_dossier_tabs(browser, de
         DossierInvoicesState,
         "record_payment",
         {
-            "received_on": date.today().isoformat(),
+            "received_on": formats.today().isoformat(),
             "amount": "500",
             "payment_method_id": str(method),
             "invoice_id": deposit.id,
@@ -145,7 +144,7 @@ def test_the_payments_tab_rows_carry_the_bank_reference_and_the_invoice_settled(
         DossierInvoicesState,
         "record_payment",
         {
-            "received_on": date.today().isoformat(),
+            "received_on": formats.today().isoformat(),
             "amount": "500",
             "payment_method_id": str(method),
             "bank_reference": "VIR 2027-042",
@@ -278,7 +277,7 @@ def test_a_supplier_invoice_is_recorded_with_its_pdf_and_compared_to_the_costing
         {
             "supplier_id": castle[0],
             "reference": "AMB-118",
-            "invoiced_on": date.today().isoformat(),
+            "invoiced_on": formats.today().isoformat(),
             "amount_incl_vat": "300,00",
         },
     )
@@ -322,7 +321,7 @@ def test_the_accountants_export_is_a_zip_of_the_period_and_needs_the_export_righ
     browser.run(InvoicesListState, "load_list")
     browser.run(InvoicesListState, "export_period", {"since": "", "until": ""})
     assert browser.state(InvoicesListState).export_error
-    today = date.today().isoformat()
+    today = formats.today().isoformat()
     download = browser.run(InvoicesListState, "export_period", {"since": today, "until": today})
     assert "/api/telechargement/" in str(download) and ".zip" in str(download)
     browser.sign_in(make_user(demo, _without(Module.INVOICING, Action.EXPORT)))
@@ -340,7 +339,7 @@ def test_an_overpayment_becomes_credit_applied_to_the_final_invoice_then_refunde
     browser.run(DossierInvoicesState, "create_deposit", {"percent": "30"})
     browser.run(DossierInvoicesState, "issue", state.invoices[0].id)
     method = str(demo.exec(select(PaymentMethod.id)).first())
-    today = date.today().isoformat()
+    today = formats.today().isoformat()
     browser.run(
         DossierInvoicesState,
         "record_payment",

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from agence import routes
 from agence.models import AuditEntry, Client, Contact, PartyDocument, Profile, VisitReport
+from agence.services.common import formats
 from agence.services.common.permissions import (
     ALL_RIGHTS,
     AccessDenied,
@@ -393,7 +394,7 @@ def test_another_users_private_segment_is_refused_with_the_reason(browser, sessi
 
 
 def test_follow_ups_and_clients_to_visit_show_the_reps_own_clients(browser, session):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     reference_data()
     rep = make_user(session)
@@ -403,7 +404,7 @@ def test_follow_ups_and_clients_to_visit_show_the_reps_own_clients(browser, sess
         rep,
         status="client",
         next_action_kind="appel",
-        next_action_on=date.today() - timedelta(days=2),
+        next_action_on=formats.today() - timedelta(days=2),
     )
     _client(session, "Jamais vu", rep, status="client")
     _client(
@@ -412,7 +413,7 @@ def test_follow_ups_and_clients_to_visit_show_the_reps_own_clients(browser, sess
         make_user(session),
         status="client",
         next_action_kind="appel",
-        next_action_on=date.today(),
+        next_action_on=formats.today(),
     )
     browser.sign_in(rep)
     browser.run(FollowUpsState, "open_follow_ups")
