@@ -141,12 +141,14 @@ def paid_on(invoice_id: Any) -> Any:
     )
 
 
-def credited_on(invoice_id: Any) -> Any:
+def credited_on(invoice_id: Any, *, totals: bool = False) -> Any:
     """What issued credit notes take off the invoice they correct: their amount due, not their
     total (a credit note cancelling a final invoice also gives back the deposits it deducted,
-    which stay billed on their own deposit invoices)."""
+    which stay billed on their own deposit invoices). With `totals`, the sum of their totals
+    (equal to the invoice's total when they cancel it)."""
+    amount = _credit_note.total_incl_vat if totals else _credit_note.amount_due
     return (
-        select(func.coalesce(func.sum(func.abs(_credit_note.amount_due)), 0))
+        select(func.coalesce(func.sum(func.abs(amount)), 0))
         .where(
             _credit_note.corrects_id == invoice_id,
             _credit_note.kind == InvoiceKind.CREDIT_NOTE,

@@ -29,44 +29,21 @@ from agence.models import (
     BookingInvoicing,
     Invoice,
     InvoiceSettlement,
-    PaymentAllocation,
 )
-from agence.services.billing.outstanding import HALF_CENT
+from agence.services.billing.outstanding import HALF_CENT, credited_on, paid_on
 from agence.services.billing.vocabulary import InvoiceKind, InvoiceStatus
-
-_note = aliased(Invoice, name="settling_note")
-
-
-def _paid(invoice_id: Any) -> Any:
-    return (
-        select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
-        .where(PaymentAllocation.invoice_id == invoice_id)
-        .scalar_subquery()
-    )
-
-
-def _credited(invoice_id: Any, amount: Any) -> Any:
-    return (
-        select(func.coalesce(func.sum(func.abs(amount)), 0))
-        .where(
-            _note.corrects_id == invoice_id,
-            _note.kind == InvoiceKind.CREDIT_NOTE,
-            _note.status == InvoiceStatus.ISSUED,
-        )
-        .scalar_subquery()
-    )
 
 
 def _computed(where: Any) -> Any:
     """(invoice_id, paid, credited, credited_total, remaining) of the issued invoices `where`
     selects, from the allocations and credit notes themselves."""
-    paid = _paid(Invoice.id)
-    credited = _credited(Invoice.id, _note.amount_due)
+    paid = paid_on(Invoice.id)
+    credited = credited_on(Invoice.id)
     return sa.select(
         col(Invoice.id).label("invoice_id"),
         paid.label("paid"),
         credited.label("credited"),
-        _credited(Invoice.id, _note.total_incl_vat).label("credited_total"),
+        credited_on(Invoice.id, totals=True).label("credited_total"),
         (Invoice.amount_due - paid - credited).label("remaining"),
     ).where(col(Invoice.status) == InvoiceStatus.ISSUED, where)
 
