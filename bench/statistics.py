@@ -78,6 +78,9 @@ REPEAT = 3
 SLOW_MS = 3_000
 """A call slower than this is timed once (its warming call): the figure says enough."""
 GENERATOR_VERSION = "3"
+FIRST_MARKS = ("first_of_booking", "first_of_product", "first_of_supplier", "first_of_product_type")
+"""`BookingSoldLine`'s marks, as `sold_lines.keep` writes them (revision 0014 marked the
+services of data generated before it)."""
 """Changing the generator changes this: a database holding older data is made again."""
 MARKER_KEY = "bench.statistics"
 CENT = Decimal("0.01")
@@ -537,6 +540,7 @@ def _add_bookings(
 
     from agence.models import Booking, BookingCounter, BookingEvent, BookingSoldLine, BookingType
     from agence.services.bookings.bookings import reference_of
+    from agence.services.bookings.sold_lines import first_marks
     from agence.services.common.text import normalize_text
 
     type_ids = dict(session.exec(select(BookingType.code, BookingType.id)).all())
@@ -675,8 +679,11 @@ def _add_bookings(
             created_at=created_at,
             updated_at=created_at,
         )
-        for service in services:
-            lines.add(**service)
+        keys = [
+            (s.get("product_id"), s.get("supplier_id"), s.get("product_type_id")) for s in services
+        ]
+        for service, marks in zip(services, first_marks(keys), strict=True):
+            lines.add(**service, **dict(zip(FIRST_MARKS, marks, strict=True)))
         steps = [(created_at, "", Status.REQUEST)]
         if quote_sent_on is not None:
             steps.append(_step(quote_sent_on, steps[-1][2], Status.QUOTE_SENT))
@@ -1093,6 +1100,18 @@ def _summarize(engine) -> None:
         session.commit()
 
 
+def _analyze(engine) -> None:
+    """The planner's statistics of every table (and, on PostgreSQL, their visibility maps)."""
+    from sqlmodel import text
+
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    else:
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+
+
 def _marker(volumes: Volumes) -> str:
     """What the data is, in a few characters: the generator's version, the day, the volumes."""
     import hashlib
@@ -1163,13 +1182,11 @@ def prepare(url: str, volumes: Volumes) -> dict[str, Any]:
         session.commit()
         generate(session, volumes)
         session.commit()
+    # Statistics first: without them the summaries' correlated subqueries are planned over
+    # tables believed empty (a bitmap of every invoice per invoice: hours, not seconds).
+    _analyze(engine)
     _summarize(engine)
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE"))
-    else:
-        with engine.begin() as connection:
-            connection.execute(text("ANALYZE"))
+    _analyze(engine)
     generated_in = round(time.perf_counter() - start, 1)
     with Session(engine) as session:
         value = {"marker": marker, "generated_in_s": generated_in}

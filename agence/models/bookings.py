@@ -182,7 +182,11 @@ class BookingSoldLine(SQLModel, table=True):
     """One priced service of a dossier's current version, as its costing quotes it for the
     dossier's group: the summary the statistics read (products sold, purchases per supplier,
     cost and margin per dossier) without pricing every costing again. Rewritten in the same
-    transaction as the costing it summarizes (`bookings.sold_lines.keep`)."""
+    transaction as the costing it summarizes (`bookings.sold_lines.keep`).
+
+    The `first_of_*` marks make « how many dossiers » a sum, like the amounts: the products
+    report adds up the lines of a year once, per product, supplier and type at a time, instead
+    of counting distinct dossiers per grouping (`sold_lines.first_marks`)."""
 
     __tablename__ = "booking_sold_lines"
     __table_args__ = (
@@ -208,3 +212,11 @@ class BookingSoldLine(SQLModel, table=True):
     """Its cost including VAT, supplier free places deducted."""
     sale: Decimal = Field(default=Decimal(0), max_digits=14, decimal_places=2)
     """Its sale price including VAT, before the dossier's fees and the price's rounding."""
+    first_of_booking: int = Field(default=0)
+    """1 on the dossier's first line, else 0: summed over lines, it counts dossiers."""
+    first_of_product: int = Field(default=0)
+    """1 on the dossier's first line of this product (none: « hors catalogue »), else 0."""
+    first_of_supplier: int = Field(default=0)
+    """1 on the dossier's first line of this supplier (none: the agency's own), else 0."""
+    first_of_product_type: int = Field(default=0)
+    """1 on the dossier's first line of this product type (none: untyped), else 0."""

@@ -38,6 +38,27 @@ def _ref(line: CostingLineValues, name: str) -> int | None:
     return identifiers.record_id(value)
 
 
+SoldKey = tuple[int | None, int | None, int | None]
+"""(product id, supplier id, product type id) of a priced service."""
+
+
+def first_marks(keys: Sequence[SoldKey]) -> list[tuple[int, int, int, int]]:
+    """For a dossier's services in order, (first of the dossier, first of its product, of its
+    supplier, of its product type): 1 on the first service with that value (None is a value:
+    « hors catalogue », the agency's own services, untyped), else 0. Revision 0014 computes
+    the same marks in SQL for the services summarized before it."""
+    seen: tuple[set, set, set] = (set(), set(), set())
+    marks = []
+    for position, key in enumerate(keys):
+        product, supplier, product_type = (
+            0 if value in already else 1 for value, already in zip(key, seen, strict=True)
+        )
+        for value, already in zip(key, seen, strict=True):
+            already.add(value)
+        marks.append((1 if position == 0 else 0, product, supplier, product_type))
+    return marks
+
+
 def keep(
     session: Session,
     booking: Booking,
@@ -53,21 +74,35 @@ def keep(
     session.exec(delete(BookingSoldLine).where(col(BookingSoldLine.booking_id) == booking.id))
     total_cost = ZERO
     if priced is not None:
-        for position, (values, line) in enumerate(zip(lines, priced.lines, strict=True), start=1):
+        keys = [
+            (
+                _ref(values, "product_id"),
+                _ref(values, "supplier_id"),
+                _ref(values, "product_type_id"),
+            )
+            for values in lines
+        ]
+        rows = zip(keys, first_marks(keys), priced.lines, strict=True)
+        for position, (key, marks, line) in enumerate(rows, start=1):
             cost = _cents(line.cost)
             total_cost += cost
+            product_id, supplier_id, product_type_id = key
             session.add(
                 BookingSoldLine(
                     booking_id=booking.id or 0,
                     position=position,
                     label=line.label[:_LABEL_LENGTH],
-                    product_id=_ref(values, "product_id"),
-                    supplier_id=_ref(values, "supplier_id"),
-                    product_type_id=_ref(values, "product_type_id"),
+                    product_id=product_id,
+                    supplier_id=supplier_id,
+                    product_type_id=product_type_id,
                     units=line.units,
                     persons=line.consumers,
                     cost=cost,
                     sale=_cents(line.sale),
+                    first_of_booking=marks[0],
+                    first_of_product=marks[1],
+                    first_of_supplier=marks[2],
+                    first_of_product_type=marks[3],
                 )
             )
     booking.total_cost = total_cost

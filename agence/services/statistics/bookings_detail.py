@@ -104,10 +104,19 @@ def selected_clauses(
 ) -> list[Any]:
     """Conditions over `Booking` joined to its `Client`: live dossiers of these statuses, of
     the period, within the report's filters and the actor's clients when so limited."""
+    return [
+        *period_clauses(period, basis=request.basis),
+        *unperiod_clauses(actor, request, statuses),
+    ]
+
+
+def unperiod_clauses(
+    actor: Actor, request: ReportRequest, statuses: tuple[Status, ...]
+) -> list[Any]:
+    """`selected_clauses` but the period's: for a statement reading two periods at once."""
     clauses = [
         col(Booking.deleted_at).is_(None),
         col(Booking.status).in_(statuses),
-        *period_clauses(period, basis=request.basis),
         *request.filters.booking_clauses(),
     ]
     if actor.own_clients_only:

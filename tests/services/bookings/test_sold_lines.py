@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import text, update
 from sqlmodel import Session, col, delete, select
 
 from agence.db import session_scope
@@ -16,6 +17,7 @@ from agence.services.bookings.bookings import sync_costing_group
 from agence.services.catalogue import costings
 from tests.factories import demo_admin, demo_dossier, product_type_id
 from tests.services.billing.test_invoicing import edit_costing, with_agency_escort
+from tests.services.billing.test_settlements import revision_fill
 
 D = Decimal
 
@@ -139,3 +141,81 @@ def test_rebuild_missing_fills_the_dossiers_without_a_summary_once(session: Sess
     with session_scope() as s:
         assert sold_lines.rebuild_missing(s) == 0
     assert summary(first.id) == DAY_TRIP  # nothing written twice
+
+
+# --- The marks that count dossiers as sums (products report) ----------------------------------
+
+
+def test_first_marks_mark_each_first_product_supplier_and_type_none_included():
+    coach, lunch, escort = (1, 10, 100), (2, 20, 200), (None, None, 300)
+    second_lunch = (2, 20, 200)
+    other_restaurant_dish = (3, 20, 200)
+    assert sold_lines.first_marks(
+        [coach, lunch, escort, second_lunch, other_restaurant_dish, (None, None, None)]
+    ) == [
+        (1, 1, 1, 1),
+        (0, 1, 1, 1),
+        (0, 1, 1, 1),  # no product, no supplier: « hors catalogue », the agency's own
+        (0, 0, 0, 0),  # the same lunch again: counted once per product, supplier, type
+        (0, 1, 0, 0),  # another product of the same restaurant, same type
+        (0, 0, 0, 1),  # another service of the agency's, untyped
+    ]
+    assert sold_lines.first_marks([]) == []
+
+
+def with_second_lunch_and_escort(header: dict[str, str], lines: list[dict[str, str]]) -> None:
+    """The lunch twice (a second day) and the agency's escort (no product, no supplier)."""
+    lines.append(dict(lines[2]))
+    with_agency_escort(header, lines)
+
+
+def marks(booking_id: int) -> list[tuple[int, int, int, int]]:
+    with session_scope() as s:
+        return [
+            (r.first_of_booking, r.first_of_product, r.first_of_supplier, r.first_of_product_type)
+            for r in s.exec(
+                select(BookingSoldLine)
+                .where(BookingSoldLine.booking_id == booking_id)
+                .order_by(col(BookingSoldLine.position))
+            )
+        ]
+
+
+def test_each_service_is_marked_when_the_costing_is_kept(session: Session):
+    admin = demo_admin(session)
+    booking = edit_costing(admin, demo_dossier(admin, "2026-05-12"), with_second_lunch_and_escort)
+    assert [row[2] for row in summary(booking.id)] == [
+        "Autocar grand tourisme (journée)",
+        "Visite du château royal d'Amboise",
+        "Déjeuner menu groupe à L'Orangerie",
+        "Guide conférencier (journée)",
+        "Déjeuner menu groupe à L'Orangerie",
+        None,
+    ]
+    # Coach, castle, restaurant, guide: each its own supplier and type; the second lunch is
+    # none of these for the first time; the escort is the first service without a product,
+    # without a supplier and without a type.
+    assert marks(booking.id) == [
+        (1, 1, 1, 1),
+        (0, 1, 1, 1),
+        (0, 1, 1, 1),
+        (0, 1, 1, 1),
+        (0, 0, 0, 0),
+        (0, 1, 1, 1),
+    ]
+
+
+def test_revision_0014_marks_the_services_kept_before_it_as_keep_does(session: Session):
+    admin = demo_admin(session)
+    first = edit_costing(admin, demo_dossier(admin, "2026-05-12"), with_second_lunch_and_escort)
+    second = demo_dossier(admin, "2026-06-12")
+    kept = {booking.id: marks(booking.id) for booking in (first, second)}
+    with session_scope() as s:
+        s.exec(
+            update(BookingSoldLine).values(
+                first_of_booking=0, first_of_product=0, first_of_supplier=0, first_of_product_type=0
+            )
+        )
+    with session_scope() as s:
+        s.exec(text(revision_fill("0014")))
+    assert {booking_id: marks(booking_id) for booking_id in kept} == kept
