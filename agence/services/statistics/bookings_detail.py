@@ -17,12 +17,14 @@ months are three queries over that. `limit` caps the lines (the page), never the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import case, extract, func, literal
+from sqlalchemy import case, func, literal
 from sqlmodel import Session, col
 
 from agence.models import Booking, BookingInvoicing, Client, Invoice, InvoiceSettlement, User
@@ -156,18 +158,13 @@ def booking_drill(booking_id: int) -> Drill:
 # --- The SQL ----------------------------------------------------------------------------------
 
 
-def _selected_ids(actor: Actor, request: ReportRequest) -> Any:
-    return (
-        sa.select(col(Booking.id))
-        .join(Client, col(Client.id) == Booking.client_id)
-        .where(*selected_clauses(actor, request, request.period, REPORTED_STATUSES))
-    )
-
-
-def _overdue_by_booking(ids: Any, today: date) -> Any:
-    """Per selected dossier with an invoice past its due date: what remains due on its issued
-    deposit and final invoices past their due date (the unpaid list's balance, each invoice's
-    settlement row; the open invoices are found by the index on what remains)."""
+def _overdue_by_booking(today: date, only: Any = None) -> Any:
+    """Per dossier with an invoice past its due date: what remains due on its issued deposit
+    and final invoices past their due date (the unpaid list's balance, each invoice's
+    settlement row). Every dossier's unless `only` (dossier ids) says which: the
+    open invoices are few (found by the index on what remains), and the join to the selected
+    dossiers keeps theirs."""
+    chosen = [col(Invoice.booking_id).in_(only)] if only is not None else []
     return (
         sa.select(
             col(Invoice.booking_id).label("booking_id"),
@@ -179,7 +176,7 @@ def _overdue_by_booking(ids: Any, today: date) -> Any:
             col(Invoice.status) == InvoiceStatus.ISSUED.value,
             col(Invoice.kind).in_(PAYABLE_KINDS),
             col(Invoice.due_on) < today,
-            col(Invoice.booking_id).in_(ids),
+            *chosen,
         )
         .group_by(col(Invoice.booking_id))
         .subquery("overdue")
@@ -190,9 +187,10 @@ def _flag(condition: Any) -> Any:
     return case((condition, 1), else_=0)
 
 
-def _dossiers(actor: Actor, request: ReportRequest, today: date) -> Any:
-    """One row per selected dossier with its figures and controls (0/1)."""
-    late = _overdue_by_booking(_selected_ids(actor, request), today)
+def _dossiers(actor: Actor, request: ReportRequest, today: date, only: Any = None) -> Any:
+    """One row per selected dossier with its figures and controls (0/1); `only` (dossier
+    ids), those of them only."""
+    late = _overdue_by_booking(today, only)
     billed = BookingInvoicing  # what its invoices bill and was paid (billing.settlements)
     cancelled = col(Booking.status) == Status.CANCELLED.value
     invoiced = func.coalesce(billed.invoiced_total, 0)
@@ -232,7 +230,10 @@ def _dossiers(actor: Actor, request: ReportRequest, today: date) -> Any:
         .outerjoin(User, col(User.id) == Booking.sales_rep_id)
         .outerjoin(billed, col(billed.booking_id) == Booking.id)
         .outerjoin(late, late.c.booking_id == Booking.id)
-        .where(*selected_clauses(actor, request, request.period, REPORTED_STATUSES))
+        .where(
+            *selected_clauses(actor, request, request.period, REPORTED_STATUSES),
+            *([col(Booking.id).in_(only)] if only is not None else []),
+        )
         .subquery("dossiers")
     )
 
@@ -245,6 +246,113 @@ def _control_amount(rows: Any, control: BookingControl) -> Any:
     if control is BookingControl.UNDER_INVOICED:
         return rows.c.sale - rows.c.invoiced
     return rows.c.overdue
+
+
+@dataclass(frozen=True)
+class _Month:
+    """The figures of the dossiers of one month of departure: those the table keeps (all,
+    or those a control finds), and the count and amount of each control among all."""
+
+    month: int
+    """year × 12 + month − 1."""
+    bookings: int
+    paying: int
+    free: int
+    staff: int
+    cost: Decimal | None
+    sale: Decimal
+    margin: Decimal | None
+    invoiced: Decimal
+    paid: Decimal
+    controls: tuple[tuple[int, Decimal], ...]
+    """Per `BookingControl`, in its order: (dossiers, amount)."""
+
+    def plus(self, other: _Month) -> _Month:
+        """This month's figures and `other`'s (days of the same month) together."""
+        return _Month(
+            self.month,
+            self.bookings + other.bookings,
+            self.paying + other.paying,
+            self.free + other.free,
+            self.staff + other.staff,
+            _sum_known((self.cost, other.cost)),
+            self.sale + other.sale,
+            _sum_known((self.margin, other.margin)),
+            self.invoiced + other.invoiced,
+            self.paid + other.paid,
+            tuple(
+                (mine[0] + theirs[0], mine[1] + theirs[1])
+                for mine, theirs in zip(self.controls, other.controls, strict=True)
+            ),
+        )
+
+
+def _months(session: Session, rows: Any, control: BookingControl | None) -> list[_Month]:
+    """One grouped pass over the selected dossiers: per month of departure, what the totals,
+    the controls and the months' table add up (one reading of the selection, not three),
+    grouped by day in SQL and by month here."""
+    day = rows.c.starts_on  # grouped by day (a date hashes faster than a computed month)
+    kept = rows.c[control.value] == 1 if control is not None else sa.true()
+
+    def kept_sum(value: Any) -> Any:
+        return func.coalesce(func.sum(case((kept, value), else_=0)), 0)
+
+    def kept_nullable_sum(value: Any) -> Any:
+        return func.sum(case((kept, value)))  # NULL when no dossier has it (cost unknown)
+
+    statement = sa.select(
+        day,
+        kept_sum(literal(1)),
+        kept_sum(rows.c.paying),
+        kept_sum(rows.c.free),
+        kept_sum(rows.c.staff),
+        kept_nullable_sum(rows.c.cost),
+        kept_sum(rows.c.sale),
+        kept_nullable_sum(rows.c.margin),
+        kept_sum(rows.c.invoiced),
+        kept_sum(rows.c.paid),
+        *(
+            expression
+            for each in BookingControl
+            for expression in (
+                func.coalesce(func.sum(rows.c[each.value]), 0),
+                func.coalesce(
+                    func.sum(case((rows.c[each.value] == 1, _control_amount(rows, each)), else_=0)),
+                    0,
+                ),
+            )
+        ),
+    ).group_by(day)
+    found: dict[int, _Month] = {}
+    for row in session.execute(statement):
+        starts_on, bookings, paying, free, staff, cost, sale, margin, invoiced, paid, *controls = (
+            row
+        )
+        day = _Month(
+            starts_on.year * 12 + starts_on.month - 1,
+            int(bookings),
+            int(paying),
+            int(free),
+            int(staff),
+            _money(cost),
+            cents(sale),
+            _money(margin),
+            cents(invoiced),
+            cents(paid),
+            tuple(
+                (int(controls[2 * n]), cents(controls[2 * n + 1]))
+                for n in range(len(BookingControl))
+            ),
+        )
+        before = found.get(day.month)
+        found[day.month] = day if before is None else before.plus(day)
+    return [found[month] for month in sorted(found)]
+
+
+def _sum_known(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of the known values; None when none is."""
+    known = [value for value in values if value is not None]
+    return sum(known, ZERO) if known else None
 
 
 # --- The report -------------------------------------------------------------------------------
@@ -333,11 +441,35 @@ def _control(request: ReportRequest) -> BookingControl | None:
 
 def _dossiers_table(
     session: Session,
+    actor: Actor,
     request: ReportRequest,
+    today: date,
     rows: Any,
+    months: list[_Month],
     control: BookingControl | None,
     limit: int | None,
 ) -> ReportTable:
+    if control is None and limit is not None:
+        # The page's dossiers chosen first, from the selection alone (behind an OFFSET 0
+        # fence: PostgreSQL would otherwise walk the departures' index from the first
+        # dossier ever, probing each one's invoices); their figures then.
+        selected = (
+            sa.select(
+                col(Booking.id).label("id"),
+                col(Booking.starts_on).label("starts_on"),
+                col(Booking.reference).label("reference"),
+            )
+            .join(Client, col(Client.id) == Booking.client_id)
+            .where(*selected_clauses(actor, request, request.period, REPORTED_STATUSES))
+            .offset(0)
+            .subquery("selected")
+        )
+        page = session.execute(
+            sa.select(selected.c.id)
+            .order_by(selected.c.starts_on, selected.c.reference, selected.c.id)
+            .limit(limit)
+        ).scalars()
+        rows = _dossiers(actor, request, today, only=list(page))
     kept = rows.c[control.value] == 1 if control is not None else sa.true()
     lines_query = (
         sa.select(rows).where(kept).order_by(rows.c.starts_on, rows.c.reference, rows.c.id)
@@ -345,19 +477,15 @@ def _dossiers_table(
     if limit is not None:
         lines_query = lines_query.limit(limit)
     lines = tuple(_dossier_line(row) for row in session.execute(lines_query))
-    count, paying, free, staff, cost, sale, margin, invoiced, paid = session.execute(
-        sa.select(
-            func.count(),
-            func.coalesce(func.sum(rows.c.paying), 0),
-            func.coalesce(func.sum(rows.c.free), 0),
-            func.coalesce(func.sum(rows.c.staff), 0),
-            func.sum(rows.c.cost),
-            func.coalesce(func.sum(rows.c.sale), 0),
-            func.sum(rows.c.margin),
-            func.coalesce(func.sum(rows.c.invoiced), 0),
-            func.coalesce(func.sum(rows.c.paid), 0),
-        ).where(kept)
-    ).one()
+    count = sum(month.bookings for month in months)
+    cost = _sum_known(month.cost for month in months)
+    sale = sum((month.sale for month in months), ZERO)
+    margin = _sum_known(month.margin for month in months)
+    invoiced = sum((month.invoiced for month in months), ZERO)
+    paid = sum((month.paid for month in months), ZERO)
+    paying, free, staff = (
+        sum(getattr(month, name) for month in months) for name in ("paying", "free", "staff")
+    )
     total = ReportLine(
         "total",
         (
@@ -382,31 +510,12 @@ def _dossiers_table(
     return ReportTable("dossiers", title, DOSSIER_COLUMNS, lines, total, None, note)
 
 
-def _controls_table(session: Session, request: ReportRequest, rows: Any) -> ReportTable:
+def _controls_table(request: ReportRequest, months: list[_Month]) -> ReportTable:
     """How many dossiers each control finds among all the period's, and their amount."""
-    values = session.execute(
-        sa.select(
-            *(
-                expression
-                for control in BookingControl
-                for expression in (
-                    func.coalesce(func.sum(rows.c[control.value]), 0),
-                    func.coalesce(
-                        func.sum(
-                            case(
-                                (rows.c[control.value] == 1, _control_amount(rows, control)),
-                                else_=0,
-                            )
-                        ),
-                        0,
-                    ),
-                )
-            )
-        )
-    ).one()
     lines = []
     for index, control in enumerate(BookingControl):
-        count, amount = int(values[2 * index]), cents(values[2 * index + 1])
+        count = sum(month.controls[index][0] for month in months)
+        amount = sum((month.controls[index][1] for month in months), ZERO)
         status = Status.CONFIRMED if control is BookingControl.NOT_INVOICED else None
         lines.append(
             ReportLine(
@@ -427,31 +536,15 @@ def _controls_table(session: Session, request: ReportRequest, rows: Any) -> Repo
     )
 
 
-def _months_table(
-    session: Session, request: ReportRequest, rows: Any, control: BookingControl | None
-) -> ReportTable:
+def _months_table(request: ReportRequest, months: list[_Month]) -> ReportTable:
     """Sale, cost and margin by month of departure of the dossiers of the table."""
-    index = (extract("year", rows.c.starts_on) * 12 + extract("month", rows.c.starts_on) - 1).label(
-        "month"
-    )
-    kept = rows.c[control.value] == 1 if control is not None else sa.true()
-    found = session.execute(
-        sa.select(
-            index,
-            func.count(),
-            func.coalesce(func.sum(rows.c.sale), 0),
-            func.sum(rows.c.cost),
-            func.sum(rows.c.margin),
-        )
-        .where(kept)
-        .group_by(index)
-        .order_by(index)
-    ).all()
     lines = []
     count_total, sale_total, cost_total, margin_total = 0, ZERO, ZERO, ZERO
-    for month, count, sale, cost, margin in found:
-        month = int(month)
-        sale, cost, margin = cents(sale), cents(cost), cents(margin)
+    for figures in months:
+        if not figures.bookings:
+            continue  # none the table keeps departs that month
+        month, count, sale = figures.month, figures.bookings, figures.sale
+        cost, margin = figures.cost or ZERO, figures.margin or ZERO
         count_total += count
         sale_total, cost_total, margin_total = (
             sale_total + sale,
@@ -519,13 +612,15 @@ def bookings_report(
     (sale, cost and margin by month of departure, with its chart)."""
     actor.require(Module.STATISTICS)
     control = _control(request)
-    rows = _dossiers(actor, request, formats.today())
+    today = formats.today()
+    rows = _dossiers(actor, request, today)
+    months = _months(session, rows, control)
     return Report(
         ReportName.BOOKINGS,
         request,
         (
-            _dossiers_table(session, request, rows, control, limit),
-            _controls_table(session, request, rows),
-            _months_table(session, request, rows, control),
+            _dossiers_table(session, actor, request, today, rows, months, control, limit),
+            _controls_table(request, months),
+            _months_table(request, months),
         ),
     )

@@ -361,6 +361,19 @@ def test_the_page_shows_the_first_lines_and_totals_them_all(world):
     assert "Les 2 premiers sont montrés" in table.note
 
 
+def test_a_page_shows_the_first_lines_of_the_whole_report_cell_for_cell(world):
+    # The page's dossiers are chosen first, their figures read then: the same lines.
+    for basis in PeriodBasis:
+        for grouping in ("", *(control.value for control in BookingControl)):
+            whole = report(world["admin"], basis=basis, grouping=grouping).table("dossiers")
+            page = report(world["admin"], basis=basis, grouping=grouping, limit=2)
+            shown = page.table("dossiers")
+            assert [(line.cells, line.flags) for line in shown.lines] == [
+                (line.cells, line.flags) for line in whole.lines[:2]
+            ], (basis, grouping)
+            assert shown.total == whole.total
+
+
 def drills(found: Report):
     for table in found.tables:
         for line in (*table.lines, *((table.total,) if table.total else ())):
