@@ -66,9 +66,9 @@ def report_function(name: ReportName) -> ReportFunction:
 PAGE_LINES = 200
 """Lines of a table shown on a report's page; the Excel export holds them all."""
 
-PAGE_LIMITED = frozenset({ReportName.BOOKINGS})
-"""Reports of one line per record (a dossier): the page asks for its first lines only (their
-totals stay over all of them); the export and the command line get every line."""
+PAGE_LIMITED = frozenset({ReportName.BOOKINGS, ReportName.CLIENTS})
+"""Reports of one line per record (a dossier, a client): the page asks for its first lines
+only (their totals stay over all of them); the export and the command line get every line."""
 
 
 def run_report(

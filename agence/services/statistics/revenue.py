@@ -18,13 +18,14 @@ the « Chiffre d'affaires » report built on these figures.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Numeric, case, extract, func, literal, select, type_coerce
+from sqlalchemy import Numeric, and_, case, extract, func, literal, or_, select, type_coerce
 from sqlmodel import Session, col
 
 from agence.models import (
@@ -121,7 +122,12 @@ class Figures:
         return (self.margin * 100 / self.excl_vat).quantize(CENT, ROUND_HALF_UP)
 
     def rounded(self) -> Figures:
-        return Figures(*(_cents(value) for value in self._values()))
+        return Figures(
+            _cents(self.excl_vat),
+            _cents(self.incl_vat),
+            _cents(self.margin),
+            _cents(self.margin_vat),
+        )
 
     def _values(self) -> tuple[Decimal, ...]:
         return (self.excl_vat, self.incl_vat, self.margin, self.margin_vat)
@@ -190,7 +196,8 @@ class RevenueReport:
 def _cents(value: Decimal | float | int | None) -> Decimal:
     if value is None:
         return ZERO
-    return Decimal(str(value)).quantize(CENT, ROUND_HALF_UP)
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return exact.quantize(CENT, ROUND_HALF_UP)
 
 
 def _amount(expression: Any) -> Any:
@@ -272,7 +279,7 @@ def _group_columns(
     if grouping is Grouping.CLIENT_CATEGORY:
         return [col(ClientCategory.id)], [col(ClientCategory.name)]
     if grouping is Grouping.CLIENT:
-        return [col(Client.id)], [col(Client.name)]
+        return [col(Invoice.client_id)], []  # no label: the caller names the clients
     return [col(BookingType.id)], [col(BookingType.label)]
 
 
@@ -286,9 +293,11 @@ def counted_invoices(
     """`statement` (over `Invoice` joined to its `Booking` and `Client`) kept to the invoices
     the revenue of `period` counts: issued, of the period by `basis`, within `filters` and the
     actor's clients when his profile says so."""
-    statement = statement.where(
-        *basis_clauses(period, basis), *(filters or ReportFilters()).booking_clauses()
-    )
+    return _counted(statement, actor, and_(*basis_clauses(period, basis)), filters)
+
+
+def _counted(statement: Any, actor: Actor, when: Any, filters: ReportFilters | None) -> Any:
+    statement = statement.where(when, *(filters or ReportFilters()).booking_clauses())
     if actor.own_clients_only:
         statement = statement.where(col(Client.sales_rep_id) == actor.user_id)
     return statement
@@ -318,7 +327,7 @@ def _reads_client(actor: Actor, grouping: Grouping | None, filters: ReportFilter
     kept = filters or ReportFilters()
     return (
         actor.own_clients_only
-        or grouping in (Grouping.CLIENT_TYPE, Grouping.CLIENT_CATEGORY, Grouping.CLIENT)
+        or grouping in (Grouping.CLIENT_TYPE, Grouping.CLIENT_CATEGORY)
         or kept.client_type is not None
         or kept.client_category_id is not None
     )
@@ -333,17 +342,54 @@ def figures_by_group(
     basis: PeriodBasis = PeriodBasis.INVOICE,
 ) -> dict[tuple, tuple[str, Figures]]:
     """The exact (unrounded) figures of each group of `grouping`, with its label."""
+    return figures_by_periods(session, actor, (period,), grouping, filters, basis)[0]
+
+
+def figures_by_periods(
+    session: Session,
+    actor: Actor,
+    periods: Sequence[Period],
+    grouping: Grouping | None,
+    filters: ReportFilters | None = None,
+    basis: PeriodBasis = PeriodBasis.INVOICE,
+) -> list[dict[tuple, tuple[str, Figures]]]:
+    """`figures_by_group` of each period, in one pass over the invoices of all of them when
+    they do not overlap (a period and its comparison: one reading of the invoices, not two),
+    grouped by period too. A group is in a period's figures when one of its invoices counts
+    in that period."""
+    if len(periods) > 1 and _overlapping(periods):
+        return [
+            figures_by_periods(session, actor, (period,), grouping, filters, basis)[0]
+            for period in periods
+        ]
     incl = Invoice.total_incl_vat - Invoice.deposits_deducted
     excl = col(Invoice.revenue_excl_vat)  # kept at its issue (billing.revenue_parts)
     margin = col(Invoice.gross_margin)
-    keys, labels = _group_columns(grouping, period, basis)
+    amounts = (excl, incl, margin, col(Invoice.margin_vat))
+    span = Period(min(p.start for p in periods), max(p.end for p in periods))
+    keys, labels = _group_columns(grouping, span, basis)
+    by_day = grouping is Grouping.MONTH and basis is not PeriodBasis.BOOKING
+    if by_day:
+        # Grouped by day, added up per month below: a date hashes faster than a computed
+        # month (EXTRACT gives a numeric on PostgreSQL).
+        keys = [col(Invoice.issued_on) if basis is PeriodBasis.INVOICE else col(Booking.starts_on)]
+    if len(periods) == 1:
+        which: Any = literal(0)
+        where = and_(*basis_clauses(periods[0], basis))
+        groups = [*keys, *labels]
+    else:
+        which = case(
+            *((and_(*basis_clauses(period, basis)), index) for index, period in enumerate(periods)),
+            else_=literal(None),
+        )
+        # The span too: the date index reads it as one range (an OR of ranges reads all).
+        where = and_(
+            *basis_clauses(span, basis),
+            or_(*(and_(*basis_clauses(period, basis)) for period in periods)),
+        )
+        groups = [*keys, *labels, which]
     statement = select(
-        *keys,
-        *labels,
-        _amount(func.sum(excl)),
-        _amount(func.sum(incl)),
-        _amount(func.sum(margin)),
-        _amount(func.sum(Invoice.margin_vat)),
+        *keys, *labels, which, *(_amount(func.sum(amount)) for amount in amounts)
     ).select_from(Invoice)
     # The dossier and the client are joined only when something reads them: over three years
     # of invoices the joins cost more than the sums (every invoice has both, so leaving them
@@ -362,21 +408,34 @@ def figures_by_group(
         statement = statement.outerjoin(
             ClientCategoryLink, col(ClientCategoryLink.client_id) == Client.id
         ).outerjoin(ClientCategory, col(ClientCategory.id) == ClientCategoryLink.category_id)
-    statement = counted_invoices(statement, actor, period, filters, basis)
-    if keys or labels:
-        statement = statement.group_by(*keys, *labels)
-    found: dict[tuple, tuple[str, Figures]] = {}
+    statement = _counted(statement, actor, where, filters)
+    if groups:
+        statement = statement.group_by(*groups)
+    found: list[dict[tuple, tuple[str, Figures]]] = [{} for _ in periods]
     for row in session.execute(statement):
         values = tuple(row)
         key = tuple(values[: len(keys)])
+        period_index = values[len(keys) + len(labels)]
+        if period_index is None:
+            continue
         if grouping is Grouping.MONTH:
             if key[0] is None:
                 continue
-            key = (int(key[0]),)
-        label_values = values[len(keys) : len(keys) + len(labels)]
-        figures = Figures(*(_exact(v) for v in values[len(keys) + len(labels) :]))
-        found[key] = (_label(grouping, key, label_values), figures)
+            key = (key[0].year * 12 + key[0].month - 1,) if by_day else (int(key[0]),)
+        label = _label(grouping, key, values[len(keys) : len(keys) + len(labels)])
+        excl_vat, incl_vat, margin, margin_vat = values[len(keys) + len(labels) + 1 :]
+        figures = Figures(_exact(excl_vat), _exact(incl_vat), _exact(margin), _exact(margin_vat))
+        kept = found[int(period_index)]
+        before = kept.get(key)
+        kept[key] = (label, figures if before is None else before[1] + figures)
     return found
+
+
+def _overlapping(periods: Sequence[Period]) -> bool:
+    ordered = sorted(periods, key=lambda period: period.start)
+    return any(
+        later.start <= earlier.end for earlier, later in zip(ordered, ordered[1:], strict=False)
+    )
 
 
 def _exact(value: Any) -> Decimal:
@@ -402,6 +461,8 @@ def _label(grouping: Grouping | None, key: tuple, labels: tuple) -> str:
         return ClientType.label_of(key[0], str(key[0]))
     if grouping is Grouping.CLIENT_CATEGORY and key[0] is None:
         return NO_CATEGORY
+    if grouping is Grouping.CLIENT:
+        return ""
     return str(labels[0])
 
 
@@ -438,8 +499,9 @@ def revenue_report(
     limited to the actor's clients when his profile says so."""
     actor.require(Module.STATISTICS)
     comparison = comparison or period.year_before()
-    current = figures_by_group(session, actor, period, grouping, filters, basis)
-    previous = figures_by_group(session, actor, comparison, grouping, filters, basis)
+    current, previous = figures_by_periods(
+        session, actor, (period, comparison), grouping, filters, basis
+    )
     rows: list[RevenueRow] = []
     if grouping is Grouping.MONTH:
         offset = (comparison.start.year - period.start.year) * 12 + (
@@ -465,9 +527,8 @@ def revenue_report(
         # A client of several categories is in several rows: the total counts him once.
         total_now, total_then = (
             sum((figures.rounded() for _, figures in found.values()), Figures())
-            for found in (
-                figures_by_group(session, actor, period, None, filters, basis),
-                figures_by_group(session, actor, comparison, None, filters, basis),
+            for found in figures_by_periods(
+                session, actor, (period, comparison), None, filters, basis
             )
         )
         note = CATEGORY_NOTE

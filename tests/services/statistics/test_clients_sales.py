@@ -134,6 +134,20 @@ def test_every_cell_of_the_clients_table(sales):
     check_drills(report)
 
 
+def test_a_page_shows_the_first_clients_of_the_whole_report_and_totals_them_all(sales):
+    with session_scope() as s:
+        whole = clients_report(s, sales["admin"], ReportRequest(PERIOD))
+        page = clients_report(s, sales["admin"], ReportRequest(PERIOD), limit=2)
+    table = page.table("clients")
+    assert [line.cells for line in table.lines] == [
+        line.cells for line in whole.table("clients").lines[:2]
+    ]
+    assert table.total == whole.table("clients").total
+    assert "Les 2 premiers sont montrés" in table.note
+    for key in ("top", "abc"):
+        assert page.table(key) == whole.table(key)
+
+
 def test_abc_classes_and_top_clients(sales):
     with session_scope() as s:
         report = clients_report(s, sales["admin"], ReportRequest(PERIOD))
