@@ -650,40 +650,10 @@ def _add_bookings(
             )
         created_at = datetime.combine(created_on, clock(9, rng.randint(0, 59)), UTC)
         rep = client_rep if rng.random() < 0.9 else rng.choice(reps)
-        bookings.add(
-            id=booking_id,
-            reference=reference,
-            site_id=site_id,
-            year=year,
-            number=number,
-            title=name,
-            search_text=normalize_text(f"{reference} {name}"),
-            booking_type_id=type_ids[code],
-            status=status,
-            client_id=client_id,
-            sales_rep_id=rep,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            paying=paying,
-            free=free,
-            staff=rng.randint(0, 2),
-            option_until=option_until,
-            quote_sent_on=quote_sent_on,
-            confirmed_version=1 if status in _CONFIRMED_ONCE else 0,
-            price_per_paying=_cents(price / paying),
-            total_price=price,
-            total_cost=margin_costs + normal_costs,
-            cancellation_fee=Decimal(rng.randint(0, 30) * 10)
-            if status == Status.CANCELLED
-            else None,
-            created_at=created_at,
-            updated_at=created_at,
-        )
-        keys = [
-            (s.get("product_id"), s.get("supplier_id"), s.get("product_type_id")) for s in services
-        ]
-        for service, marks in zip(services, first_marks(keys), strict=True):
-            lines.add(**service, **dict(zip(FIRST_MARKS, marks, strict=True)))
+        staff = rng.randint(0, 2)
+        cancellation_fee = Decimal(rng.randint(0, 30) * 10) if status == Status.CANCELLED else None
+        # Its history first (a dossier cancelled after its confirmation was confirmed once:
+        # its confirmed version says so, as `bookings.change_status` sets it).
         steps = [(created_at, "", Status.REQUEST)]
         if quote_sent_on is not None:
             steps.append(_step(quote_sent_on, steps[-1][2], Status.QUOTE_SENT))
@@ -700,6 +670,38 @@ def _add_bookings(
         if status == Status.CANCELLED:
             on = min(TODAY, starts_on - timedelta(days=rng.randint(1, 30)))
             steps.append(_step(max(on, created_on), steps[-1][2], status))
+        bookings.add(
+            id=booking_id,
+            reference=reference,
+            site_id=site_id,
+            year=year,
+            number=number,
+            title=name,
+            search_text=normalize_text(f"{reference} {name}"),
+            booking_type_id=type_ids[code],
+            status=status,
+            client_id=client_id,
+            sales_rep_id=rep,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            paying=paying,
+            free=free,
+            staff=staff,
+            option_until=option_until,
+            quote_sent_on=quote_sent_on,
+            confirmed_version=1 if confirmed_on is not None else 0,
+            price_per_paying=_cents(price / paying),
+            total_price=price,
+            total_cost=margin_costs + normal_costs,
+            cancellation_fee=cancellation_fee,
+            created_at=created_at,
+            updated_at=created_at,
+        )
+        keys = [
+            (s.get("product_id"), s.get("supplier_id"), s.get("product_type_id")) for s in services
+        ]
+        for service, marks in zip(services, first_marks(keys), strict=True):
+            lines.add(**service, **dict(zip(FIRST_MARKS, marks, strict=True)))
         for at, before, after in steps:
             events.add(
                 id=event_id,
@@ -1233,7 +1235,7 @@ REPORTS = (
 """(`ReportName` value, module, function) of the reports `(session, actor, request) ->
 Report`: each timed on the year by its default grouping, by each other one, and for the rep."""
 HOMES = (
-    ("direction", "agence.services.statistics.dashboard", "direction_figures", DIRECTION_EMAIL),
+    ("direction", "agence.services.statistics.dashboard", "direction_home", DIRECTION_EMAIL),
     ("accounting", "agence.services.statistics.dashboard", "accounting_figures", ACCOUNTING_EMAIL),
 )
 """(key, module, function, who) of the home dashboards `(session, actor, today)`; the

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from agence.models import Booking, BookingEvent
 from agence.models.base import utcnow
@@ -118,6 +118,15 @@ def allowed_transitions(actor: Actor, source: str) -> list[Transition]:
         for step in TRANSITIONS
         if step.source == source and actor.can(Module.BOOKINGS, step.action)
     ]
+
+
+def confirmed_once() -> Any:
+    """SQL over `Booking`: the dossier was confirmed at least once, whatever became of it
+    since (done, invoiced, cancelled, amended). Its confirmed version is set at its first
+    confirmation and never cleared (`bookings.change_status`), as its history keeps a step to
+    « confirmé »: the statistics read this column, not the history (a million steps at a
+    network's size)."""
+    return col(Booking.confirmed_version) > 0
 
 
 # --- Writing a step --------------------------------------------------------------------------

@@ -21,21 +21,32 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import case, exists, func
+from sqlalchemy import case, func
 from sqlmodel import Session, col
 
-from agence.models import Booking, BookingEvent, Client, Invoice, Payment
-from agence.services.billing.outstanding import HALF_CENT, cents, invoiced_on
+from agence.models import Booking, Client, Invoice, Payment
+from agence.services.billing.outstanding import (
+    HALF_CENT,
+    LEFT_TO_INVOICE,
+    cents,
+    with_invoicing,
+)
 from agence.services.billing.unpaid import REMAINING, with_balances
 from agence.services.billing.vocabulary import PAYABLE_KINDS, InvoiceStatus
 from agence.services.bookings.bookings import scope
-from agence.services.bookings.lifecycle import Status
+from agence.services.bookings.lifecycle import Status, confirmed_once
 from agence.services.common import formats
 from agence.services.common.permissions import AccessDenied, Action, Actor, Module, Right
 from agence.services.parties.clients import visible_clients
 from agence.services.statistics.measures import Measure
 from agence.services.statistics.report import DrillList, Period, ReportFilters
-from agence.services.statistics.revenue import Grouping, RevenueRow, revenue_report
+from agence.services.statistics.revenue import (
+    Figures,
+    Grouping,
+    RevenueReport,
+    RevenueRow,
+    revenue_report,
+)
 
 ZERO = Decimal("0.00")
 TENTH = Decimal("0.1")
@@ -185,12 +196,14 @@ def _live_bookings(statement: Any, actor: Actor, filters: ReportFilters | None =
 
 
 def order_book(session: Session, actor: Actor, filters: ReportFilters | None = None) -> Figure:
-    to_invoice = Booking.total_price - invoiced_on(Booking.id)
+    to_invoice = LEFT_TO_INVOICE
     amount, number = session.execute(
         _live_bookings(
-            sa.select(
-                func.coalesce(func.sum(case((to_invoice > HALF_CENT, to_invoice), else_=0)), 0),
-                func.coalesce(func.sum(case((to_invoice > HALF_CENT, 1), else_=0)), 0),
+            with_invoicing(
+                sa.select(
+                    func.coalesce(func.sum(case((to_invoice > HALF_CENT, to_invoice), else_=0)), 0),
+                    func.coalesce(func.sum(case((to_invoice > HALF_CENT, 1), else_=0)), 0),
+                ).select_from(Booking)
             ).where(col(Booking.status).in_(ORDER_BOOK_STATUSES)),
             actor,
             filters,
@@ -242,10 +255,7 @@ def quotes_converted(
     session: Session, actor: Actor, period: Period, filters: ReportFilters | None = None
 ) -> tuple[int, int]:
     """(quotes sent in `period`, how many of those dossiers the client confirmed)."""
-    confirmed = exists().where(
-        col(BookingEvent.booking_id) == col(Booking.id),
-        col(BookingEvent.to_status) == Status.CONFIRMED,
-    )
+    confirmed = confirmed_once()
     sent, won = session.execute(
         _live_bookings(
             sa.select(
@@ -329,13 +339,43 @@ def departures_between(
     ).scalar_one()
 
 
+@dataclass(frozen=True)
+class DirectionHome:
+    """What the direction's home shows: its figures and the thirteen months' chart."""
+
+    figures: DirectionFigures
+    months: tuple[MonthRevenue, ...]
+
+
+def direction_home(session: Session, actor: Actor, today: date) -> DirectionHome:
+    """The direction's figures and its thirteen months, the revenue read once: the thirteen
+    months by month beside the year before's same days hold this month (the last) and every
+    month of this year."""
+    actor.require(Module.STATISTICS)
+    report = revenue_report(session, actor, thirteen_months(today), Grouping.MONTH)
+    return DirectionHome(
+        _direction_figures(session, actor, today, report), _months_of(report, report.period)
+    )
+
+
 def direction_figures(session: Session, actor: Actor, today: date) -> DirectionFigures:
     """The direction's dashboard on `today`, within the actor's clients when so limited."""
-    actor.require(Module.STATISTICS)
+    return direction_home(session, actor, today).figures
+
+
+def _direction_figures(
+    session: Session, actor: Actor, today: date, by_month: RevenueReport
+) -> DirectionFigures:
     month = Period(today.replace(day=1), today)
     year = Period(today.replace(month=1, day=1), today)
-    month_total = revenue_report(session, actor, month).total
-    year_total = revenue_report(session, actor, year).total
+    this_year = [row for row in by_month.rows if row.key.startswith(f"{today.year:04d}-")]
+    year_total = RevenueRow.of(
+        "total",
+        "Total",
+        sum((row.current for row in this_year), Figures()),
+        sum((row.previous for row in this_year), Figures()),
+    )
+    month_total = by_month.rows[-1]
     ages = receivables_by_age(session, actor, today)
     month_caption = f"{formats.day(month.start)} – {formats.day(today)}"
     month_excl, month_incl, month_margin = _revenue_figures(month_total, month_caption, month)
@@ -401,7 +441,10 @@ def revenue_by_month(
 ) -> tuple[MonthRevenue, ...]:
     """The invoiced revenue excluding VAT of each month of `period` beside the same month of
     `comparison` (by default the year before): `revenue_report` by month, two queries."""
-    report = revenue_report(session, actor, period, Grouping.MONTH, comparison)
+    return _months_of(revenue_report(session, actor, period, Grouping.MONTH, comparison), period)
+
+
+def _months_of(report: RevenueReport, period: Period) -> tuple[MonthRevenue, ...]:
     months = []
     for row in report.rows:
         year, month = (int(part) for part in row.key.split("-"))
@@ -518,17 +561,17 @@ def receivables_by_age(
         (due_on >= today - timedelta(days=90), _Age.LATE_61_90.value),
         else_=_Age.LATE_OVER_90.value,
     ).label("age")
+    clauses = filters.booking_clauses() if filters is not None else []
+    statement = sa.select(age, func.sum(REMAINING), func.count()).select_from(Invoice)
+    statement = statement.join(Client, col(Client.id) == Invoice.client_id)
+    if clauses:  # the dossier only when a filter reads it (every invoice has one)
+        statement = statement.join(Booking, col(Booking.id) == Invoice.booking_id)
     statement = visible_clients(
-        with_balances(
-            sa.select(age, func.sum(REMAINING), func.count())
-            .select_from(Invoice)
-            .join(Client, col(Client.id) == Invoice.client_id)
-            .join(Booking, col(Booking.id) == Invoice.booking_id)
-        ).where(
+        with_balances(statement).where(
             Invoice.status == InvoiceStatus.ISSUED,
             col(Invoice.kind).in_(PAYABLE_KINDS),
             REMAINING > HALF_CENT,
-            *(filters.booking_clauses() if filters is not None else ()),
+            *clauses,
         ),
         actor,
     ).group_by(age)

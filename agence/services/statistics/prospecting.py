@@ -19,7 +19,7 @@ from sqlalchemy import case, func, or_, select
 from sqlmodel import Session, col
 
 from agence.models import Booking, BookingEvent, Client, ClientCategoryLink, User, VisitReport
-from agence.services.bookings.lifecycle import Status
+from agence.services.bookings.lifecycle import Status, confirmed_once
 from agence.services.common.permissions import Actor, Module
 from agence.services.parties.clients import visible_clients
 from agence.services.parties.vocabulary import ReportKind, ReportStatus
@@ -105,12 +105,11 @@ def _bookings(actor: Actor, filters: ReportFilters) -> list[Any]:
 def _confirmed_ever() -> Any:
     """The client (outer `Client`) has a dossier that was confirmed once, whenever."""
     return (
-        select(col(BookingEvent.id))
-        .join(Booking, col(Booking.id) == BookingEvent.booking_id)
+        select(col(Booking.id))
         .where(
             col(Booking.client_id) == col(Client.id),
             col(Booking.deleted_at).is_(None),
-            col(BookingEvent.to_status) == Status.CONFIRMED.value,
+            confirmed_once(),
         )
         .exists()
     )
@@ -156,14 +155,7 @@ def _prospects(session: Session, actor: Actor, request: ReportRequest) -> dict[A
 
 
 def _quotes(session: Session, actor: Actor, request: ReportRequest) -> dict[Any, dict[str, int]]:
-    confirmed = (
-        select(col(BookingEvent.id))
-        .where(
-            col(BookingEvent.booking_id) == col(Booking.id),
-            col(BookingEvent.to_status) == Status.CONFIRMED.value,
-        )
-        .exists()
-    )
+    confirmed = confirmed_once()
     period = request.period
     statement = (
         select(

@@ -353,11 +353,13 @@ def figures_by_periods(
     filters: ReportFilters | None = None,
     basis: PeriodBasis = PeriodBasis.INVOICE,
 ) -> list[dict[tuple, tuple[str, Figures]]]:
-    """`figures_by_group` of each period, in one pass over the invoices of all of them when
-    they do not overlap (a period and its comparison: one reading of the invoices, not two),
-    grouped by period too. A group is in a period's figures when one of its invoices counts
-    in that period."""
-    if len(periods) > 1 and _overlapping(periods):
+    """`figures_by_group` of each period, in one pass over the invoices of all of them (a
+    period and its comparison: one reading of the invoices, not two), grouped by period too
+    — by month, by day, each day added to every period holding it; other groupings of
+    overlapping periods (a custom comparison) are read period by period. A group is in a
+    period's figures when one of its invoices counts in that period."""
+    by_day = grouping is Grouping.MONTH and basis is not PeriodBasis.BOOKING
+    if len(periods) > 1 and _overlapping(periods) and not by_day:
         return [
             figures_by_periods(session, actor, (period,), grouping, filters, basis)[0]
             for period in periods
@@ -368,14 +370,17 @@ def figures_by_periods(
     amounts = (excl, incl, margin, col(Invoice.margin_vat))
     span = Period(min(p.start for p in periods), max(p.end for p in periods))
     keys, labels = _group_columns(grouping, span, basis)
-    by_day = grouping is Grouping.MONTH and basis is not PeriodBasis.BOOKING
+    day = col(Invoice.issued_on) if basis is PeriodBasis.INVOICE else col(Booking.starts_on)
     if by_day:
-        # Grouped by day, added up per month below: a date hashes faster than a computed
-        # month (EXTRACT gives a numeric on PostgreSQL).
-        keys = [col(Invoice.issued_on) if basis is PeriodBasis.INVOICE else col(Booking.starts_on)]
-    if len(periods) == 1:
+        # Grouped by day, added up per month and period below: a date hashes faster than a
+        # computed month (EXTRACT gives a numeric on PostgreSQL), and a day falls in every
+        # period that holds it (overlapping periods are read once too).
+        keys = [day]
+    if len(periods) == 1 or by_day:
         which: Any = literal(0)
-        where = and_(*basis_clauses(periods[0], basis))
+        where = and_(*basis_clauses(span, basis))
+        if len(periods) > 1:
+            where = and_(where, or_(*(and_(*basis_clauses(p, basis)) for p in periods)))
         groups = [*keys, *labels]
     else:
         which = case(
@@ -418,16 +423,22 @@ def figures_by_periods(
         period_index = values[len(keys) + len(labels)]
         if period_index is None:
             continue
+        holding = [int(period_index)]
         if grouping is Grouping.MONTH:
             if key[0] is None:
                 continue
-            key = (key[0].year * 12 + key[0].month - 1,) if by_day else (int(key[0]),)
+            if by_day:
+                holding = [n for n, period in enumerate(periods) if period.contains(key[0])]
+                key = (key[0].year * 12 + key[0].month - 1,)
+            else:
+                key = (int(key[0]),)
         label = _label(grouping, key, values[len(keys) : len(keys) + len(labels)])
         excl_vat, incl_vat, margin, margin_vat = values[len(keys) + len(labels) + 1 :]
         figures = Figures(_exact(excl_vat), _exact(incl_vat), _exact(margin), _exact(margin_vat))
-        kept = found[int(period_index)]
-        before = kept.get(key)
-        kept[key] = (label, figures if before is None else before[1] + figures)
+        for index in holding:
+            kept = found[index]
+            before = kept.get(key)
+            kept[key] = (label, figures if before is None else before[1] + figures)
     return found
 
 

@@ -34,7 +34,12 @@ from agence.models import (
     Product,
     ProductType,
 )
-from agence.services.billing.outstanding import HALF_CENT, cents, invoiced_on
+from agence.services.billing.outstanding import (
+    HALF_CENT,
+    LEFT_TO_INVOICE,
+    cents,
+    with_invoicing,
+)
 from agence.services.billing.vocabulary import PAYABLE_KINDS, ChorusStatus, InvoiceStatus
 from agence.services.bookings.bookings import scope
 from agence.services.bookings.lifecycle import Status
@@ -510,12 +515,16 @@ def _deposits_to_invoice(session: Session, actor: Actor) -> tuple[Decimal, int]:
 
 
 def _done_to_invoice(session: Session, actor: Actor) -> tuple[Decimal, int]:
-    to_invoice = Booking.total_price - invoiced_on(Booking.id)
+    to_invoice = LEFT_TO_INVOICE
     amount, number = session.execute(
         _live_bookings(
-            sa.select(
-                func.coalesce(func.sum(sa.case((to_invoice > HALF_CENT, to_invoice), else_=0)), 0),
-                func.count(),
+            with_invoicing(
+                sa.select(
+                    func.coalesce(
+                        func.sum(sa.case((to_invoice > HALF_CENT, to_invoice), else_=0)), 0
+                    ),
+                    func.count(),
+                ).select_from(Booking)
             ).where(col(Booking.status) == Status.DONE),
             actor,
         )

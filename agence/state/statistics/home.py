@@ -127,15 +127,9 @@ class HomeState(AppState):
             for desk in workdesk.desks(actor):
                 try:
                     if desk is Desk.DIRECTION:
-                        self.direction = _tiles(
-                            dashboard.direction_figures(session, actor, today).tiles
-                        )
-                        self.months = [
-                            _bar(month)
-                            for month in dashboard.revenue_by_month(
-                                session, actor, dashboard.thirteen_months(today)
-                            )
-                        ]
+                        home = dashboard.direction_home(session, actor, today)
+                        self.direction = _tiles(home.figures.tiles)
+                        self.months = [_bar(month) for month in home.months]
                     elif desk is Desk.SALES:
                         self.sales = _tiles(workdesk.sales_figures(session, actor, today).tiles)
                     elif desk is Desk.BOOKINGS:

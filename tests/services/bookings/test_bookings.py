@@ -55,7 +55,7 @@ from agence.services.bookings.bookings import (
     validate_amendment,
     versions,
 )
-from agence.services.bookings.lifecycle import Status
+from agence.services.bookings.lifecycle import Status, confirmed_once
 from agence.services.catalogue import costings
 from agence.services.catalogue.costings import (
     COSTINGS_LIST,
@@ -895,6 +895,28 @@ def test_sending_the_quote_records_the_day_it_was_first_sent(admin, booking):
         s.get(Booking, booking.id).quote_sent_on = date(2026, 1, 15)
     again = move(admin, booking, Status.REQUEST, Status.QUOTE_SENT)
     assert again.quote_sent_on == date(2026, 1, 15)
+
+
+def confirmed_once_per_history(booking: Booking) -> tuple[bool, bool]:
+    """(what `confirmed_once` says of the dossier, whether its history has a confirmation)."""
+    with session_scope() as s:
+        said = s.exec(
+            select(confirmed_once()).select_from(Booking).where(Booking.id == booking.id)
+        ).one()
+        steps = s.exec(
+            select(func.count())
+            .select_from(BookingEvent)
+            .where(BookingEvent.booking_id == booking.id, BookingEvent.to_status == "confirme")
+        ).one()
+    return bool(said), steps > 0
+
+
+def test_a_dossier_confirmed_once_stays_so_whatever_becomes_of_it(admin, booking):
+    # The statistics read the confirmed version, not the history: both say the same.
+    assert confirmed_once_per_history(move(admin, booking, Status.QUOTE_SENT)) == (False, False)
+    assert confirmed_once_per_history(confirm(admin, booking)) == (True, True)
+    cancelled = move(admin, booking, Status.CANCELLED, comment=CANCEL_REASON)
+    assert confirmed_once_per_history(cancelled) == (True, True)
 
 
 def test_a_forbidden_step_is_refused_in_french_and_changes_nothing(admin, booking):

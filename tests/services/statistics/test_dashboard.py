@@ -38,7 +38,9 @@ from agence.services.statistics.dashboard import (
     DrillList,
     Figure,
     accounting_figures,
+    change_text,
     direction_figures,
+    direction_home,
     revenue_by_month,
     thirteen_months,
 )
@@ -352,6 +354,26 @@ def test_thirteen_months_of_revenue_beside_the_year_before(world):
     total = sum((m.excl_vat for m in months), D(0))
     with session_scope() as s:
         assert total == revenue_report(s, world["admin"], period).total.excl_vat
+
+
+@pytest.mark.parametrize("who", ["admin", "anne"])
+def test_the_home_reads_the_revenue_once_and_says_what_each_period_s_report_says(world, who):
+    # This month and this year come out of the thirteen months: the same figures as the
+    # reports of this month and of this year, each beside the same days a year earlier.
+    actor = world[who]
+    home = run(direction_home, actor, TODAY)
+    assert home.months == run(revenue_by_month, actor, thirteen_months(TODAY))
+    with session_scope() as s:
+        for period, figures in (
+            (Period(date(2027, 3, 1), TODAY), home.figures.revenue_month_excl_vat),
+            (Period(date(2027, 1, 1), TODAY), home.figures.revenue_year_excl_vat),
+        ):
+            total = revenue_report(s, actor, period).total
+            assert figures.amount == total.excl_vat
+            assert figures.comparison == change_text(total.excl_vat, total.previous_excl_vat)
+        year = revenue_report(s, actor, Period(date(2027, 1, 1), TODAY)).total
+        assert home.figures.margin_year.amount == year.margin
+        assert home.figures.revenue_year_incl_vat.amount == year.incl_vat
 
 
 def test_a_limited_rep_s_months_count_his_clients_only(world):
