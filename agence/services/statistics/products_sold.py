@@ -57,7 +57,6 @@ from agence.services.statistics.report import (
     Chart,
     ChartSeries,
     Drill,
-    Period,
     PeriodBasis,
     Report,
     ReportColumn,
@@ -129,9 +128,26 @@ def _selected(actor: Actor, request: ReportRequest) -> Any:
         request, filters=replace(request.filters, product_type_id=None, supplier_id=None)
     )
     if request.basis is PeriodBasis.INVOICE:
-        dated = _invoiced_in(request.period, request.compared)
-        statement = sa.select(col(Booking.id).label("id"), dated.c.current, dated.c.previous).join(
-            dated, dated.c.booking_id == Booking.id
+        # From the invoices of both periods (one range of their date index) joined to their
+        # dossiers, so that the dossiers' filters (a rep's clients) apply before grouping.
+        issued_on = col(Invoice.issued_on)
+        current = issued_on.between(request.period.start, request.period.end)
+        previous = issued_on.between(request.compared.start, request.compared.end)
+        statement = (
+            sa.select(
+                col(Booking.id).label("id"),
+                func.max(case((current, 1), else_=0)).label("current"),
+                func.max(case((previous, 1), else_=0)).label("previous"),
+            )
+            .select_from(Invoice)
+            .join(Booking, col(Booking.id) == Invoice.booking_id)
+            .where(
+                col(Invoice.status) == InvoiceStatus.ISSUED.value,
+                issued_on >= min(request.period.start, request.compared.start),
+                issued_on <= max(request.period.end, request.compared.end),
+                sa.or_(current, previous),
+            )
+            .group_by(col(Booking.id))
         )
     else:
         current = sa.and_(*period_clauses(request.period, request.basis))
@@ -148,29 +164,6 @@ def _selected(actor: Actor, request: ReportRequest) -> Any:
         # sum, and PostgreSQL hashes these dossiers, not the services.
         .offset(0)
         .subquery("selected")
-    )
-
-
-def _invoiced_in(period: Period, compared: Period) -> Any:
-    """(booking_id, current, previous) of the dossiers with an issued invoice or credit note
-    dated in either period: one pass over the invoices' date index."""
-    issued_on = col(Invoice.issued_on)
-    current = issued_on.between(period.start, period.end)
-    previous = issued_on.between(compared.start, compared.end)
-    return (
-        sa.select(
-            col(Invoice.booking_id).label("booking_id"),
-            func.max(case((current, 1), else_=0)).label("current"),
-            func.max(case((previous, 1), else_=0)).label("previous"),
-        )
-        .where(
-            col(Invoice.status) == InvoiceStatus.ISSUED.value,
-            issued_on >= min(period.start, compared.start),
-            issued_on <= max(period.end, compared.end),
-            sa.or_(current, previous),
-        )
-        .group_by(col(Invoice.booking_id))
-        .subquery("invoiced")
     )
 
 
