@@ -11,7 +11,7 @@ counts at a stage only if he reached the previous one), each client once per lin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -328,50 +328,40 @@ def _reps_table(session: Session, actor: Actor, request: ReportRequest) -> Repor
 
 def _funnel_stages(actor: Actor, request: ReportRequest) -> tuple[Any, Any]:
     """(quoted, confirmed): conditions on the outer `Client` — a dossier of his with its quote
-    sent in the period; one confirmed in the period. Each a set of clients found once (an
-    IN), not a search per client."""
+    sent in the period; one confirmed in the period."""
     period = request.period
     # The rep filter reads the visits' author; the dossiers' other filters hold.
     booking_clauses = _bookings(actor, replace(request.filters, rep_id=None))
-    quoted = col(Client.id).in_(
-        select(col(Booking.client_id)).where(
+    quoted = (
+        select(col(Booking.id))
+        .where(
+            col(Booking.client_id) == col(Client.id),
             col(Booking.quote_sent_on) >= period.start,
             col(Booking.quote_sent_on) <= period.end,
             *booking_clauses,
         )
+        .exists()
     )
-    confirmed = col(Client.id).in_(
-        select(col(Booking.client_id))
-        .select_from(BookingEvent)
+    confirmed = (
+        select(col(BookingEvent.id))
         .join(Booking, col(Booking.id) == BookingEvent.booking_id)
         .where(
+            col(Booking.client_id) == col(Client.id),
             col(BookingEvent.to_status) == Status.CONFIRMED.value,
             *in_local_days(col(BookingEvent.at), period),
             *booking_clauses,
         )
+        .exists()
     )
     return quoted, confirmed
 
 
-@dataclass(frozen=True)
-class _Met:
-    """A client met by a rep in the period, and how far he went."""
-
-    rep_id: int | None
-    client_id: int
-    department: str | None
-    quoted: bool
-    confirmed: bool
-
-
-def _met(session: Session, actor: Actor, request: ReportRequest) -> list[_Met]:
-    """Each (rep, client) met in person in the period, with the client's stages: one pass
-    (each client's dossiers looked at once), both funnels added up from it."""
+def _funnel(
+    session: Session, actor: Actor, request: ReportRequest, by_rep: bool
+) -> dict[Any, tuple[int, int, int]]:
+    keys: list[Any] = [col(VisitReport.sales_rep_id).label("group_key")] if by_rep else []
     visited = (
-        select(
-            col(VisitReport.sales_rep_id).label("rep_id"),
-            col(VisitReport.client_id).label("client_id"),
-        )
+        select(*keys, col(VisitReport.client_id).label("client_id"))
         .select_from(VisitReport)
         .join(Client, col(Client.id) == VisitReport.client_id)
         .where(*_reports(actor, request, MET_IN_PERSON))
@@ -379,37 +369,21 @@ def _met(session: Session, actor: Actor, request: ReportRequest) -> list[_Met]:
         .subquery("visited")
     )
     quoted, confirmed = _funnel_stages(actor, request)
+    group = visited.c.group_key if by_rep else col(Client.department)
     statement = (
         select(
-            visited.c.rep_id,
-            visited.c.client_id,
-            col(Client.department),
-            case((quoted, 1), else_=0),
-            case((confirmed, 1), else_=0),
+            group,
+            func.count(),
+            func.coalesce(func.sum(case((quoted, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((quoted & confirmed, 1), else_=0)), 0),
         )
         .select_from(visited)
         .join(Client, col(Client.id) == visited.c.client_id)
+        .group_by(group)
     )
-    return [
-        _Met(rep_id, client_id, department, bool(with_quote), bool(with_quote and won))
-        for rep_id, client_id, department, with_quote, won in session.execute(statement)
-    ]
-
-
-def _funnel(met: list[_Met], by_rep: bool) -> dict[Any, tuple[int, int, int]]:
-    """(clients met, with a quote, with a dossier confirmed) per rep, or per département (a
-    client met by two reps counts once there)."""
-    clients: dict[Any, dict[int, _Met]] = {}
-    for one in met:
-        key = one.rep_id if by_rep else one.department
-        clients.setdefault(key, {})[one.client_id] = one
     return {
-        key: (
-            len(found),
-            sum(1 for one in found.values() if one.quoted),
-            sum(1 for one in found.values() if one.confirmed),
-        )
-        for key, found in clients.items()
+        key: (int(met), int(with_quote), int(won))
+        for key, met, with_quote, won in session.execute(statement)
     }
 
 
@@ -459,8 +433,7 @@ def prospecting_report(session: Session, actor: Actor, request: ReportRequest) -
     confirmations), « funnel_reps » and « funnel_departements » (clients met → with a quote
     sent → with a dossier confirmed)."""
     actor.require(Module.STATISTICS)
-    met = _met(session, actor, request)
-    by_rep = _funnel(met, by_rep=True)
+    by_rep = _funnel(session, actor, request, by_rep=True)
     names = _rep_names(session, set(by_rep))
     rep_rows = [
         (
@@ -471,7 +444,7 @@ def prospecting_report(session: Session, actor: Actor, request: ReportRequest) -
         )
         for rep_id in sorted(by_rep, key=_by_name(names))
     ]
-    by_department = _funnel(met, by_rep=False)
+    by_department = _funnel(session, actor, request, by_rep=False)
     department_rows = [
         (
             code or "",
