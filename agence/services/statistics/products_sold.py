@@ -127,6 +127,9 @@ def _selected(actor: Actor, request: ReportRequest) -> Any:
     dossiers = replace(
         request, filters=replace(request.filters, product_type_id=None, supplier_id=None)
     )
+    current: Any
+    previous: Any
+    statement: Any
     if request.basis is PeriodBasis.INVOICE:
         # From the invoices of both periods (one range of their date index) joined to their
         # dossiers, so that the dossiers' filters (a rep's clients) apply before grouping.
@@ -198,6 +201,8 @@ class _Tally:
     per_product_type: int
     previous_cost: Decimal
     previous_sale: Decimal
+    lines: int
+    """How many of the period's services (a service may sell nothing: it still shows)."""
 
     def dossiers(self, grouping: SoldGrouping) -> int:
         if grouping is SoldGrouping.PRODUCT:
@@ -222,6 +227,7 @@ def _tallies(session: Session, actor: Actor, request: ReportRequest) -> list[_Ta
             *keys,
             *(tally("current", name) for name in _CURRENT),
             *(tally("previous", name) for name in _PREVIOUS),
+            func.coalesce(func.sum(case((selected.c.current == 1, 1), else_=0)), 0),
         )
         .select_from(line)
         .join(selected, selected.c.id == line.booking_id)
@@ -231,7 +237,8 @@ def _tallies(session: Session, actor: Actor, request: ReportRequest) -> list[_Ta
     found = []
     for row in session.execute(statement):
         product_id, supplier_id, type_id, units, persons, cost, sale, *counts = row
-        bookings, per_product, per_supplier, per_type, previous_cost, previous_sale = counts
+        bookings, per_product, per_supplier, per_type, *before = counts
+        previous_cost, previous_sale, current_lines = before
         found.append(
             _Tally(
                 (product_id, supplier_id, type_id),
@@ -245,6 +252,7 @@ def _tallies(session: Session, actor: Actor, request: ReportRequest) -> list[_Ta
                 int(per_type),
                 cents(previous_cost),
                 cents(previous_sale),
+                int(current_lines),
             )
         )
     return found
@@ -330,7 +338,7 @@ def _sold(session: Session, actor: Actor, request: ReportRequest) -> _Sold:
         index = tuple(SoldGrouping).index(grouping)
         sums: dict[int | None, list] = {}
         for t in tallies:
-            if not (t.units or t.persons or t.cost or t.sale or t.bookings):
+            if not t.lines:
                 continue  # sold in the comparison period only
             figures = sums.setdefault(t.key[index], [0, 0, 0, ZERO, ZERO])
             figures[0] += t.dossiers(grouping)
