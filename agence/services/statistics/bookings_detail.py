@@ -328,7 +328,7 @@ def _months(session: Session, rows: Any, control: BookingControl | None) -> list
         starts_on, bookings, paying, free, staff, cost, sale, margin, invoiced, paid, *controls = (
             row
         )
-        day = _Month(
+        of_day = _Month(
             starts_on.year * 12 + starts_on.month - 1,
             int(bookings),
             int(paying),
@@ -344,8 +344,8 @@ def _months(session: Session, rows: Any, control: BookingControl | None) -> list
                 for n in range(len(BookingControl))
             ),
         )
-        before = found.get(day.month)
-        found[day.month] = day if before is None else before.plus(day)
+        before = found.get(of_day.month)
+        found[of_day.month] = of_day if before is None else before.plus(of_day)
     return [found[month] for month in sorted(found)]
 
 
